@@ -1,0 +1,38 @@
+GO      ?= go
+FUZZTIME ?= 5s
+PKGS    := ./...
+
+.PHONY: all setup test unit fuzz demo bench lint
+
+all: test
+
+## setup: make sure Chromium and Xvfb are installed (apt-get as root, else a clear message)
+setup:
+	@./scripts/setup.sh
+
+## test: vet, the whole suite with -race (real Chromium included), and a short fuzz pass
+test: setup
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 -timeout 15m $(PKGS)
+	$(MAKE) --no-print-directory fuzz
+
+## fuzz: a short run of every fuzz target (FUZZTIME each)
+fuzz:
+	@set -e; for spec in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs grep -ho '^func Fuzz[A-Za-z0-9_]*' /dev/null | sort -u | sed 's/^func //'); do \
+	  dir=$$(grep -rl --include='*_test.go' "^func $$spec(" . | head -1 | xargs dirname); \
+	  echo "fuzz $$dir $$spec ($(FUZZTIME))"; \
+	  $(GO) test -run='^$$' -fuzz="^$$spec$$" -fuzztime=$(FUZZTIME) $$dir; \
+	done
+
+## demo: the main job on the embedded test site
+demo: setup
+	$(GO) run ./cmd/smartretry demo
+
+## bench: engine micro-benchmarks and the e2e latency benchmarks
+bench: setup
+	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
+
+## lint: formatting and vet
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needs:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)

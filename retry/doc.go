@@ -1,0 +1,2 @@
+// Package retry is the engine of smartretry.
+package retry

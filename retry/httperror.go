@@ -1,0 +1,81 @@
+package retry
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// HTTPError is a response whose status says the request did not do what was asked
+// (4xx or 5xx), with the server's Retry-After when it sent one. Classify maps it by status:
+// 429 → RateLimit, 5xx → ServerError, 404/410 → NotFound, 401/403/407 → AuthRequired.
+type HTTPError struct {
+	StatusCode int
+	URL        string
+	RetryAfter time.Duration // 0 when the server sent none
+}
+
+func (e *HTTPError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "HTTP %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	if e.URL != "" {
+		b.WriteString(" from ")
+		b.WriteString(e.URL)
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, " (Retry-After %s)", e.RetryAfter)
+	}
+	return b.String()
+}
+
+// ParseRetryAfter reads a Retry-After header: delta-seconds ("120") or an HTTP-date, relative to
+// now. A date in the past gives 0, true. Anything else (empty, negative, garbage) gives 0, false.
+// Absurd values are returned as they are; the Manager caps them (WithMaxRetryAfter).
+func ParseRetryAfter(header string, now time.Time) (time.Duration, bool) {
+	h := strings.TrimSpace(header)
+	if h == "" {
+		return 0, false
+	}
+	if h[0] >= '0' && h[0] <= '9' {
+		n, err := strconv.ParseInt(h, 10, 64)
+		if err != nil {
+			// all digits but too big: saturate rather than reject.
+			if ne := (*strconv.NumError)(nil); errors.As(err, &ne) && errors.Is(ne.Err, strconv.ErrRange) {
+				return maxDuration, true
+			}
+			return 0, false
+		}
+		if n > int64(maxDuration/time.Second) {
+			return maxDuration, true
+		}
+		return time.Duration(n) * time.Second, true
+	}
+	t, err := http.ParseTime(h)
+	if err != nil {
+		return 0, false
+	}
+	d := t.Sub(now)
+	if d < 0 {
+		d = 0
+	}
+	return d, true
+}
+
+// RetryAfterOf returns the Retry-After carried by err or anything it wraps: an *HTTPError with
+// RetryAfter > 0, or any error with a RetryAfter() time.Duration method.
+func RetryAfterOf(err error) (time.Duration, bool) {
+	var he *HTTPError
+	if errors.As(err, &he) && he.RetryAfter > 0 {
+		return he.RetryAfter, true
+	}
+	var ra interface{ RetryAfter() time.Duration }
+	if errors.As(err, &ra) {
+		if d := ra.RetryAfter(); d > 0 {
+			return d, true
+		}
+	}
+	return 0, false
+}
