@@ -1,0 +1,108 @@
+package snapshot
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/proto"
+)
+
+//go:embed page.js
+var pageJS string
+
+// evalOptions is the argument page.js receives.
+type evalOptions struct {
+	Elements  bool `json:"elements"`
+	Max       int  `json:"max"`
+	Hidden    bool `json:"hidden"`
+	Challenge bool `json:"challenge"`
+	Frames    int  `json:"frames"` // how deep to walk same-origin frames
+}
+
+// pageResult is what page.js returns.
+type pageResult struct {
+	URL             string     `json:"url"`
+	Title           string     `json:"title"`
+	Status          int        `json:"status"`
+	Redirects       int        `json:"redirects"`
+	Elements        []Element  `json:"elements"`
+	Frames          []Frame    `json:"frames"`
+	Truncated       int        `json:"truncated"`
+	Challenge       *Challenge `json:"challenge"`
+	PasswordVisible bool       `json:"password_visible"`
+}
+
+// ErrNoAnswer is wrapped by the errors of Take, DetectChallenge and WriteError when the page did not
+// answer in time: its renderer crashed, a JavaScript dialog blocks it, or it is busy.
+var ErrNoAnswer = errors.New("page did not answer (renderer crashed, dialog open, or busy)")
+
+// defaultCap bounds every evaluation when the caller's ctx has no deadline.
+const defaultCap = 10 * time.Second
+
+// runPageJS evaluates page.js in one Runtime.evaluate round trip. sessionID "" means the page's own
+// session; a non-empty one targets an attached out-of-process frame.
+func runPageJS(ctx context.Context, page *rod.Page, sessionID proto.TargetSessionID, o evalOptions) (*pageResult, error) {
+	arg, err := json.Marshal(o)
+	if err != nil {
+		return nil, err
+	}
+	req := proto.RuntimeEvaluate{
+		Expression:    "(" + pageJS + ")(" + string(arg) + ")",
+		ReturnByValue: true,
+		Silent:        true,
+	}
+	ctx, cancel := capCtx(ctx, defaultCap)
+	defer cancel()
+	var res proto.RuntimeEvaluateResult
+	if sessionID == "" {
+		r, err := req.Call(page.Context(ctx))
+		if err != nil {
+			return nil, evalErr(ctx, err)
+		}
+		res = *r
+	} else {
+		raw, err := page.Browser().Call(ctx, string(sessionID), req.ProtoReq(), req)
+		if err != nil {
+			return nil, evalErr(ctx, err)
+		}
+		if err := json.Unmarshal(raw, &res); err != nil {
+			return nil, err
+		}
+	}
+	if res.ExceptionDetails != nil {
+		msg := res.ExceptionDetails.Text
+		if res.ExceptionDetails.Exception != nil {
+			msg += " " + res.ExceptionDetails.Exception.Description
+		}
+		return nil, fmt.Errorf("snapshot script: %s", msg)
+	}
+	if res.Result == nil {
+		return nil, errors.New("snapshot script returned nothing")
+	}
+	var out pageResult
+	if err := res.Result.Value.Unmarshal(&out); err != nil {
+		return nil, fmt.Errorf("snapshot script result: %w", err)
+	}
+	return &out, nil
+}
+
+// capCtx adds a deadline d from now unless ctx already ends sooner.
+func capCtx(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= d {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, d)
+}
+
+// evalErr names a deadline: a bare context.DeadlineExceeded says nothing about what waited.
+func evalErr(ctx context.Context, err error) error {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("%w: %w", ErrNoAnswer, err)
+	}
+	return err
+}
