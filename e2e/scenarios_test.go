@@ -1,0 +1,373 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-rod/rod/lib/proto"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/smartretry/smartretry/actions"
+	"github.com/smartretry/smartretry/retry"
+)
+
+// The element scenarios: the page itself makes the target wait (late, hidden, disabled, moving)
+// or go stale (hover clone, re-rendered list). Each click must land exactly once — the page's
+// #result counts the clicks — and the waits must not cost retries where the page only needs time.
+func TestScenario_ElementFaults(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name       string
+		path       string
+		sel        string
+		want       string
+		maxRetries int // retries the Manager may announce (0: the wait happens inside one attempt)
+	}{
+		{"late element", "/late?ms=300", "#target", "clicked 1", 0},
+		{"hidden then shown", "/hidden?ms=300", "#target", "clicked 1", 0},
+		{"enabled later", "/enabled?ms=300", "#target", "clicked 1", 0},
+		{"moving target", "/moving?ms=400", "#target", "clicked 1", 0},
+		{"replaced on hover", "/hover-replace", "#target", "clicked 1", 1},
+		{"re-rendered list", "/rerender?ms=50", "li[data-testid=item-3] button", "added 3", 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, fixtureConfig{})
+			_, err := f.s.Navigate(f.ctx, url(tc.path))
+			require.NoError(t, err)
+
+			require.NoError(t, f.s.Click(f.ctx, tc.sel))
+
+			got, err := f.s.Text(f.ctx, "#result")
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, strings.TrimSpace(got), "the click must happen exactly once")
+			assert.LessOrEqual(t, len(f.rec.of("retry")), tc.maxRetries, "retries: %v", f.rec.retryTypes())
+			assert.Empty(t, f.rec.of("give_up"))
+		})
+	}
+}
+
+// A modal covers the target: the click is refused (naming the cover) instead of clicking the
+// overlay blindly; closing the modal lets the same click land once.
+func TestScenario_CoveredByOverlay(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, fixtureConfig{timeout: 3 * time.Second})
+	_, err := f.s.Navigate(f.ctx, url("/overlay?ms=0"))
+	require.NoError(t, err)
+	require.NoError(t, f.s.WaitFor(f.ctx, "#overlay"))
+
+	err = f.s.Click(f.ctx, "#target")
+	require.Error(t, err, "a covered target must not be clicked")
+	assert.Contains(t, err.Error(), "overlay", "the error names the cover")
+	got, err := f.s.Text(f.ctx, "#result")
+	require.NoError(t, err)
+	assert.NotContains(t, got, "clicked", "nothing was clicked through the overlay")
+
+	require.NoError(t, f.s.Click(f.ctx, "#overlay-close"))
+	require.NoError(t, f.s.Click(f.ctx, "#target"))
+	got, err = f.s.Text(f.ctx, "#result")
+	require.NoError(t, err)
+	assert.Equal(t, "clicked 1", strings.TrimSpace(got))
+}
+
+// Ids and classes change on every load: a selector by stable attributes (as the snapshot
+// proposes) finds the button again after a reload.
+func TestScenario_DynamicIDs(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, fixtureConfig{})
+	_, err := f.s.Navigate(f.ctx, url("/dynamic"))
+	require.NoError(t, err)
+
+	snap, err := f.s.Snapshot(f.ctx)
+	require.NoError(t, err)
+	var sel string
+	for _, el := range snap.Elements {
+		if strings.EqualFold(el.Name, "Add to cart") {
+			sel = el.Selector
+		}
+	}
+	require.NotEmpty(t, sel, "the snapshot lists the button: %s", snap)
+	assert.NotRegexp(t, `^#`, sel, "a random id is not a stable selector")
+
+	_, err = f.s.Navigate(f.ctx, url("/dynamic")) // new ids and classes
+	require.NoError(t, err)
+	require.NoError(t, f.s.Click(f.ctx, sel))
+	got, err := f.s.Text(f.ctx, "#result")
+	require.NoError(t, err)
+	assert.Contains(t, got, "1")
+}
+
+// A slow document within the timeout succeeds; past it, every attempt times out clearly.
+func TestScenario_SlowDocument(t *testing.T) {
+	t.Parallel()
+	t.Run("within the timeout", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, fixtureConfig{timeout: 10 * time.Second})
+		res, err := f.s.Navigate(f.ctx, url("/slow?ms=300"))
+		require.NoError(t, err)
+		assert.Equal(t, 200, res.Status)
+		_, err = f.s.Text(f.ctx, "#content")
+		require.NoError(t, err)
+		assert.Empty(t, f.rec.of("retry"))
+	})
+	t.Run("past the timeout", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, fixtureConfig{timeout: 500 * time.Millisecond})
+		_, err := f.s.Navigate(f.ctx, url("/slow?ms=5000&id="+uniqueID(t)))
+		re := asRetryError(t, err)
+		assert.Equal(t, retry.NetworkTimeout, re.Type)
+		assert.Equal(t, f.m.Config(retry.NetworkTimeout).MaxAttempts, re.Attempts)
+		assert.NotErrorIs(t, err, context.DeadlineExceeded, "the test's own deadline was not what ended it")
+		assert.NoError(t, f.ctx.Err())
+	})
+}
+
+// 429 with Retry-After (seconds, or an HTTP date): the engine waits at least that long — on the
+// fake clock, so the wait is a value — and the second attempt succeeds.
+func TestScenario_RateLimited(t *testing.T) {
+	t.Parallel()
+	for _, ra := range []string{"2", "date:2"} {
+		t.Run("Retry-After "+ra, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, fixtureConfig{})
+			res, err := f.s.Navigate(f.ctx, url("/ratelimit?fail=1&ra="+ra+"&id="+uniqueID(t)))
+			require.NoError(t, err)
+			assert.Equal(t, 200, res.Status)
+			_, err = f.s.Text(f.ctx, "#content")
+			require.NoError(t, err)
+
+			require.Equal(t, []retry.ErrorType{retry.RateLimit}, f.rec.retryTypes())
+			sleeps := f.clock.Sleeps()
+			require.NotEmpty(t, sleeps)
+			assert.GreaterOrEqual(t, maxDuration(sleeps), time.Second*2-time.Second/2,
+				"waits at least Retry-After (an HTTP date has whole seconds)")
+			assert.GreaterOrEqual(t, f.rec.of("retry")[0].Delay, time.Second*2-time.Second/2)
+		})
+	}
+}
+
+// 5xx for the first requests, then 200: back off, navigate again, succeed; connection resets the
+// same with their own type.
+func TestScenario_FlappingAndReset(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		path string
+		typ  retry.ErrorType
+		n    int
+	}{
+		{"503", "/flaky?fail=2&code=503", retry.ServerError, 2},
+		{"500", "/flaky?fail=1&code=500", retry.ServerError, 1},
+		{"502", "/flaky?fail=1&code=502", retry.ServerError, 1},
+		{"connection reset", "/reset?fail=1", retry.ConnectionReset, 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, fixtureConfig{})
+			res, err := f.s.Navigate(f.ctx, url(tc.path+"&id="+uniqueID(t)))
+			require.NoError(t, err)
+			assert.Equal(t, 200, res.Status)
+			_, err = f.s.Text(f.ctx, "#content")
+			require.NoError(t, err)
+
+			want := make([]retry.ErrorType, tc.n)
+			for i := range want {
+				want[i] = tc.typ
+			}
+			assert.Equal(t, want, f.rec.retryTypes(), "one retry per failed request")
+			if tc.typ == retry.ServerError {
+				require.Len(t, f.clock.Sleeps(), tc.n, "each retry backs off")
+				for _, d := range f.clock.Sleeps() {
+					assert.Positive(t, d)
+				}
+			}
+		})
+	}
+}
+
+// Permanent failures end at the first attempt with the right type: 404, an invalid selector, a
+// login wall (401, 403, a redirect to a login form).
+func TestScenario_PermanentFailures(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		run  func(f *fixture) error
+		typ  retry.ErrorType
+		is   error
+	}{
+		{"not found", func(f *fixture) error {
+			_, err := f.s.Navigate(f.ctx, url("/notfound"))
+			return err
+		}, retry.NotFound, retry.ErrPermanent},
+		{"invalid selector", func(f *fixture) error {
+			if _, err := f.s.Navigate(f.ctx, url("/late?ms=0")); err != nil {
+				return err
+			}
+			return f.s.Click(f.ctx, "button[[")
+		}, retry.InvalidInput, retry.ErrPermanent},
+		{"401", func(f *fixture) error {
+			_, err := f.s.Navigate(f.ctx, url("/auth/401"))
+			return err
+		}, retry.AuthRequired, retry.ErrEscalate},
+		{"403", func(f *fixture) error {
+			_, err := f.s.Navigate(f.ctx, url("/auth/403"))
+			return err
+		}, retry.AuthRequired, retry.ErrEscalate},
+		{"redirect to a login form", func(f *fixture) error {
+			_, err := f.s.Navigate(f.ctx, url("/account"))
+			return err
+		}, retry.AuthRequired, retry.ErrEscalate},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, fixtureConfig{})
+			err := tc.run(f)
+			re := asRetryError(t, err)
+			assert.Equal(t, tc.typ, re.Type, "%v", err)
+			assert.Equal(t, 1, re.Attempts, "never hammer: %v", err)
+			assert.ErrorIs(t, err, tc.is)
+			assert.Empty(t, f.rec.of("retry"))
+			assert.Empty(t, f.clock.Sleeps())
+		})
+	}
+}
+
+// A login wall is escalated: an escalator that logs in (with FillSecret) lets the flow resume.
+func TestScenario_LoginWallEscalated(t *testing.T) {
+	t.Parallel()
+	var calls int
+	login := escalatorFunc(func(ctx context.Context, e actions.Escalation) error {
+		calls++
+		if e.Type != retry.AuthRequired {
+			return errors.New("unexpected escalation " + e.Type.String())
+		}
+		s := e.Session
+		if err := s.Fill(ctx, "#username", "ada"); err != nil {
+			return err
+		}
+		if err := s.FillSecret(ctx, "#password", "correct horse"); err != nil {
+			return err
+		}
+		return s.Click(ctx, "button[type=submit]")
+	})
+	f := newFixture(t, fixtureConfig{sessionOpts: []actions.Option{actions.WithEscalator(login)}})
+	_, err := f.s.Navigate(f.ctx, url("/account"))
+	require.NoError(t, err)
+	assert.Equal(t, 1, calls)
+	_, err = f.s.Text(f.ctx, "#content")
+	require.NoError(t, err)
+}
+
+// The renderer crashes mid-flow (Page.crash, which never answers): the next action opens a new
+// tab on the last URL and the flow finishes there.
+func TestScenario_RendererCrash(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, fixtureConfig{})
+	_, err := f.s.Navigate(f.ctx, url("/crash"))
+	require.NoError(t, err)
+	old := f.s.Page()
+	require.NotNil(t, old)
+	oldTarget := old.TargetID
+
+	cctx, cancel := context.WithTimeout(f.ctx, 300*time.Millisecond)
+	_ = proto.PageCrash{}.Call(old.Context(cctx)) // never answers: the renderer is gone
+	cancel()
+
+	require.NoError(t, f.s.Click(f.ctx, "#target"))
+	got, err := f.s.Text(f.ctx, "#result")
+	require.NoError(t, err)
+	assert.Equal(t, "clicked 1", strings.TrimSpace(got))
+
+	assert.NotEqual(t, oldTarget, f.s.Page().TargetID, "finished on a new tab")
+	assert.Equal(t, []retry.ErrorType{retry.PageCrash}, f.rec.retryTypes())
+}
+
+// Each CAPTCHA look-alike is recognised with its vendor; the test escalator plays the person
+// (clicks #captcha-solve in the look-alike); then the flow resumes and reads the content.
+func TestScenario_Captcha(t *testing.T) {
+	t.Parallel()
+	for _, vendor := range []string{"recaptcha", "hcaptcha", "turnstile", "cloudflare"} {
+		t.Run(vendor, func(t *testing.T) {
+			t.Parallel()
+			var seen []actions.Escalation
+			person := escalatorFunc(func(ctx context.Context, e actions.Escalation) error {
+				seen = append(seen, e)
+				return clickInFrames(ctx, e.Session.Page(), "#captcha-solve")
+			})
+			f := newFixture(t, fixtureConfig{sessionOpts: []actions.Option{actions.WithEscalator(person)}})
+			_, err := f.s.Navigate(f.ctx, url("/captcha/"+vendor))
+			require.NoError(t, err)
+
+			require.Len(t, seen, 1, "one hand-off")
+			assert.Equal(t, retry.Captcha, seen[0].Type)
+			assert.Equal(t, vendor, seen[0].Vendor)
+			assert.Contains(t, seen[0].URL, "/captcha/"+vendor)
+
+			text, err := f.s.Text(f.ctx, "#content")
+			require.NoError(t, err)
+			assert.NotEmpty(t, text)
+		})
+	}
+	t.Run("without an escalator", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, fixtureConfig{})
+		_, err := f.s.Navigate(f.ctx, url("/captcha/hcaptcha"))
+		re := asRetryError(t, err)
+		assert.Equal(t, retry.Captcha, re.Type)
+		assert.ErrorIs(t, err, retry.ErrEscalate)
+		assert.Contains(t, err.Error(), "hcaptcha")
+	})
+}
+
+// A dialog opens after a while: the session answers it and goes on.
+func TestScenario_JSDialog(t *testing.T) {
+	t.Parallel()
+	for _, kind := range []string{"alert", "confirm", "prompt"} {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, fixtureConfig{})
+			_, err := f.s.Navigate(f.ctx, url("/dialog?ms=100&kind="+kind))
+			require.NoError(t, err)
+			require.NoError(t, f.s.WaitFor(f.ctx, "#result:not(:empty)"))
+			got, err := f.s.Text(f.ctx, "#result")
+			require.NoError(t, err)
+			assert.NotEmpty(t, got)
+		})
+	}
+}
+
+// A page that never settles: every wait is bounded and the call returns a timeout error, well
+// before the caller's own deadline.
+func TestScenario_InfiniteSpinner(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, fixtureConfig{timeout: 700 * time.Millisecond})
+	_, err := f.s.Navigate(f.ctx, url("/spinner"))
+	if err != nil { // a document that never finishes loading is a timeout, too
+		re := asRetryError(t, err)
+		assert.Equal(t, retry.NetworkTimeout, re.Type)
+		return
+	}
+	err = f.s.Click(f.ctx, "#done")
+	re := asRetryError(t, err)
+	assert.Contains(t, []retry.ErrorType{retry.SelectorNotFound, retry.NetworkTimeout}, re.Type)
+	assert.NoError(t, f.ctx.Err(), "ended by its own bounded waits, not the test's deadline")
+}
+
+type escalatorFunc func(ctx context.Context, e actions.Escalation) error
+
+func (f escalatorFunc) Escalate(ctx context.Context, e actions.Escalation) error { return f(ctx, e) }
+
+func maxDuration(ds []time.Duration) time.Duration {
+	var m time.Duration
+	for _, d := range ds {
+		m = max(m, d)
+	}
+	return m
+}
