@@ -307,9 +307,12 @@
   };
 
   // ---- walk the documents: the top one, then same-origin frames (depth-limited) ------------------
+  const VENDOR_FRAME = /\/recaptcha\/|hcaptcha\.com|challenges\.cloudflare\.com|captcha-delivery\.com/;
   let count = 0;
   const visit = (doc, framePath, frameURL, depth) => {
-    if (opts.challenge) challengeIn(doc, frameURL);
+    // A vendor's own frame was already judged from its parent (src + visibility): looking inside it
+    // again would report invisible/hidden widgets.
+    if (opts.challenge && !VENDOR_FRAME.test(frameURL)) challengeIn(doc, frameURL);
     if (opts.elements) {
       for (const pw of doc.querySelectorAll('input[type=password]')) {
         if (isRendered(pw)) { out.password_visible = true; break; }
