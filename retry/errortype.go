@@ -19,6 +19,8 @@ const (
 	ConnectionReset
 	PageCrash
 	InvalidInput
+
+	numErrorTypes = iota // how many types there are; keep last
 )
 
 var errorTypeNames = [...]string{

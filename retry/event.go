@@ -1,0 +1,30 @@
+package retry
+
+import "time"
+
+// Event kinds, the values of Event.Kind.
+const (
+	EventRetry           = "retry"             // an attempt failed and another one follows after Delay
+	EventGiveUp          = "give_up"           // retrying stopped; Err is the *Error returned
+	EventSuccess         = "success"           // an attempt succeeded; Solution is what preceded it
+	EventEscalate        = "escalate"          // a captcha/auth failure went to the OnEscalate hook
+	EventBreakerOpen     = "breaker_open"      // a domain's breaker opened (Delay = cooloff)
+	EventBreakerHalfOpen = "breaker_half_open" // the cooloff ended; one probe goes through
+	EventBreakerClosed   = "breaker_closed"    // the probe (or any success) closed it again
+)
+
+// Event is one decision of the engine, given to the WithObserver function as it happens.
+// Attempt is 0-indexed (the attempt that just ended); Err is that attempt's error (for
+// give_up: the *Error returned). Breaker events carry the Domain and no Action.
+type Event struct {
+	Kind     string
+	Action   string
+	Domain   string
+	Attempt  int
+	Type     ErrorType
+	Delay    time.Duration
+	Reason   string
+	Solution string
+	Err      error
+	Time     time.Time
+}
