@@ -1,0 +1,379 @@
+package actions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/input"
+	"github.com/go-rod/rod/lib/proto"
+	"go.uber.org/zap"
+
+	"github.com/smartretry/smartretry/retry"
+)
+
+// Click waits until the one element sel matches is actionable (attached, visible, enabled, stable
+// for an animation frame, and the pointer at its centre lands on it), then clicks it with real
+// input events at that point. The press is checked in the page: if something else would receive
+// it, the click is blocked and the attempt retried. A selector matching several elements is an
+// error (use ClickNth). An element covered by the same other element for WithCoverTimeout (1s) is
+// refused at once, naming the cover (type invalid_input: retrying cannot uncover it).
+//
+// When the click starts a navigation (a link, a submit button, or the page's script), Click waits
+// for the new document's load event within the attempt's deadline; LastNavigation tells where it
+// landed. A click is never repeated once its press reached the element.
+func (s *Session) Click(ctx context.Context, sel string) error { return s.click(ctx, sel, 0, true) }
+
+// ClickNth is Click on the n-th (0-based; -1 is the last) of the elements sel matches, without the
+// one-element rule.
+func (s *Session) ClickNth(ctx context.Context, sel string, n int) error {
+	return s.click(ctx, sel, n, false)
+}
+
+func (s *Session) click(ctx context.Context, sel string, nth int, strict bool) error {
+	return s.run(ctx, spec{action: "click", selector: sel}, func(p *rod.Page, a *retry.Attempt) error {
+		req0, com0, load0, _ := s.navCounters()
+		res, err := s.locate(p, "click", locateReq{Sel: sel, Nth: nth, Strict: strict, State: stateActionable, Op: "click"})
+		if err != nil {
+			return err
+		}
+		if err := mouseClick(p, res.X, res.Y); err != nil {
+			return err
+		}
+		// The press has been dispatched: from here on, nothing may lead to a second click.
+		var chk *struct {
+			Hit       *bool  `json:"hit"`
+			Bad       string `json:"bad"`
+			Clicked   bool   `json:"clicked"`
+			Prevented bool   `json:"prevented"`
+		}
+		err = evalExpr(p, `(() => { const s = window.__smartretry; if (!s || s.token !== `+jsString(res.token)+`) return null;
+			s.cleanup(); window.__smartretry = null; return {hit: s.hit, bad: s.bad, clicked: s.clicked, prevented: s.prevented}; })()`, &chk)
+		navigated := err != nil || chk == nil // the document changed under us: the click navigated
+		if chk != nil && chk.Hit != nil && !*chk.Hit {
+			// Our guard blocked a press that something else would have received.
+			return &NotActionableError{Action: "click", Selector: sel, Reason: ReasonObscured, Detail: chk.Bad, Count: res.Count}
+		}
+		expect := navigated || (res.Nav && chk != nil && !chk.Prevented)
+		s.waitNavigation(p, expect, req0, com0, load0)
+		return nil
+	})
+}
+
+// mouseClick moves the mouse to (x, y) and presses and releases the left button there.
+func mouseClick(p *rod.Page, x, y float64) error {
+	if err := (proto.InputDispatchMouseEvent{Type: proto.InputDispatchMouseEventTypeMouseMoved, X: x, Y: y}).Call(p); err != nil {
+		return err
+	}
+	one := 1
+	zero := 0
+	if err := (proto.InputDispatchMouseEvent{Type: proto.InputDispatchMouseEventTypeMousePressed, X: x, Y: y,
+		Button: proto.InputMouseButtonLeft, Buttons: &one, ClickCount: 1}).Call(p); err != nil {
+		return err
+	}
+	return proto.InputDispatchMouseEvent{Type: proto.InputDispatchMouseEventTypeMouseReleased, X: x, Y: y,
+		Button: proto.InputMouseButtonLeft, Buttons: &zero, ClickCount: 1}.Call(p)
+}
+
+// waitNavigation waits for a navigation an action started to commit and load, within p's deadline.
+// expect says one is likely (a link or submit was clicked); otherwise only a navigation already
+// requested is waited for. It never fails the action: the action happened.
+func (s *Session) waitNavigation(p *rod.Page, expect bool, req0, com0, load0 uint64) {
+	ctx := p.GetContext()
+	start := time.Now()
+	// A navigation the click caused is requested while the click is handled; give its events a
+	// moment to arrive when one is expected.
+	grace := time.NewTimer(time.Second)
+	defer grace.Stop()
+	for {
+		req, com, load, changed := s.navCounters()
+		started := req > req0 || com > com0
+		if !started && !expect {
+			return
+		}
+		if com > com0 && load > load0 {
+			nav := s.LastNavigation()
+			s.cfg.log.Debug("navigation followed the action", zap.String("url", nav.URL), zap.Int("status", nav.Status),
+				zap.Duration("took", time.Since(start)))
+			return
+		}
+		select {
+		case <-changed:
+		case <-grace.C:
+			if !started {
+				return
+			}
+		case <-ctx.Done():
+			s.cfg.log.Debug("navigation after the action did not finish in time", zap.Error(ctx.Err()))
+			return
+		}
+	}
+}
+
+// Fill types value into the input, textarea or contenteditable sel names (replacing what was
+// there), then reads it back over WithFillSettle (100ms). If the page erased or changed it, Fill
+// scrolls it into view, focuses it, selects all and types again once; if it still differs the
+// error (*FillError, invalid_input) says so without showing the value. Inputs that cannot be
+// typed into (date, time, color, range…) are set directly, with input and change events.
+func (s *Session) Fill(ctx context.Context, sel, value string) error {
+	return s.fill(ctx, sel, value, false)
+}
+
+// FillSecret is Fill for passwords and tokens: the value never appears in logs, errors, snapshots
+// or error snapshots (the session redacts it from error-snapshot HTML and masks sel in their
+// screenshots).
+func (s *Session) FillSecret(ctx context.Context, sel, value string) error {
+	s.rememberSecret(sel, value)
+	return s.fill(ctx, sel, value, true)
+}
+
+func (s *Session) fill(ctx context.Context, sel, value string, secret bool) error {
+	action := "fill"
+	if secret {
+		action = "fill_secret"
+	}
+	return s.run(ctx, spec{action: action, selector: sel, secret: secret}, func(p *rod.Page, a *retry.Attempt) error {
+		fe := &FillError{Selector: sel, WantLen: len([]rune(value)), Secret: secret}
+		for typed := 1; ; typed++ {
+			req := locateReq{Sel: sel, Strict: true, State: stateEditable, Op: "fill", Clear: value == ""}
+			if !secret {
+				req.Value = &value
+			}
+			res, err := s.locate(p, action, req)
+			if err != nil {
+				return err
+			}
+			if res.Kind == "select" {
+				return &NotActionableError{Action: action, Selector: sel, Reason: ReasonUnusable, Detail: "it is a <select>: use Select"}
+			}
+			if !res.Set && value != "" {
+				if err := (proto.InputInsertText{Text: value}).Call(p); err != nil {
+					return err
+				}
+			}
+			var rb struct {
+				OK     bool `json:"ok"`
+				Len    int  `json:"len"`
+				Gone   bool `json:"gone"`
+				Erased bool `json:"erased"`
+			}
+			if err := evalInto(p, readBackJS, map[string]any{"sel": sel, "want": value, "settle": s.cfg.fillSettle.Milliseconds()}, &rb); err != nil {
+				return err
+			}
+			if rb.Gone {
+				return &NotActionableError{Action: action, Selector: sel, Reason: ReasonNotFound}
+			}
+			if rb.OK {
+				if typed > 1 {
+					s.cfg.log.Info("fill: the page changed the value; typed again", zap.String("selector", sel), zap.Int("typed", typed))
+				}
+				return nil
+			}
+			fe.GotLen, fe.Erased, fe.Typed = rb.Len, rb.Erased, typed
+			if typed >= 2 {
+				return fe
+			}
+			s.cfg.log.Debug("fill: value changed by the page, typing again", zap.String("selector", sel),
+				zap.Bool("erased", rb.Erased), zap.Int("want_len", fe.WantLen), zap.Int("got_len", rb.Len))
+		}
+	})
+}
+
+// readBackJS watches the value for settle ms and answers as soon as it differs.
+const readBackJS = `(o) => new Promise((resolve) => {
+  const t0 = performance.now();
+  const read = () => {
+    let el = null;
+    try { el = document.querySelector(o.sel); } catch (e) {}
+    if (!el) return null;
+    if ('value' in el && el.tagName !== 'BUTTON') return String(el.value);
+    return (el.innerText || '').replace(/\n$/, '');
+  };
+  const tick = () => {
+    const v = read();
+    if (v === null) return resolve({ ok: false, gone: true, len: 0 });
+    if (v !== o.want) return resolve({ ok: false, len: v.length, erased: v === '' });
+    if (performance.now() - t0 >= o.settle) return resolve({ ok: true, len: v.length });
+    setTimeout(tick, 10);
+  };
+  tick();
+})`
+
+// Select chooses the options of the <select> sel names whose value or visible label equal values
+// (one for a single select, any number for a multiple one), firing input and change events.
+func (s *Session) Select(ctx context.Context, sel string, values ...string) error {
+	return s.run(ctx, spec{action: "select", selector: sel}, func(p *rod.Page, a *retry.Attempt) error {
+		_, err := s.locate(p, "select", locateReq{Sel: sel, Strict: true, State: stateActionable, Op: "select", Values: values})
+		return err
+	})
+}
+
+// Press focuses the element sel names and presses key: a key name ("Enter", "Tab", "Escape",
+// "ArrowDown", "Backspace", "F5"…), a single character, or a chord like "Shift+Tab" or
+// "Control+a".
+func (s *Session) Press(ctx context.Context, sel, key string) error {
+	keys, mods, err := parseKey(key)
+	if err != nil {
+		return &ActionError{Action: "press", Target: sel, Err: fmt.Errorf("%w: %w", retry.ErrPermanent, err)}
+	}
+	return s.run(ctx, spec{action: "press", selector: sel}, func(p *rod.Page, a *retry.Attempt) error {
+		if _, err := s.locate(p, "press", locateReq{Sel: sel, Strict: true, State: stateEnabled, Op: "focus"}); err != nil {
+			return err
+		}
+		for _, k := range keys[:len(keys)-1] { // modifiers down
+			if err := k.Encode(proto.InputDispatchKeyEventTypeKeyDown, 0).Call(p); err != nil {
+				return err
+			}
+		}
+		k := keys[len(keys)-1]
+		if err := k.Encode(proto.InputDispatchKeyEventTypeKeyDown, mods).Call(p); err != nil {
+			return err
+		}
+		if err := k.Encode(proto.InputDispatchKeyEventTypeKeyUp, mods).Call(p); err != nil {
+			return err
+		}
+		for i := len(keys) - 2; i >= 0; i-- {
+			if err := keys[i].Encode(proto.InputDispatchKeyEventTypeKeyUp, 0).Call(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+var namedKeys = map[string]input.Key{
+	"enter": input.Enter, "tab": input.Tab, "escape": input.Escape, "esc": input.Escape,
+	"backspace": input.Backspace, "delete": input.Delete, "space": input.Space, " ": input.Space,
+	"arrowup": input.ArrowUp, "arrowdown": input.ArrowDown, "arrowleft": input.ArrowLeft, "arrowright": input.ArrowRight,
+	"home": input.Home, "end": input.End, "pageup": input.PageUp, "pagedown": input.PageDown, "insert": input.Insert,
+	"f1": input.F1, "f2": input.F2, "f3": input.F3, "f4": input.F4, "f5": input.F5, "f6": input.F6,
+	"f7": input.F7, "f8": input.F8, "f9": input.F9, "f10": input.F10, "f11": input.F11, "f12": input.F12,
+	"shift": input.ShiftLeft, "control": input.ControlLeft, "ctrl": input.ControlLeft, "alt": input.AltLeft,
+	"meta": input.MetaLeft,
+}
+
+// parseKey reads "Enter", "a", "Shift+Tab" into the keys to press (modifiers first) and the
+// modifier mask for the last one.
+func parseKey(key string) ([]input.Key, int, error) {
+	parts := strings.Split(key, "+")
+	if key == "+" {
+		parts = []string{"+"}
+	}
+	var keys []input.Key
+	mods := 0
+	for i, part := range parts {
+		var k input.Key
+		if named, ok := namedKeys[strings.ToLower(part)]; ok {
+			k = named
+		} else if r := []rune(part); len(r) == 1 && r[0] < 128 {
+			k = input.Key(r[0])
+		} else {
+			return nil, 0, fmt.Errorf("unknown key %q in %q", part, key)
+		}
+		if i < len(parts)-1 {
+			if k.Modifier() == 0 {
+				return nil, 0, fmt.Errorf("%q is not a modifier in %q", part, key)
+			}
+			mods |= k.Modifier()
+		}
+		keys = append(keys, k)
+	}
+	if len(keys) == 0 {
+		return nil, 0, errors.New("empty key")
+	}
+	return keys, mods, nil
+}
+
+// Hover moves the mouse over the centre of the one element sel names, once it is actionable.
+func (s *Session) Hover(ctx context.Context, sel string) error {
+	return s.run(ctx, spec{action: "hover", selector: sel}, func(p *rod.Page, a *retry.Attempt) error {
+		res, err := s.locate(p, "hover", locateReq{Sel: sel, Strict: true, State: stateActionable, Op: "hover"})
+		if err != nil {
+			return err
+		}
+		return proto.InputDispatchMouseEvent{Type: proto.InputDispatchMouseEventTypeMouseMoved, X: res.X, Y: res.Y}.Call(p)
+	})
+}
+
+// WaitFor waits until an element sel matches is visible (the first, if several match).
+func (s *Session) WaitFor(ctx context.Context, sel string) error {
+	return s.run(ctx, spec{action: "wait_for", selector: sel}, func(p *rod.Page, a *retry.Attempt) error {
+		_, err := s.locate(p, "wait_for", locateReq{Sel: sel, State: stateVisible})
+		return err
+	})
+}
+
+// Text returns the rendered text (innerText, trimmed) of the one element sel names, once it is
+// attached (visible or not).
+func (s *Session) Text(ctx context.Context, sel string) (string, error) {
+	var text string
+	err := s.run(ctx, spec{action: "text", selector: sel}, func(p *rod.Page, a *retry.Attempt) error {
+		res, err := s.locate(p, "text", locateReq{Sel: sel, Strict: true, State: stateAttached, Op: "text"})
+		if err != nil {
+			return err
+		}
+		text = strings.TrimSpace(res.Text)
+		return nil
+	})
+	return text, err
+}
+
+// Attr returns the attribute name of the one element sel names, once it is attached. ok is false
+// when the element has no such attribute (value is then ""); a missing element is an error.
+func (s *Session) Attr(ctx context.Context, sel, name string) (value string, ok bool, err error) {
+	err = s.run(ctx, spec{action: "attr", selector: sel}, func(p *rod.Page, a *retry.Attempt) error {
+		res, err := s.locate(p, "attr", locateReq{Sel: sel, Strict: true, State: stateAttached, Op: "attr", Name: name})
+		if err != nil {
+			return err
+		}
+		value, ok = res.Value, res.Has
+		return nil
+	})
+	return value, ok, err
+}
+
+// Extract returns one record per element container matches (in document order), once at least
+// one is attached. fields maps a record key to a field selector, relative to the container:
+//
+//	".name"         the trimmed innerText of the first match inside the container
+//	"a.detail@href" its attribute (href and src come back absolute)
+//	"@data-id"      the container's own attribute
+//	"" or "."       the container's own text
+//
+// A field whose element is missing is "" in that record (the key is always present).
+func (s *Session) Extract(ctx context.Context, container string, fields map[string]string) ([]map[string]string, error) {
+	q := make(map[string]fieldQ, len(fields))
+	for k, f := range fields {
+		q[k] = parseField(f)
+	}
+	var out []map[string]string
+	err := s.run(ctx, spec{action: "extract", selector: container}, func(p *rod.Page, a *retry.Attempt) error {
+		res, err := s.locate(p, "extract", locateReq{Sel: container, State: stateAttached, Op: "extract", Fields: q})
+		if err != nil {
+			return err
+		}
+		out = res.Records
+		return nil
+	})
+	return out, err
+}
+
+// parseField splits "sel@attr" (the last '@' followed by an attribute name).
+func parseField(f string) fieldQ {
+	f = strings.TrimSpace(f)
+	if f == "." {
+		return fieldQ{}
+	}
+	if i := strings.LastIndexByte(f, '@'); i >= 0 {
+		attr := f[i+1:]
+		if attr != "" && strings.IndexFunc(attr, func(r rune) bool {
+			return !(r == '-' || r == '_' || r == ':' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+		}) < 0 {
+			return fieldQ{Sel: strings.TrimSpace(f[:i]), Attr: attr}
+		}
+	}
+	return fieldQ{Sel: f}
+}

@@ -1,0 +1,231 @@
+package actions
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/smartretry/smartretry/browser"
+	"github.com/smartretry/smartretry/retry"
+)
+
+// ErrClosed is returned by every action on a closed Session.
+var ErrClosed = errors.New("actions: session closed")
+
+// Reasons a NotActionableError gives, as the in-page check reports them.
+const (
+	ReasonNotFound = "not_found" // nothing matches the selector
+	ReasonHidden   = "hidden"    // it matches, but is not visible
+	ReasonDisabled = "disabled"  // visible, but disabled (or aria-disabled)
+	ReasonReadOnly = "readonly"  // a Fill target that cannot be edited
+	ReasonUnstable = "unstable"  // still moving when the time ran out
+	ReasonCovered  = "covered"   // the same other element would receive the click, for WithCoverTimeout
+	ReasonObscured = "obscured"  // another element would receive the click now (it may go away)
+	ReasonUnusable = "unusable"  // the element is not of a kind the action can use (Fill on a <select>…)
+	ReasonMultiple = "multiple"  // the selector matches several elements where one is meant
+	ReasonInvalid  = "invalid"   // the selector is not valid CSS
+)
+
+// NotActionableError says why the element a selector names could not be acted on. Its retry type:
+// invalid, multiple and a lasting cover are InvalidInput (retrying the same call cannot help: fix
+// the selector, or close the overlay first); everything else is SelectorNotFound.
+type NotActionableError struct {
+	Action   string
+	Selector string
+	Reason   string        // one of the Reason… constants
+	Detail   string        // the cover ("div#overlay"), or the browser's SyntaxError text
+	Count    int           // how many elements the selector matched
+	Waited   time.Duration // how long the page watched before answering
+}
+
+func (e *NotActionableError) Error() string {
+	w := ""
+	if e.Waited > 0 {
+		w = fmt.Sprintf(" (waited %s)", e.Waited.Round(time.Millisecond))
+	}
+	switch e.Reason {
+	case ReasonNotFound:
+		return fmt.Sprintf("no element matches %q%s", e.Selector, w)
+	case ReasonInvalid:
+		return fmt.Sprintf("invalid selector %q: %s", e.Selector, e.Detail)
+	case ReasonMultiple:
+		return fmt.Sprintf("selector %q matches %d elements, %s needs exactly one: make it more specific or use the Nth variant", e.Selector, e.Count, e.Action)
+	case ReasonCovered:
+		return fmt.Sprintf("%q is covered by %s%s: the %s would land on it; close it first", e.Selector, e.Detail, w, e.Action)
+	case ReasonObscured:
+		return fmt.Sprintf("%q is covered by %s%s", e.Selector, e.Detail, w)
+	case ReasonUnusable:
+		return fmt.Sprintf("%q cannot be used to %s: %s", e.Selector, e.Action, e.Detail)
+	case ReasonHidden:
+		return fmt.Sprintf("%q matched but stayed hidden%s", e.Selector, w)
+	case ReasonDisabled:
+		return fmt.Sprintf("%q matched but stayed disabled%s", e.Selector, w)
+	case ReasonReadOnly:
+		return fmt.Sprintf("%q is read-only%s", e.Selector, w)
+	case ReasonUnstable:
+		return fmt.Sprintf("%q kept moving%s", e.Selector, w)
+	}
+	return fmt.Sprintf("%q not actionable: %s %s%s", e.Selector, e.Reason, e.Detail, w)
+}
+
+// RetryType is the error's type for the retry engine.
+func (e *NotActionableError) RetryType() retry.ErrorType {
+	switch e.Reason {
+	case ReasonInvalid, ReasonMultiple, ReasonCovered, ReasonUnusable:
+		return retry.InvalidInput
+	}
+	return retry.SelectorNotFound
+}
+
+// FillError says the page did not keep the value Fill typed, even after typing it again. It never
+// contains the value. Its retry type is InvalidInput: the page refuses the value (a mask, a
+// maxlength, a script that rewrites it), and retrying the same value cannot help.
+type FillError struct {
+	Selector   string
+	WantLen    int // characters typed
+	GotLen     int // characters the field holds
+	Erased     bool
+	Secret     bool
+	Typed      int // how many times it was typed
+}
+
+func (e *FillError) Error() string {
+	what := "changed"
+	if e.Erased {
+		what = "erased"
+	}
+	return fmt.Sprintf("%q: the page %s the value after it was typed %d time(s) (typed %d characters, field holds %d)",
+		e.Selector, what, e.Typed, e.WantLen, e.GotLen)
+}
+
+// RetryType is InvalidInput.
+func (e *FillError) RetryType() retry.ErrorType { return retry.InvalidInput }
+
+// ChallengeError is a CAPTCHA or bot wall met by Navigate. Type Captcha.
+type ChallengeError struct {
+	Vendor, Kind, URL string
+	Evidence          string
+}
+
+func (e *ChallengeError) Error() string {
+	s := fmt.Sprintf("%s %s challenge at %s", e.Vendor, e.Kind, e.URL)
+	if e.Evidence != "" {
+		s += " (" + e.Evidence + ")"
+	}
+	return s
+}
+
+// RetryType is Captcha.
+func (e *ChallengeError) RetryType() retry.ErrorType { return retry.Captcha }
+
+// LoginWallError is a page that wants a login: 401/403, or a redirect to a password form.
+// Type AuthRequired. It wraps the *retry.HTTPError when there was one.
+type LoginWallError struct {
+	URL     string // what was asked for
+	Landed  string // where the browser ended up
+	Status  int
+	Err     error
+	Comment string
+}
+
+func (e *LoginWallError) Error() string {
+	s := fmt.Sprintf("login required for %s", e.URL)
+	if e.Landed != "" && e.Landed != e.URL {
+		s += " (redirected to " + e.Landed + ")"
+	}
+	if e.Status != 0 {
+		s += fmt.Sprintf(": HTTP %d", e.Status)
+	}
+	if e.Comment != "" {
+		s += ": " + e.Comment
+	}
+	return s
+}
+
+func (e *LoginWallError) Unwrap() error { return e.Err }
+
+// RetryType is AuthRequired.
+func (e *LoginWallError) RetryType() retry.ErrorType { return retry.AuthRequired }
+
+// ActionError is what every Session method returns when it gives up: the action, its selector or
+// URL, and the engine's *retry.Error (type, attempts, reason, last cause), plus where the error
+// snapshot went when WithArtifacts is set. errors.Is/As reach everything it wraps
+// (retry.ErrPermanent, *retry.Error, *NotActionableError…).
+type ActionError struct {
+	Action    string // "click", "navigate", …
+	Target    string // the selector, or the URL for navigate
+	URL       string // the page the session was on
+	Artifacts string // folder of the error snapshot, "" if none
+	Err       error
+}
+
+func (e *ActionError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Action)
+	if e.Target != "" {
+		fmt.Fprintf(&b, " %q", e.Target)
+	}
+	if e.URL != "" && e.URL != e.Target && e.URL != "about:blank" {
+		b.WriteString(" on ")
+		b.WriteString(e.URL)
+	}
+	b.WriteString(": ")
+	msg := e.Err.Error()
+	var re *retry.Error
+	if errors.As(e.Err, &re) {
+		msg = strings.TrimPrefix(msg, re.Action+": ")
+	}
+	b.WriteString(msg)
+	if e.Artifacts != "" {
+		b.WriteString(" [error snapshot: ")
+		b.WriteString(e.Artifacts)
+		b.WriteString("]")
+	}
+	return b.String()
+}
+
+func (e *ActionError) Unwrap() error { return e.Err }
+
+// Type is the retry type the engine gave up with (Unknown if it did not get that far).
+func (e *ActionError) Type() retry.ErrorType {
+	var re *retry.Error
+	if errors.As(e.Err, &re) {
+		return re.Type
+	}
+	return classify(e.Err)
+}
+
+// Attempts is how many attempts were made (0 if unknown).
+func (e *ActionError) Attempts() int {
+	var re *retry.Error
+	if errors.As(e.Err, &re) {
+		return re.Attempts
+	}
+	return 0
+}
+
+// typed is an error that knows its retry type.
+type typed interface{ RetryType() retry.ErrorType }
+
+// classifier claims actions' own errors and, through browser.Classify, rod's and CDP's.
+// Registered process-wide once (retry.RegisterClassifier) so any Manager classifies them.
+func classifier(err error) (retry.ErrorType, bool) {
+	var t typed
+	if errors.As(err, &t) {
+		return t.RetryType(), true
+	}
+	return browser.Classify(err)
+}
+
+func classify(err error) retry.ErrorType {
+	if err == nil {
+		return retry.Unknown
+	}
+	if t, ok := classifier(err); ok {
+		return t
+	}
+	return retry.Classify(err)
+}
+
+func init() { retry.RegisterClassifier(classifier) }

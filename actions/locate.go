@@ -1,0 +1,174 @@
+package actions
+
+import (
+	_ "embed"
+	"encoding/json"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/proto"
+)
+
+//go:embed locate.js
+var locateJS string
+
+// Wait states of the in-page check.
+const (
+	stateAttached   = "attached"
+	stateVisible    = "visible"
+	stateEnabled    = "enabled" // visible and enabled (keyboard targets)
+	stateActionable = "actionable" // visible, enabled, stable for a frame, receives the pointer
+	stateEditable   = "editable"   // actionable and not read-only
+)
+
+// locateReq is what locate.js gets.
+type locateReq struct {
+	Sel     string            `json:"sel"`
+	Nth     int               `json:"nth"`
+	Strict  bool              `json:"strict"`
+	State   string            `json:"state"`
+	Timeout int64             `json:"timeout"`
+	CoverMs int64             `json:"coverMs"`
+	Token   string            `json:"token"`
+	Op      string            `json:"op"`
+	Value   *string           `json:"value,omitempty"`
+	Clear   bool              `json:"clear,omitempty"`
+	Values  []string          `json:"values,omitempty"`
+	Name    string            `json:"name,omitempty"`
+	Fields  map[string]fieldQ `json:"fields,omitempty"`
+}
+
+type fieldQ struct {
+	Sel  string `json:"sel,omitempty"`
+	Attr string `json:"attr,omitempty"`
+}
+
+// locateRes is what it answers.
+type locateRes struct {
+	OK      bool                `json:"ok"`
+	Reason  string              `json:"reason"`
+	Detail  string              `json:"detail"`
+	Count   int                 `json:"count"`
+	Final   bool                `json:"final"`
+	Timeout bool                `json:"timeout"`
+	Ms      int64               `json:"ms"`
+	X       float64             `json:"x"`
+	Y       float64             `json:"y"`
+	Tag     string              `json:"tag"`
+	Nav     bool                `json:"nav"`
+	Err     string              `json:"err"`
+	Kind    string              `json:"kind"`
+	Set     bool                `json:"set"`
+	Text    string              `json:"text"`
+	Has     bool                `json:"has"`
+	Value   string              `json:"value"`
+	Values  []string            `json:"values"`
+	Records []map[string]string `json:"records"`
+	token   string
+}
+
+var tokens atomic.Uint64
+
+// locate runs the actionability wait in the page: one Runtime.evaluate that resolves the moment
+// the element is ready (and has done the op's in-page part), or says why not. The JS timeout
+// stays a little under the attempt's deadline so the page answers with a reason, not a timeout.
+func (s *Session) locate(p *rod.Page, action string, r locateReq) (*locateRes, error) {
+	r.Timeout = jsBudget(p).Milliseconds()
+	r.CoverMs = s.cfg.coverAfter.Milliseconds()
+	r.Token = strconv.FormatUint(tokens.Add(1), 10)
+	var res locateRes
+	if err := evalInto(p, locateJS, r, &res); err != nil {
+		return nil, err
+	}
+	res.token = r.Token
+	if res.Err != "" {
+		return &res, &NotActionableError{Action: action, Selector: r.Sel, Reason: ReasonUnusable, Detail: res.Err, Count: res.Count}
+	}
+	if !res.OK {
+		reason := res.Reason
+		if reason == ReasonCovered && !res.Final {
+			reason = ReasonObscured
+		}
+		return &res, &NotActionableError{Action: action, Selector: r.Sel, Reason: reason, Detail: res.Detail,
+			Count: res.Count, Waited: time.Duration(res.Ms) * time.Millisecond}
+	}
+	return &res, nil
+}
+
+// jsBudget is how long the in-page wait may take: the attempt's remaining time less a margin for
+// the answer to come back and the action to happen.
+func jsBudget(p *rod.Page) time.Duration {
+	d := 10 * time.Second
+	if dl, ok := p.GetContext().Deadline(); ok {
+		d = time.Until(dl)
+	}
+	margin := d / 20
+	if margin < 150*time.Millisecond {
+		margin = 150 * time.Millisecond
+	}
+	if margin > time.Second {
+		margin = time.Second
+	}
+	d -= margin
+	if d < 0 {
+		d = 0
+	}
+	return d
+}
+
+// evalInto calls fn(arg) in the page's main world with one awaitPromise Runtime.evaluate
+// (no execution-context lookup, no handle kept) and decodes the JSON result into out.
+func evalInto(p *rod.Page, fn string, arg any, out any) error {
+	res, err := evalJS(p, fn, arg)
+	if err != nil {
+		return err
+	}
+	if out == nil {
+		return nil
+	}
+	return json.Unmarshal([]byte(res), out)
+}
+
+func evalJS(p *rod.Page, fn string, arg any) (string, error) {
+	a, err := json.Marshal(arg)
+	if err != nil {
+		return "", err
+	}
+	res, err := proto.RuntimeEvaluate{
+		Expression:    "(" + fn + ")(" + string(a) + ")",
+		AwaitPromise:  true,
+		ReturnByValue: true,
+	}.Call(p)
+	if err != nil {
+		return "", err
+	}
+	if res.ExceptionDetails != nil {
+		return "", &rod.EvalError{RuntimeExceptionDetails: res.ExceptionDetails}
+	}
+	if res.Result == nil {
+		return "null", nil
+	}
+	return res.Result.Value.JSON("", ""), nil
+}
+
+func evalExpr(p *rod.Page, expr string, out any) error {
+	res, err := proto.RuntimeEvaluate{Expression: expr, ReturnByValue: true, AwaitPromise: true}.Call(p)
+	if err != nil {
+		return err
+	}
+	if res.ExceptionDetails != nil {
+		return &rod.EvalError{RuntimeExceptionDetails: res.ExceptionDetails}
+	}
+	if out == nil || res.Result == nil {
+		return nil
+	}
+	return json.Unmarshal([]byte(res.Result.Value.JSON("", "")), out)
+}
+
+// jsString quotes s as a JS string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}

@@ -1,0 +1,283 @@
+// The actionability wait, done by the page itself. smartretry evaluates this once per attempt with
+// Runtime.evaluate(awaitPromise): it resolves the moment the element is ready, or with the reason it
+// is not, before the attempt's deadline. No polling from Go, no element handle kept anywhere.
+//
+// o = {sel, nth, strict, state, timeout, coverMs, token, op, value, clear, values, name, fields}
+//   state: "attached" | "visible" | "enabled" | "actionable" (visible + enabled + stable + receives the pointer)
+//          | "editable" (actionable + not read-only)
+// Resolves with {ok:true, x, y, count, ...} or {ok:false, reason, detail, count}.
+async (o) => {
+  const now = () => performance.now();
+  const t0 = now();
+  const desc = (e) => {
+    if (!e || e.nodeType !== 1) return String(e && e.nodeName || e);
+    let s = e.tagName.toLowerCase();
+    if (e.id) return s + '#' + e.id;
+    const tid = e.getAttribute('data-testid');
+    if (tid) return s + '[data-testid="' + tid + '"]';
+    if (typeof e.className === 'string' && e.className.trim()) {
+      s += '.' + e.className.trim().split(/\s+/).slice(0, 2).join('.');
+    }
+    return s;
+  };
+  // The element the user's selector means, or why there is none yet.
+  const pick = () => {
+    let list;
+    try {
+      list = document.querySelectorAll(o.sel);
+    } catch (e) {
+      return { fatal: { ok: false, reason: 'invalid', detail: String(e && e.message || e) } };
+    }
+    const n = list.length;
+    if (n === 0) return { wait: 'not_found', count: 0 };
+    if (o.strict && n > 1) return { fatal: { ok: false, reason: 'multiple', count: n } };
+    const i = o.nth < 0 ? n + o.nth : o.nth;
+    if (i < 0 || i >= n) return { wait: 'not_found', count: n };
+    return { el: list[i], count: n };
+  };
+  const visible = (el) => {
+    if (!el.isConnected) return false;
+    const st = getComputedStyle(el);
+    if (st.visibility === 'hidden' || st.visibility === 'collapse') return false;
+    if (el.checkVisibility && !el.checkVisibility()) return false;
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0;
+  };
+  const disabled = (el) => {
+    if (el.disabled === true) return true;
+    const fs = el.closest && el.closest('fieldset[disabled]');
+    if (fs && !(fs.querySelector('legend') || { contains: () => false }).contains(el)) return true;
+    return el.getAttribute && el.getAttribute('aria-disabled') === 'true';
+  };
+  const readonly = (el) => el.readOnly === true ||
+    (!('value' in el) && !el.isContentEditable) ||
+    (el.getAttribute && el.getAttribute('aria-readonly') === 'true');
+  const rectOf = (el) => {
+    const r = el.getBoundingClientRect();
+    return { x: r.left, y: r.top, w: r.width, h: r.height };
+  };
+  const same = (a, b) => a && b && Math.abs(a.x - b.x) < 0.5 && Math.abs(a.y - b.y) < 0.5 &&
+    Math.abs(a.w - b.w) < 0.5 && Math.abs(a.h - b.h) < 0.5;
+  const inView = (r) => r.y >= 0 && r.x >= 0 && r.y + r.h <= innerHeight && r.x + r.w <= innerWidth;
+  const contains = (el, node) => {
+    for (let n = node; n; n = n.parentNode || n.host) if (n === el) return true;
+    return false;
+  };
+  // Is the pointer at the element's centre going to land on it? Returns {x,y} or {cover, pe}.
+  const hitTest = (el, r) => {
+    const pts = [];
+    const vx = Math.max(r.x, 0), vy = Math.max(r.y, 0);
+    const vw = Math.min(r.x + r.w, innerWidth) - vx, vh = Math.min(r.y + r.h, innerHeight) - vy;
+    pts.push([vx + vw / 2, vy + vh / 2]);
+    for (const cr of el.getClientRects()) if (cr.width > 0 && cr.height > 0) pts.push([cr.left + cr.width / 2, cr.top + cr.height / 2]);
+    let first = null;
+    for (const [x, y] of pts) {
+      let hit = document.elementFromPoint(x, y);
+      while (hit && hit.shadowRoot) {
+        const inner = hit.shadowRoot.elementFromPoint(x, y);
+        if (!inner || inner === hit) break;
+        hit = inner;
+      }
+      if (hit && contains(el, hit)) return { x, y };
+      if (!first) first = hit;
+    }
+    if (!first) return { cover: null, coverDesc: 'nothing (outside the viewport)' };
+    if (contains(first, el)) return { cover: first, coverDesc: desc(el) + ' (pointer-events: none?)' };
+    // The outermost ancestor of the hit that does not contain the element: "div#overlay", not its child.
+    let c = first;
+    while (c.parentElement && !contains(c.parentElement, el)) c = c.parentElement;
+    return { cover: c, coverDesc: desc(c) };
+  };
+
+  const need = o.state;
+  const act = need === 'actionable' || need === 'editable';
+  let last = { reason: 'not_found', count: 0, detail: '' };
+  let done = false, resolveFn, prev = null, prevEl = null, frameQueued = false;
+  let cover = null, coverSince = 0;
+  const result = new Promise((r) => { resolveFn = r; });
+  let mo = null, timer = 0, poll = 0;
+  const finish = (r) => {
+    if (done) return;
+    done = true;
+    if (mo) mo.disconnect();
+    clearTimeout(timer);
+    clearInterval(poll);
+    r.ms = Math.round(now() - t0);
+    resolveFn(r);
+  };
+  // Everything but stability and the hit test: cheap, run on every DOM change.
+  const check = () => {
+    const p = pick();
+    if (p.fatal) return p;
+    if (p.wait) return { wait: p.wait, count: p.count };
+    const el = p.el;
+    if (need === 'attached') return { el, count: p.count };
+    if (!visible(el)) return { wait: 'hidden', count: p.count };
+    if (need === 'visible') return { el, count: p.count };
+    if (disabled(el)) return { wait: 'disabled', count: p.count };
+    if (need === 'enabled') return { el, count: p.count };
+    if (need === 'editable' && readonly(el)) return { wait: 'readonly', count: p.count };
+    let r = rectOf(el);
+    if (!inView(r)) {
+      el.scrollIntoView({ block: 'center', inline: 'center', behavior: 'instant' });
+      r = rectOf(el);
+    }
+    return { el, rect: r, count: p.count };
+  };
+  const nextFrame = (cb) => {
+    let fired = false;
+    const run = () => { if (!fired) { fired = true; cb(); } };
+    requestAnimationFrame(run);
+    setTimeout(run, 100); // rAF does not run in a hidden tab
+  };
+  const ready = (el, count, extra) => finish(Object.assign({ ok: true, count, tag: el.tagName.toLowerCase() }, prepare(el), extra || {}));
+  const onFrame = () => {
+    frameQueued = false;
+    if (done) return;
+    const c = check();
+    if (c.fatal) return finish(c.fatal);
+    if (c.wait) { last = { reason: c.wait, count: c.count }; prev = null; return; }
+    if (c.el !== prevEl || !same(c.rect, prev)) {
+      prevEl = c.el; prev = c.rect; last = { reason: 'unstable', count: c.count };
+      frameQueued = true; nextFrame(onFrame); return;
+    }
+    const h = hitTest(c.el, c.rect);
+    if (h.x !== undefined) return ready(c.el, c.count, { x: h.x, y: h.y });
+    if (h.cover !== cover || cover === null) { cover = h.cover; coverSince = now(); }
+    last = { reason: 'covered', detail: h.coverDesc, count: c.count };
+    if (now() - coverSince >= o.coverMs) return finish({ ok: false, reason: 'covered', detail: h.coverDesc, count: c.count, final: true });
+    frameQueued = true; nextFrame(onFrame);
+  };
+  const tick = () => {
+    if (done || frameQueued) return;
+    const c = check();
+    if (c.fatal) return finish(c.fatal);
+    if (c.wait) { last = { reason: c.wait, count: c.count }; return; }
+    if (!act) return ready(c.el, c.count);
+    prevEl = c.el; prev = c.rect;
+    frameQueued = true; nextFrame(onFrame);
+  };
+  // What the action needs from the ready element, done in the same turn so nothing moves between.
+  const prepare = (el) => {
+    const out = {};
+    const tag = el.tagName.toLowerCase();
+    const type = (el.getAttribute('type') || '').toLowerCase();
+    if (o.op === 'click') {
+      const a = el.closest('a[href]');
+      const href = a ? a.getAttribute('href') : '';
+      out.nav = !!(a && href && !href.startsWith('#') && !/^javascript:/i.test(href) && a.target !== '_blank') ||
+        ((tag === 'button' && (type === 'submit' || type === '') || tag === 'input' && (type === 'submit' || type === 'image')) && !!el.form);
+      // Check at press time that the pointer lands on the element; block the press if not.
+      const st = window.__smartretry = { token: o.token, target: el, hit: null, bad: '', clicked: false, prevented: false };
+      const guard = (e) => {
+        if (window.__smartretry !== st) return;
+        if (contains(el, e.target)) { if (e.type === 'mousedown') st.hit = true; return; }
+        if (e.type === 'mousedown') { st.hit = false; st.bad = desc(e.target); }
+        if (st.hit === false) { e.stopImmediatePropagation(); e.preventDefault(); }
+      };
+      const after = (e) => {
+        if (window.__smartretry !== st || e.type !== 'click') return;
+        st.clicked = true; st.prevented = e.defaultPrevented;
+      };
+      for (const t of ['mousedown', 'mouseup', 'click']) window.addEventListener(t, guard, { capture: true });
+      window.addEventListener('click', after, { capture: false });
+      st.cleanup = () => {
+        for (const t of ['mousedown', 'mouseup', 'click']) window.removeEventListener(t, guard, { capture: true });
+        window.removeEventListener('click', after, { capture: false });
+      };
+    } else if (o.op === 'fill') {
+      el.focus();
+      if (typeof el.select === 'function' && 'value' in el) {
+        el.select();
+        let all = false;
+        try { all = el.selectionStart === 0 && el.selectionEnd === el.value.length; } catch (e) { all = false; }
+        if (!all && el.value !== '') {
+          // email, number…: no text selection; empty it so typing replaces the value.
+          const proto = el.tagName === 'TEXTAREA' ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+          Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, '');
+          el.dispatchEvent(new Event('input', { bubbles: true }));
+        }
+      } else if (el.isContentEditable) {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const s = getSelection(); s.removeAllRanges(); s.addRange(range);
+      }
+      out.kind = tag === 'select' ? 'select' : (el.isContentEditable && !('value' in el) ? 'editable' : 'value');
+      out.type = type;
+      // Inputs whose value cannot be typed (date, color, range…) are set directly.
+      if (typeof o.value === 'string' && ['date', 'datetime-local', 'month', 'week', 'time', 'color', 'range'].includes(type)) {
+        const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+        setter.call(el, o.value);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+        out.set = true;
+        out.value = el.value;
+      } else if (out.kind === 'value' && o.clear) {
+        const proto = el.tagName === 'TEXTAREA' ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+        Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, '');
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+        out.set = true;
+        out.value = el.value;
+      }
+    } else if (o.op === 'focus') {
+      el.focus();
+    } else if (o.op === 'select') {
+      if (el.tagName !== 'SELECT') return { err: 'not a <select> element: ' + desc(el) };
+      const want = o.values || [];
+      const opts = Array.from(el.options);
+      const chosen = [];
+      for (const w of want) {
+        const m = opts.find((x) => x.value === w) || opts.find((x) => x.label.trim() === w || x.text.trim() === w);
+        if (!m) return { err: 'no option with value or label ' + JSON.stringify(w) + ' in ' + desc(el) };
+        chosen.push(m);
+      }
+      if (!el.multiple && chosen.length > 1) return { err: desc(el) + ' is not multiple; got ' + chosen.length + ' values' };
+      el.focus();
+      for (const x of opts) x.selected = chosen.includes(x);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+      out.values = Array.from(el.selectedOptions).map((x) => x.value);
+    } else if (o.op === 'text') {
+      out.text = (el.innerText !== undefined ? el.innerText : el.textContent) || '';
+    } else if (o.op === 'attr') {
+      out.has = el.hasAttribute(o.name);
+      out.value = out.has ? el.getAttribute(o.name) : '';
+    } else if (o.op === 'extract') {
+      out.records = [];
+      let list;
+      try { list = Array.from(document.querySelectorAll(o.sel)); } catch (e) { list = []; }
+      for (const c of list) {
+        const rec = {};
+        for (const [key, f] of Object.entries(o.fields || {})) {
+          let target = c, attr = f.attr;
+          if (f.sel) {
+            try { target = c.querySelector(f.sel); } catch (e) { return { err: 'field ' + key + ': ' + String(e && e.message || e) }; }
+          }
+          if (!target) { rec[key] = ''; continue; }
+          if (attr) {
+            const v = attr === 'href' || attr === 'src' ? (target[attr] || target.getAttribute(attr) || '') : (target.getAttribute(attr) || '');
+            rec[key] = String(v);
+          } else {
+            rec[key] = ((target.innerText !== undefined ? target.innerText : target.textContent) || '').trim();
+          }
+        }
+        out.records.push(rec);
+      }
+    }
+    return out;
+  };
+
+  tick();
+  if (done) return result;
+  mo = new MutationObserver(tick);
+  mo.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
+  // Changes no mutation reports (CSS animations, :hover styles, fonts) are caught by a slow poll.
+  poll = setInterval(tick, 50);
+  timer = setTimeout(() => {
+    const r = Object.assign({ ok: false, timeout: true }, last);
+    if (r.reason === 'not_found') r.count = 0;
+    finish(r);
+  }, Math.max(0, o.timeout));
+  return result;
+}

@@ -1,0 +1,106 @@
+package actions
+
+import (
+	"context"
+	"errors"
+	"net/url"
+
+	"github.com/go-rod/rod"
+	"go.uber.org/zap"
+
+	"github.com/smartretry/smartretry/retry"
+	"github.com/smartretry/smartretry/snapshot"
+)
+
+// Navigate loads rawURL in the session's tab and checks what came back:
+//
+//   - 404/410 → not_found at once; 401/403 (without a bot-wall marker), or a redirect that lands
+//     on a password form → auth_required (*LoginWallError), escalated when an Escalator is set;
+//   - a CAPTCHA or bot wall (headers first, then the DOM of every frame) → captcha
+//     (*ChallengeError naming the vendor and kind), escalated; after the Escalator returns nil the
+//     URL is loaded again and checked again;
+//   - 429 and 5xx → backed off (at least Retry-After) and loaded again; connection resets and
+//     timeouts likewise, by their own budgets.
+//
+// It returns the final URL and the main document's status.
+func (s *Session) Navigate(ctx context.Context, rawURL string) (NavResult, error) {
+	var out NavResult
+	err := s.run(ctx, spec{action: "navigate", url: rawURL}, func(p *rod.Page, a *retry.Attempt) error {
+		res, err := s.navigateOnce(p, rawURL)
+		out = res
+		return err
+	})
+	if err != nil {
+		return out, err
+	}
+	s.cfg.log.Debug("navigated", zap.String("url", out.URL), zap.Int("status", out.Status))
+	return out, nil
+}
+
+func (s *Session) navigateOnce(p *rod.Page, rawURL string) (NavResult, error) {
+	ctx := p.GetContext()
+	resp, err := s.b.Navigate(ctx, p, rawURL, s.cfg.timeout)
+	var res NavResult
+	if resp != nil {
+		res = NavResult{URL: resp.URL, Status: resp.Status}
+		s.setLastURL(rawURL, res)
+	}
+	if resp == nil {
+		return res, err
+	}
+	// A wall announced by the headers (Cloudflare's cf-mitigated, AWS WAF…), whatever the status.
+	if ch := snapshot.ChallengeFromResponse(resp.Status, resp.Header); ch != nil {
+		return res, &ChallengeError{Vendor: ch.Vendor, Kind: ch.Kind, URL: resp.URL, Evidence: ch.Evidence}
+	}
+	var he *retry.HTTPError
+	if err != nil && !errors.As(err, &he) {
+		return res, err
+	}
+	switch {
+	case he != nil && (he.StatusCode == 401 || he.StatusCode == 403 || he.StatusCode == 405):
+		// A 403 is as often a bot wall as a login wall: look at the page before deciding.
+		if ch, derr := snapshot.DetectChallenge(ctx, p, resp.Status, resp.Header); derr == nil && ch != nil {
+			return res, &ChallengeError{Vendor: ch.Vendor, Kind: ch.Kind, URL: resp.URL, Evidence: ch.Evidence}
+		}
+		if he.StatusCode == 405 {
+			return res, err
+		}
+		return res, &LoginWallError{URL: rawURL, Landed: resp.URL, Status: resp.Status, Err: err}
+	case he != nil:
+		return res, err // 404 → not_found; 429/5xx → retried by the engine, Retry-After honoured
+	}
+	// 2xx/3xx: a wall served with 200 (reCAPTCHA, hCaptcha, Turnstile look the same as content)?
+	ch, derr := snapshot.DetectChallenge(ctx, p, resp.Status, resp.Header)
+	if derr != nil {
+		return res, derr
+	}
+	if ch != nil {
+		return res, &ChallengeError{Vendor: ch.Vendor, Kind: ch.Kind, URL: resp.URL, Evidence: ch.Evidence}
+	}
+	if redirectedPath(rawURL, resp.URL) {
+		var pw bool
+		if err := evalExpr(p, `!!document.querySelector('input[type=password]')`, &pw); err == nil && pw {
+			return res, &LoginWallError{URL: rawURL, Landed: resp.URL, Status: resp.Status, Comment: "redirected to a password form"}
+		}
+	}
+	return res, nil
+}
+
+// redirectedPath reports whether the browser ended on another path than the one asked for.
+func redirectedPath(asked, landed string) bool {
+	a, err1 := url.Parse(asked)
+	b, err2 := url.Parse(landed)
+	if err1 != nil || err2 != nil {
+		return asked != landed
+	}
+	ap, bp := a.Path, b.Path
+	if ap == "" {
+		ap = "/"
+	}
+	if bp == "" {
+		bp = "/"
+	}
+	return a.Host != b.Host || ap != bp
+}
+
+var _ = context.Background

@@ -1,0 +1,143 @@
+package actions
+
+import (
+	"time"
+
+	"github.com/go-rod/rod"
+	"go.uber.org/zap"
+
+	"github.com/smartretry/smartretry/retry"
+)
+
+// Option configures a Session (NewSession). The defaults, all in one place:
+//
+//   - Manager: retry.Default(), the process-wide one (WithManager)
+//   - Escalator: none; a CAPTCHA or login wall ends the action with an error that
+//     Is(retry.ErrEscalate) and names the vendor and URL (WithEscalator)
+//   - Timeout: 10s per attempt, inside the caller's ctx (WithTimeout)
+//   - Logger: zap.NewNop() (WithLogger)
+//   - Artifacts: none; with a folder, a final failure writes an error snapshot there (WithArtifacts)
+//   - Page: a new tab from the browser (WithPage adopts one instead)
+//   - Dialogs: alert/confirm/prompt accepted at once, prompt with "" (WithDialogs)
+//   - Cover refusal: an element covered by the same other element for 1s is refused (WithCoverTimeout)
+//   - Fill verification: the value is read back over 100ms after typing (WithFillSettle)
+type Option interface{ apply(*config) }
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+type config struct {
+	manager    *retry.Manager
+	escalator  Escalator
+	timeout    time.Duration
+	log        *zap.Logger
+	artifacts  string
+	page       *rod.Page
+	dialog     DialogHandler
+	coverAfter time.Duration
+	fillSettle time.Duration
+}
+
+func newConfig(opts []Option) config {
+	c := config{
+		timeout:    10 * time.Second,
+		coverAfter: time.Second,
+		fillSettle: 100 * time.Millisecond,
+	}
+	for _, o := range opts {
+		if o != nil {
+			o.apply(&c)
+		}
+	}
+	if c.manager == nil {
+		c.manager = retry.Default()
+	}
+	if c.log == nil {
+		c.log = zap.NewNop()
+	}
+	if c.escalator == nil {
+		c.escalator = failEscalator{}
+	}
+	if c.dialog == nil {
+		c.dialog = AcceptDialogs("")
+	}
+	return c
+}
+
+// WithManager makes the session decide and record through m (breakers, patterns and stats are
+// shared with everything else that uses m).
+func WithManager(m *retry.Manager) Option { return optionFunc(func(c *config) { c.manager = m }) }
+
+// WithEscalator sets who is called for a CAPTCHA or a login wall. After it returns nil the action
+// checks again and goes on.
+func WithEscalator(e Escalator) Option { return optionFunc(func(c *config) { c.escalator = e }) }
+
+// WithTimeout sets the deadline of one attempt (default 10s). The caller's ctx still bounds the
+// whole action, all attempts and waits included.
+func WithTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) {
+		if d > 0 {
+			c.timeout = d
+		}
+	})
+}
+
+// WithLogger logs every action's outcome, recoveries and dialogs. FillSecret values never reach it.
+func WithLogger(l *zap.Logger) Option { return optionFunc(func(c *config) { c.log = l }) }
+
+// WithArtifacts makes a final failure write an error snapshot (screenshot, HTML, element list) to
+// a new folder under dir; the error and the log say where.
+func WithArtifacts(dir string) Option { return optionFunc(func(c *config) { c.artifacts = dir }) }
+
+// WithPage adopts p instead of opening a new tab. Close leaves an adopted page open.
+func WithPage(p *rod.Page) Option { return optionFunc(func(c *config) { c.page = p }) }
+
+// WithDialogs sets how JS dialogs (alert, confirm, prompt, beforeunload) are answered. They are
+// always answered at once, so they never block the page.
+func WithDialogs(h DialogHandler) Option { return optionFunc(func(c *config) { c.dialog = h }) }
+
+// WithCoverTimeout sets how long an element may stay covered by the same other element before
+// the action is refused (default 1s). A cover that changes or goes away restarts the count.
+func WithCoverTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) {
+		if d > 0 {
+			c.coverAfter = d
+		}
+	})
+}
+
+// WithFillSettle sets how long Fill watches the value after typing before it trusts it
+// (default 100ms). 0 is allowed: read back once at once.
+func WithFillSettle(d time.Duration) Option {
+	return optionFunc(func(c *config) {
+		if d >= 0 {
+			c.fillSettle = d
+		}
+	})
+}
+
+// Dialog is a JS dialog the page opened.
+type Dialog struct {
+	Type          string // "alert", "confirm", "prompt", "beforeunload"
+	Message       string
+	DefaultPrompt string
+	URL           string
+}
+
+// DialogHandler answers a dialog: accept or dismiss, and the text for a prompt. It is called on
+// the session's event goroutine and must not block or call the Session.
+type DialogHandler func(d Dialog) (accept bool, promptText string)
+
+// AcceptDialogs accepts every dialog; prompts get text (the page's default when text is "").
+func AcceptDialogs(text string) DialogHandler {
+	return func(d Dialog) (bool, string) {
+		if text == "" {
+			return true, d.DefaultPrompt
+		}
+		return true, text
+	}
+}
+
+// DismissDialogs dismisses every dialog (confirm returns false, prompt null).
+func DismissDialogs() DialogHandler { return func(Dialog) (bool, string) { return false, "" } }

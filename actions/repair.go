@@ -1,0 +1,116 @@
+package actions
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/proto"
+	"go.uber.org/zap"
+
+	"github.com/smartretry/smartretry/retry"
+	"github.com/smartretry/smartretry/snapshot"
+)
+
+// repair runs at the start of attempt n>0, chosen by the type of the last attempt's error
+// (ARCHITECTURE.md's table). It names what it did with a.SetSolution so the Manager learns which
+// repair preceded a success. An error from repair is the attempt's error.
+func (s *Session) repair(ctx context.Context, sp spec, a *retry.Attempt) error {
+	t := classify(a.LastError)
+	log := s.cfg.log.With(zap.String("action", sp.action), zap.String("target", s.target(sp)),
+		zap.Int("attempt", a.Number+1), zap.String("after", t.String()))
+	switch t {
+	case retry.PageCrash:
+		a.SetSolution("new_page")
+		log.Info("repair: new tab after a renderer crash", zap.String("url", s.getLastURL()))
+		return s.replacePage(ctx)
+	case retry.SelectorNotFound:
+		a.SetSolution("resnapshot")
+		s.settle(ctx, time.Second)
+		snap, err := s.quickSnapshot(ctx)
+		if err != nil {
+			log.Debug("repair: snapshot failed", zap.Error(err))
+			return nil
+		}
+		log.Info("repair: DOM settled, re-querying", zap.String("title", snap.Title),
+			zap.Int("elements", len(snap.Elements)), zap.Bool("challenge", snap.Challenge != nil))
+		if snap.Challenge != nil {
+			// The element is missing because a wall stands in front of the page.
+			return &ChallengeError{Vendor: snap.Challenge.Vendor, Kind: snap.Challenge.Kind, URL: snap.URL, Evidence: snap.Challenge.Evidence}
+		}
+	case retry.StaleElement:
+		a.SetSolution("reresolve")
+		s.settle(ctx, 500*time.Millisecond)
+		log.Debug("repair: re-resolving after the DOM settled")
+	case retry.Captcha, retry.AuthRequired:
+		a.SetSolution("escalated")
+		log.Info("repair: resuming after escalation")
+	case retry.NetworkTimeout, retry.ConnectionReset, retry.RateLimit, retry.ServerError:
+		// The engine has waited already (Retry-After included). Navigate goes again by itself.
+		if sp.action == "navigate" {
+			a.SetSolution("renavigate")
+		} else {
+			a.SetSolution("wait")
+		}
+		log.Info("repair: trying again after backoff")
+	default:
+		a.SetSolution("retry")
+	}
+	return nil
+}
+
+// replacePage opens a new tab in the same browser context (cookies kept), takes it back to the
+// last URL Navigate reached, and closes the crashed tab.
+func (s *Session) replacePage(ctx context.Context) error {
+	np, err := s.b.NewPage(ctx)
+	if err != nil {
+		return fmt.Errorf("new tab after crash: %w", err)
+	}
+	old := s.setPage(np, true)
+	if old != nil {
+		go func() {
+			cctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			_ = old.Context(cctx).Close()
+		}()
+	}
+	if u := s.getLastURL(); u != "" {
+		if _, err := s.b.Navigate(ctx, np, u, s.cfg.timeout); err != nil {
+			return fmt.Errorf("back to %s after crash: %w", u, err)
+		}
+	}
+	return nil
+}
+
+// settle waits, inside the page, until the DOM has been quiet for a moment (or max passes).
+// Errors are ignored: it is a courtesy before the real attempt, which reports properly.
+func (s *Session) settle(ctx context.Context, max time.Duration) {
+	p := s.Page()
+	ctx, cancel := context.WithTimeout(ctx, max+500*time.Millisecond)
+	defer cancel()
+	_, _ = evalJS(p.Context(ctx), settleJS, map[string]any{"quiet": 100, "max": max.Milliseconds()})
+}
+
+func (s *Session) quickSnapshot(ctx context.Context) (*snapshot.Snapshot, error) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	p := s.Page().Context(ctx)
+	return snapshot.Take(ctx, p)
+}
+
+const settleJS = `(o) => new Promise((resolve) => {
+  const t0 = performance.now();
+  let last = t0;
+  const mo = new MutationObserver(() => { last = performance.now(); });
+  mo.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
+  const tick = () => {
+    const now = performance.now();
+    if (now - last >= o.quiet || now - t0 >= o.max) { mo.disconnect(); resolve(Math.round(now - t0)); return; }
+    setTimeout(tick, 20);
+  };
+  setTimeout(tick, 20);
+})`
+
+var _ = proto.RuntimeEvaluate{}
+var _ *rod.Page

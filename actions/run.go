@@ -1,0 +1,185 @@
+package actions
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-rod/rod"
+	"go.uber.org/zap"
+
+	"github.com/smartretry/smartretry/retry"
+	"github.com/smartretry/smartretry/snapshot"
+)
+
+// spec says what one Session call is, for the engine, the repairs and the error.
+type spec struct {
+	action   string // "click", "fill", "navigate", …
+	selector string
+	url      string // navigate's target
+	secret   bool
+}
+
+// run is the loop every action goes through: one retry.Run whose attempts each resolve the page
+// fresh and run fn under the attempt's deadline (browser.Guard: crash-aware, names the step that
+// timed out); before attempt n>0 the page is repaired according to the last error's type.
+func (s *Session) run(ctx context.Context, sp spec, fn func(p *rod.Page, a *retry.Attempt) error) error {
+	s.mu.Lock()
+	locked := true
+	defer func() {
+		if locked {
+			s.mu.Unlock()
+		}
+	}()
+	if s.isClosed() {
+		return ErrClosed
+	}
+	ctx, stop := s.bind(ctx)
+	defer stop()
+
+	info := retry.Info{"action": sp.action}
+	if sp.selector != "" {
+		info["selector"] = sp.selector
+	}
+	if sp.url != "" {
+		info["url"] = sp.url
+	} else if u := s.URL(); u != "" {
+		info["url"] = u
+	}
+	start := time.Now()
+	attempts := 0
+	err := retry.Run(ctx, sp.action, info, func(ctx context.Context, a *retry.Attempt) error {
+		attempts = a.Number + 1
+		if a.Number > 0 && a.LastError != nil {
+			if err := s.repair(ctx, sp, a); err != nil {
+				return err
+			}
+		}
+		guard := s.b.GuardElement
+		if sp.selector == "" {
+			guard = s.b.Guard
+		}
+		err := guard(ctx, s.Page(), s.cfg.timeout, s.op(sp), func(p *rod.Page) error {
+			return fn(p, a)
+		})
+		if err != nil && a.Number == 0 {
+			s.cfg.log.Debug("attempt failed", zap.String("action", sp.action), zap.String("target", s.target(sp)),
+				zap.String("type", classify(err).String()), zap.String("error", s.redact(err.Error())))
+		}
+		return err
+	},
+		retry.UsingManager(s.cfg.manager),
+		retry.OnEscalate(func(ctx context.Context, t retry.ErrorType, err error) error {
+			// Hand the session to the escalator: it may drive the page through it.
+			s.mu.Unlock()
+			locked = false
+			defer func() { s.mu.Lock(); locked = true }()
+			return s.escalate(ctx, t, err)
+		}),
+	)
+	if err == nil {
+		if attempts > 1 {
+			s.cfg.log.Info("action recovered", zap.String("action", sp.action), zap.String("target", s.target(sp)),
+				zap.Int("attempts", attempts), zap.Duration("took", time.Since(start)))
+		}
+		return nil
+	}
+	return s.fail(ctx, sp, err)
+}
+
+// bind ends ctx when the session closes.
+func (s *Session) bind(ctx context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	stop := context.AfterFunc(s.ctx, cancel)
+	return ctx, func() { stop(); cancel() }
+}
+
+// op names the step for timeouts: `click "#buy"`, `navigate https://…`.
+func (s *Session) op(sp spec) string {
+	if sp.selector != "" {
+		return sp.action + " " + strconv.Quote(sp.selector)
+	}
+	if sp.url != "" {
+		return sp.action + " " + sp.url
+	}
+	return sp.action
+}
+
+func (s *Session) target(sp spec) string {
+	if sp.selector != "" {
+		return sp.selector
+	}
+	return sp.url
+}
+
+// fail turns the engine's give-up into an *ActionError, writing the error snapshot when asked.
+func (s *Session) fail(ctx context.Context, sp spec, err error) error {
+	ae := &ActionError{Action: sp.action, Target: s.target(sp), URL: s.URL(), Err: err}
+	t := classify(err)
+	if s.cfg.artifacts != "" && !errors.Is(err, context.Canceled) && !s.isClosed() {
+		values, selectors := s.secretLists()
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		arts, werr := snapshot.WriteError(wctx, s.Page(), s.cfg.artifacts, snapshot.ErrorOptions{
+			Redact: values, MaskSelectors: selectors, ErrType: t.String(), Now: time.Now(),
+		})
+		cancel()
+		if werr != nil {
+			s.cfg.log.Warn("error snapshot failed", zap.String("action", sp.action), zap.Error(werr))
+		} else if arts != nil {
+			ae.Artifacts = arts.Dir
+		}
+	}
+	msg := s.redact(ae.Error())
+	s.cfg.log.Warn("action failed", zap.String("action", sp.action), zap.String("target", s.target(sp)),
+		zap.String("type", t.String()), zap.Int("attempts", ae.Attempts()), zap.String("artifacts", ae.Artifacts),
+		zap.String("error", msg))
+	if msg != ae.Error() {
+		return &redactedError{msg: msg, err: ae}
+	}
+	return ae
+}
+
+// redact removes FillSecret values from a text (errors from the page could echo one).
+func (s *Session) redact(msg string) string {
+	values, _ := s.secretLists()
+	for _, v := range values {
+		if len(v) >= 3 {
+			msg = strings.ReplaceAll(msg, v, "[redacted]")
+		}
+	}
+	return msg
+}
+
+// redactedError shows a redacted message but unwraps to the original.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// escalate calls the Escalator with what the error says about the wall.
+func (s *Session) escalate(ctx context.Context, t retry.ErrorType, err error) error {
+	e := Escalation{Type: t, URL: s.URL(), Err: err, Session: s}
+	var ce *ChallengeError
+	if errors.As(err, &ce) {
+		e.Vendor, e.Kind = ce.Vendor, ce.Kind
+		if ce.URL != "" {
+			e.URL = ce.URL
+		}
+	}
+	var lw *LoginWallError
+	if errors.As(err, &lw) && lw.URL != "" {
+		e.URL = lw.URL
+	}
+	s.cfg.log.Info("escalating", zap.String("type", t.String()), zap.String("vendor", e.Vendor),
+		zap.String("kind", e.Kind), zap.String("url", e.URL))
+	if xerr := s.cfg.escalator.Escalate(ctx, e); xerr != nil {
+		return xerr
+	}
+	s.cfg.log.Info("escalation solved", zap.String("type", t.String()), zap.String("url", e.URL))
+	return nil
+}

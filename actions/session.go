@@ -1,0 +1,344 @@
+package actions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/proto"
+	"go.uber.org/zap"
+
+	"github.com/smartretry/smartretry/browser"
+	"github.com/smartretry/smartretry/retry"
+	"github.com/smartretry/smartretry/snapshot"
+)
+
+// NavResult is where a navigation landed: the main document's final URL and HTTP status.
+type NavResult struct {
+	URL    string
+	Status int
+}
+
+// Escalation is what an Escalator gets: the kind of wall, the vendor and kind of a CAPTCHA
+// ("recaptcha", "checkbox"), the page's URL, the error, and the Session (whose Page a person or a
+// test can work on; the Session's methods may be called from inside Escalate).
+type Escalation struct {
+	Type         retry.ErrorType // retry.Captcha or retry.AuthRequired
+	Vendor, Kind string
+	URL          string
+	Err          error
+	Session      *Session
+}
+
+// Escalator is called when an action meets a CAPTCHA or a login wall that only a person (or a
+// login flow) can get past. Returning nil means "solved": the action checks again and goes on;
+// an error ends the action with an error that Is(retry.ErrEscalate).
+type Escalator interface {
+	Escalate(ctx context.Context, e Escalation) error
+}
+
+// EscalatorFunc adapts a function to Escalator.
+type EscalatorFunc func(ctx context.Context, e Escalation) error
+
+// Escalate calls f.
+func (f EscalatorFunc) Escalate(ctx context.Context, e Escalation) error { return f(ctx, e) }
+
+// failEscalator is the default: nobody to hand over to.
+type failEscalator struct{}
+
+func (failEscalator) Escalate(_ context.Context, e Escalation) error {
+	what := e.Type.String()
+	if e.Vendor != "" {
+		what = e.Vendor + " " + e.Kind + " challenge"
+	}
+	return fmt.Errorf("%w: %s at %s needs a person, and no Escalator is set (actions.WithEscalator)", retry.ErrEscalate, what, e.URL)
+}
+
+// Session drives one browser tab (and the tabs that replace it after a crash) through actions
+// that retry, repair and escalate. It is safe for concurrent use: actions are serialised, one at a
+// time, in the order they take the session's lock; Page, URL, LastNavigation and Close may be
+// called at any time. While an Escalator runs, the lock is released so the Escalator may use the
+// Session too.
+type Session struct {
+	cfg config
+	b   *browser.Browser
+	mu  sync.Mutex // held for the whole of one action
+
+	ctx    context.Context // ends with Close
+	cancel context.CancelFunc
+
+	st        sync.Mutex // guards what follows
+	page      *rod.Page
+	owned     bool // the session opened page (and so closes it)
+	stopWatch func()
+	lastURL   string // the last URL Navigate reached, for crash recovery
+	nav       navState
+	secrets   map[string]string // selector → value, for redaction and masking
+	closed    bool
+}
+
+// navState follows the main frame, from the page's events.
+type navState struct {
+	url       string
+	status    int
+	requested uint64 // main-frame navigations requested
+	committed uint64 // main-frame navigations committed
+	loads     uint64 // load events
+	changed   chan struct{}
+	last      NavResult
+}
+
+// NewSession opens a new tab in b (or adopts WithPage's) and returns a Session over it.
+func NewSession(b *browser.Browser, opts ...Option) (*Session, error) {
+	if b == nil {
+		return nil, errors.New("actions: NewSession needs a browser")
+	}
+	cfg := newConfig(opts)
+	s := &Session{cfg: cfg, b: b, secrets: map[string]string{}}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.nav.changed = make(chan struct{})
+	p := cfg.page
+	owned := false
+	if p == nil {
+		ctx, cancel := context.WithTimeout(s.ctx, cfg.timeout)
+		defer cancel()
+		var err error
+		if p, err = b.NewPage(ctx); err != nil {
+			s.cancel()
+			return nil, fmt.Errorf("actions: new page: %w", err)
+		}
+		owned = true
+	}
+	s.setPage(p, owned)
+	return s, nil
+}
+
+// Page is the tab the session drives now (it changes after a crash). Use it for what the Session
+// does not do; do not hold it across actions.
+func (s *Session) Page() *rod.Page {
+	s.st.Lock()
+	defer s.st.Unlock()
+	return s.page
+}
+
+// Browser is the browser the session was made with.
+func (s *Session) Browser() *browser.Browser { return s.b }
+
+// Manager is the retry manager the session records to.
+func (s *Session) Manager() *retry.Manager { return s.cfg.manager }
+
+// URL is the main frame's current URL, as the page's events reported it (no round trip).
+func (s *Session) URL() string {
+	s.st.Lock()
+	defer s.st.Unlock()
+	if s.nav.url == "" {
+		return s.lastURL
+	}
+	return s.nav.url
+}
+
+// LastNavigation is the most recent main-document navigation the session saw, whoever caused it:
+// Navigate, a Click on a link or submit button, or the page's own script. Status is 0 when the
+// document came from no network response (about:blank, a history navigation from cache).
+func (s *Session) LastNavigation() NavResult {
+	s.st.Lock()
+	defer s.st.Unlock()
+	return s.nav.last
+}
+
+// Cookies returns the cookies of the session's current page URL (or of urls), for handing a
+// session over to another tool or person.
+func (s *Session) Cookies(ctx context.Context, urls ...string) ([]*proto.NetworkCookie, error) {
+	p := s.Page()
+	return p.Context(ctx).Cookies(urls)
+}
+
+// SetCookies sets cookies in the session's browser context (they apply to every tab of it,
+// including the tab that replaces a crashed one).
+func (s *Session) SetCookies(ctx context.Context, cookies ...*proto.NetworkCookieParam) error {
+	p := s.Page()
+	return p.Context(ctx).SetCookies(cookies)
+}
+
+// Close stops watching the page and closes it if the session opened it. Idempotent. An action
+// running concurrently is cancelled.
+func (s *Session) Close() error {
+	s.st.Lock()
+	if s.closed {
+		s.st.Unlock()
+		return nil
+	}
+	s.closed = true
+	p, owned, stop := s.page, s.owned, s.stopWatch
+	s.stopWatch = nil
+	s.st.Unlock()
+	s.cancel()
+	if stop != nil {
+		stop()
+	}
+	if !owned || p == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := p.Context(ctx).Close(); err != nil && !s.b.Crashed(p) {
+		return fmt.Errorf("actions: close page: %w", err)
+	}
+	return nil
+}
+
+func (s *Session) isClosed() bool {
+	s.st.Lock()
+	defer s.st.Unlock()
+	return s.closed
+}
+
+// setPage makes p the session's page and starts watching its events; the previous page's watch
+// ends. It returns the previous page.
+func (s *Session) setPage(p *rod.Page, owned bool) *rod.Page {
+	stop := s.watch(p)
+	s.st.Lock()
+	old, oldStop := s.page, s.stopWatch
+	s.page, s.owned, s.stopWatch = p, owned, stop
+	s.st.Unlock()
+	if oldStop != nil {
+		oldStop()
+	}
+	return old
+}
+
+// watch follows p's main frame and answers its dialogs until stop is called.
+func (s *Session) watch(p *rod.Page) (stop func()) {
+	ctx, cancel := context.WithCancel(s.ctx)
+	pp := p.Context(ctx)
+	main := p.FrameID
+	wait := pp.EachEvent(
+		func(e *proto.PageJavascriptDialogOpening) {
+			d := Dialog{Type: string(e.Type), Message: e.Message, DefaultPrompt: e.DefaultPrompt, URL: e.URL}
+			accept, text := s.cfg.dialog(d)
+			s.cfg.log.Info("dialog answered", zap.String("type", d.Type), zap.String("message", d.Message), zap.Bool("accept", accept))
+			_ = proto.PageHandleJavaScriptDialog{Accept: accept, PromptText: text}.Call(pp)
+		},
+		func(e *proto.PageFrameRequestedNavigation) {
+			if e.FrameID == main {
+				s.noteNav(func(n *navState) { n.requested++ })
+			}
+		},
+		func(e *proto.PageFrameNavigated) {
+			if e.Frame.ParentID == "" {
+				s.noteNav(func(n *navState) {
+					n.committed++
+					n.url = e.Frame.URL + e.Frame.URLFragment
+					if n.status == 0 || e.Type == proto.PageNavigationTypeBackForwardCacheRestore {
+						n.last = NavResult{URL: n.url}
+					} else {
+						n.last = NavResult{URL: n.url, Status: n.status}
+					}
+					n.status = 0
+				})
+			}
+		},
+		func(e *proto.PageNavigatedWithinDocument) {
+			if e.FrameID == main {
+				s.noteNav(func(n *navState) { n.url = e.URL; n.last.URL = e.URL })
+			}
+		},
+		func(e *proto.NetworkResponseReceived) {
+			if e.Type == proto.NetworkResourceTypeDocument && e.FrameID == main && e.Response != nil {
+				s.noteNav(func(n *navState) { n.status = e.Response.Status })
+			}
+		},
+		func(e *proto.PageLoadEventFired) {
+			s.noteNav(func(n *navState) { n.loads++ })
+		},
+	)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		wait()
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}
+
+func (s *Session) noteNav(f func(n *navState)) {
+	s.st.Lock()
+	f(&s.nav)
+	close(s.nav.changed)
+	s.nav.changed = make(chan struct{})
+	s.st.Unlock()
+}
+
+// navCounters is a consistent read of the navigation counters and the channel closed on change.
+func (s *Session) navCounters() (requested, committed, loads uint64, changed <-chan struct{}) {
+	s.st.Lock()
+	defer s.st.Unlock()
+	return s.nav.requested, s.nav.committed, s.nav.loads, s.nav.changed
+}
+
+// setLastURL remembers where Navigate got to, for crash recovery.
+func (s *Session) setLastURL(u string, res NavResult) {
+	s.st.Lock()
+	defer s.st.Unlock()
+	s.lastURL = u
+	s.nav.url = res.URL
+	s.nav.last = res
+}
+
+func (s *Session) getLastURL() string {
+	s.st.Lock()
+	defer s.st.Unlock()
+	return s.lastURL
+}
+
+// rememberSecret records a FillSecret value for redaction in error snapshots and errors.
+func (s *Session) rememberSecret(sel, value string) {
+	s.st.Lock()
+	defer s.st.Unlock()
+	s.secrets[sel] = value
+}
+
+func (s *Session) secretLists() (values, selectors []string) {
+	s.st.Lock()
+	defer s.st.Unlock()
+	for sel, v := range s.secrets {
+		selectors = append(selectors, sel)
+		if v != "" {
+			values = append(values, v)
+		}
+	}
+	return values, selectors
+}
+
+// Snapshot takes a snapshot of the page now (no retry: it is what a caller looks at to decide).
+func (s *Session) Snapshot(ctx context.Context) (*snapshot.Snapshot, error) {
+	if s.isClosed() {
+		return nil, ErrClosed
+	}
+	var snap *snapshot.Snapshot
+	err := s.b.Guard(ctx, s.Page(), s.cfg.timeout, "snapshot", func(p *rod.Page) error {
+		var err error
+		snap, err = snapshot.Take(p.GetContext(), p)
+		return err
+	})
+	if err != nil {
+		return nil, &ActionError{Action: "snapshot", URL: s.URL(), Err: err}
+	}
+	return snap, nil
+}
+
+// Screenshot returns a PNG of the viewport.
+func (s *Session) Screenshot(ctx context.Context) ([]byte, error) {
+	var png []byte
+	err := s.run(ctx, spec{action: "screenshot"}, func(p *rod.Page, a *retry.Attempt) error {
+		var err error
+		png, err = p.Screenshot(false, &proto.PageCaptureScreenshot{Format: proto.PageCaptureScreenshotFormatPng})
+		return err
+	})
+	return png, err
+}
