@@ -90,10 +90,11 @@ func ChallengeFromResponse(status int, h http.Header) *Challenge {
 
 // DetectChallenge reports the challenge on page: first the response headers (ChallengeFromResponse),
 // then the DOM markers of every frame. One JavaScript round trip covers the top document and its
-// same-origin frames, and sees the src of every iframe (cross-origin vendor frames are recognised by
-// their URL there). Only when that finds nothing and the page has cross-origin frames does it attach
-// to each out-of-process frame (a Chromium "iframe" target) and run the same check inside it.
-// It returns (nil, nil) when the page is clean.
+// same-origin frames, and sees the src and visibility of every iframe (vendor frames are recognised
+// by their URL there, also cross-origin ones). Only when that finds nothing and the page has
+// cross-origin frames does it look inside them: in-process frames through an isolated world,
+// out-of-process frames (Chromium "iframe" targets) by attaching to them; vendor frames themselves
+// are judged by their parent, never from inside. It returns (nil, nil) when the page is clean.
 //
 // Bounded by ctx (plus an internal 10 s cap per step when ctx has no deadline).
 func DetectChallenge(ctx context.Context, page *rod.Page, status int, h http.Header) (*Challenge, error) {
@@ -103,39 +104,37 @@ func DetectChallenge(ctx context.Context, page *rod.Page, status int, h http.Hea
 	if page == nil {
 		return nil, fmt.Errorf("detect challenge: nil page")
 	}
-	r, err := runPageJS(ctx, page, "", evalOptions{Challenge: true, Frames: 5})
+	r, err := runPageJS(ctx, page, where{}, evalOptions{Challenge: true, Frames: 5})
 	if err != nil {
 		return nil, fmt.Errorf("detect challenge: %w", err)
 	}
 	if r.Challenge != nil {
 		return r.Challenge, nil
 	}
+	walked := map[string]bool{}
 	cross := false
 	for _, f := range r.Frames {
-		if !f.SameOrigin {
+		if f.SameOrigin {
+			walked[f.URL] = true
+		} else {
 			cross = true
-			break
 		}
 	}
 	if !cross {
 		return nil, nil
 	}
-	seen := map[string]bool{}
-	for _, f := range r.Frames {
-		seen[f.URL] = true
-	}
-	c, err := detectInOOPIFs(ctx, page, seen)
+	c, err := detectInFrames(ctx, page, walked)
 	if err != nil {
 		return nil, fmt.Errorf("detect challenge in frames: %w", err)
 	}
 	return c, nil
 }
 
-// detectInOOPIFs runs the DOM check inside the page's out-of-process frames. In Chromium such a
-// frame is a target of type "iframe" whose target id equals its frame id in the page's frame tree.
-// Vendor frames the top document already judged (seen, with their visibility) are skipped: a
-// hidden or invisible-mode widget must not come back through its own URL.
-func detectInOOPIFs(ctx context.Context, page *rod.Page, seen map[string]bool) (*Challenge, error) {
+// maxFrameChecks bounds the extra round trips DetectChallenge spends on cross-origin frames.
+const maxFrameChecks = 12
+
+// detectInFrames runs the DOM check inside the frames the top document could not read.
+func detectInFrames(ctx context.Context, page *rod.Page, walked map[string]bool) (*Challenge, error) {
 	ctx, cancel := capCtx(ctx, defaultCap)
 	defer cancel()
 	p := page.Context(ctx)
@@ -143,72 +142,83 @@ func detectInOOPIFs(ctx context.Context, page *rod.Page, seen map[string]bool) (
 	if err != nil {
 		return nil, evalErr(ctx, err)
 	}
-	frames := map[proto.PageFrameID]bool{}
-	var walk func(t *proto.PageFrameTree)
-	walk = func(t *proto.PageFrameTree) {
-		if t == nil {
+	var frames []*proto.PageFrame // pre-order: a parent is checked before what it holds
+	var walk func(t *proto.PageFrameTree, top bool)
+	walk = func(t *proto.PageFrameTree, top bool) {
+		if t == nil || t.Frame == nil {
 			return
 		}
-		if t.Frame != nil {
-			frames[t.Frame.ID] = true
+		if !top && !walked[t.Frame.URL] && !isVendorFrameURL(t.Frame.URL) {
+			frames = append(frames, t.Frame)
 		}
 		for _, c := range t.ChildFrames {
-			walk(c)
+			walk(c, false)
 		}
 	}
-	walk(tree.FrameTree)
+	walk(tree.FrameTree, true)
+	if len(frames) == 0 {
+		return nil, nil
+	}
 	targets, err := proto.TargetGetTargets{}.Call(p)
 	if err != nil {
 		return nil, evalErr(ctx, err)
 	}
-	b := page.Browser().Context(ctx)
+	oopif := map[proto.PageFrameID]bool{}
 	for _, t := range targets.TargetInfos {
-		if t.Type != "iframe" || !frames[proto.PageFrameID(t.TargetID)] {
-			continue
+		if t.Type == "iframe" {
+			oopif[proto.PageFrameID(t.TargetID)] = true
 		}
-		if seen[t.URL] && isVendorFrameURL(t.URL) {
-			continue
+	}
+	b := page.Browser().Context(ctx)
+	for i, f := range frames {
+		if i >= maxFrameChecks || ctx.Err() != nil {
+			break
 		}
-		if c := challengeFromURL(t.URL); c != nil {
-			return c, nil
+		var c *Challenge
+		if oopif[f.ID] {
+			c, err = detectInTarget(ctx, b, page, proto.TargetTargetID(f.ID))
+		} else {
+			c, err = detectInWorld(ctx, page, f.ID)
 		}
-		c, err := detectInTarget(ctx, b, page, t)
 		if err != nil {
 			continue // a frame that goes away while we look is not the page's problem
 		}
 		if c != nil {
+			if c.FrameURL == "" {
+				c.FrameURL = f.URL
+			}
 			return c, nil
 		}
 	}
 	return nil, nil
 }
 
-func detectInTarget(ctx context.Context, b *rod.Browser, page *rod.Page, t *proto.TargetTargetInfo) (*Challenge, error) {
-	s, err := proto.TargetAttachToTarget{TargetID: t.TargetID, Flatten: true}.Call(b)
+// detectInWorld runs the check in an isolated world of an in-process frame (it shares the DOM,
+// not the page's JavaScript globals).
+func detectInWorld(ctx context.Context, page *rod.Page, id proto.PageFrameID) (*Challenge, error) {
+	w, err := proto.PageCreateIsolatedWorld{FrameID: id, WorldName: "smartretry-snapshot"}.Call(page.Context(ctx))
 	if err != nil {
 		return nil, err
 	}
-	defer func() { _ = proto.TargetDetachFromTarget{SessionID: s.SessionID}.Call(b) }()
-	r, err := runPageJS(ctx, page, s.SessionID, evalOptions{Challenge: true, Frames: 3})
+	r, err := runPageJS(ctx, page, where{context: w.ExecutionContextID}, evalOptions{Challenge: true, Frames: 3})
 	if err != nil {
 		return nil, err
-	}
-	if r.Challenge != nil && r.Challenge.FrameURL == "" {
-		r.Challenge.FrameURL = t.URL
 	}
 	return r.Challenge, nil
 }
 
-// challengeFromURL recognises a vendor frame by its own URL (used for out-of-process frames, whose
-// visibility the parent already judged when it saw them).
-func challengeFromURL(u string) *Challenge {
-	switch {
-	case strings.Contains(u, "/recaptcha/") && strings.Contains(u, "anchor") && !strings.Contains(u, "size=invisible"):
-		return &Challenge{Vendor: VendorRecaptcha, Kind: KindCheckbox, Evidence: "frame url /recaptcha/…anchor", FrameURL: u}
-	case strings.Contains(u, "captcha-delivery.com"):
-		return &Challenge{Vendor: VendorDataDome, Kind: KindCaptcha, Evidence: "frame url captcha-delivery.com", FrameURL: u}
+// detectInTarget attaches to an out-of-process frame, runs the check there and detaches.
+func detectInTarget(ctx context.Context, b *rod.Browser, page *rod.Page, id proto.TargetTargetID) (*Challenge, error) {
+	s, err := proto.TargetAttachToTarget{TargetID: id, Flatten: true}.Call(b)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	defer func() { _ = proto.TargetDetachFromTarget{SessionID: s.SessionID}.Call(b) }()
+	r, err := runPageJS(ctx, page, where{session: s.SessionID}, evalOptions{Challenge: true, Frames: 3})
+	if err != nil {
+		return nil, err
+	}
+	return r.Challenge, nil
 }
 
 func isVendorFrameURL(u string) bool {

@@ -17,11 +17,11 @@ func page(title, body string) string {
 
 // Look-alikes of the vendors' markup, served from the test server's own paths.
 var vendorSite = site{
-	"/recaptcha/api2/anchor": page("reCAPTCHA", `<div id="recaptcha-anchor" role="checkbox" aria-checked="false">I'm not a robot</div>`),
-	"/recaptcha/api2/bframe": page("reCAPTCHA", `<div id="rc-imageselect">Select all images with buses</div>`),
-	"/hcaptcha.com/captcha/v1/checkbox": page("hCaptcha", `<div id="checkbox" role="checkbox">I am human</div>`),
+	"/recaptcha/api2/anchor":                  page("reCAPTCHA", `<div id="recaptcha-anchor" role="checkbox" aria-checked="false">I'm not a robot</div>`),
+	"/recaptcha/api2/bframe":                  page("reCAPTCHA", `<div id="rc-imageselect">Select all images with buses</div>`),
+	"/hcaptcha.com/captcha/v1/checkbox":       page("hCaptcha", `<div id="checkbox" role="checkbox">I am human</div>`),
 	"/challenges.cloudflare.com/turnstile/v0": page("Turnstile", `<input type="checkbox" aria-label="Verify you are human">`),
-	"/captcha-delivery.com/captcha/": page("DataDome", `<div id="ddv1-captcha-container">Slide right</div>`),
+	"/captcha-delivery.com/captcha/":          page("DataDome", `<div id="ddv1-captcha-container">Slide right</div>`),
 
 	"/recaptcha": page("Shop", `<form><div class="g-recaptcha" data-sitekey="x"><iframe src="/recaptcha/api2/anchor?k=x&size=normal" width="304" height="78"></iframe>
 		<textarea name="g-recaptcha-response" style="display:none"></textarea></div></form>
@@ -31,14 +31,14 @@ var vendorSite = site{
 	"/recaptcha-v3": page("Login", `<p>Sign in</p><div class="grecaptcha-badge" style="width:256px;height:60px">
 		<iframe src="/recaptcha/api2/anchor?k=x&size=invisible" width="256" height="60"></iframe>
 		<textarea name="g-recaptcha-response" style="display:none"></textarea></div>`),
-	"/hcaptcha": page("Form", `<div class="h-captcha" data-sitekey="x"><iframe src="/hcaptcha.com/captcha/v1/checkbox#frame=checkbox&id=0" width="303" height="78"></iframe></div>`),
-	"/turnstile": page("Form", `<div class="cf-turnstile"><iframe src="/challenges.cloudflare.com/turnstile/v0?sitekey=x" width="300" height="65"></iframe></div>`),
+	"/hcaptcha":         page("Form", `<div class="h-captcha" data-sitekey="x"><iframe src="/hcaptcha.com/captcha/v1/checkbox#frame=checkbox&id=0" width="303" height="78"></iframe></div>`),
+	"/turnstile":        page("Form", `<div class="cf-turnstile"><iframe src="/challenges.cloudflare.com/turnstile/v0?sitekey=x" width="300" height="65"></iframe></div>`),
 	"/turnstile-hidden": page("Form", `<div class="cf-turnstile" style="display:none"><iframe src="/challenges.cloudflare.com/turnstile/v0" width="300" height="65"></iframe></div>`),
 	"/cloudflare": page("Just a moment...", `<div id="challenge-running">Checking your browser</div>
 		<iframe src="/challenges.cloudflare.com/turnstile/v0" width="300" height="65"></iframe>`),
-	"/datadome": page("example.com", `<iframe src="/captcha-delivery.com/captcha/?initialCid=abc" width="100%" height="500"></iframe>`),
+	"/datadome":   page("example.com", `<iframe src="/captcha-delivery.com/captcha/?initialCid=abc" width="100%" height="500"></iframe>`),
 	"/perimeterx": page("Access denied", `<p>Press and hold</p><div id="px-captcha" style="width:300px;height:60px"></div>`),
-	"/aws": page("Human Verification", `<awswaf-captcha style="display:block;width:320px;height:200px"></awswaf-captcha>`),
+	"/aws":        page("Human Verification", `<awswaf-captcha style="display:block;width:320px;height:200px"></awswaf-captcha>`),
 	"/mentions": page("How captchas work", `<h1>Captcha, reCAPTCHA, hCaptcha and Turnstile explained</h1>
 		<p class="captcha-info">Sites use a CAPTCHA ("Just a moment..." pages, g-recaptcha, px-captcha) to stop bots.</p>
 		<a href="https://www.google.com/recaptcha/about/">reCAPTCHA</a> <a href="https://www.hcaptcha.com/">hCaptcha</a>

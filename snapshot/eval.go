@@ -44,9 +44,15 @@ var ErrNoAnswer = errors.New("page did not answer (renderer crashed, dialog open
 // defaultCap bounds every evaluation when the caller's ctx has no deadline.
 const defaultCap = 10 * time.Second
 
-// runPageJS evaluates page.js in one Runtime.evaluate round trip. sessionID "" means the page's own
-// session; a non-empty one targets an attached out-of-process frame.
-func runPageJS(ctx context.Context, page *rod.Page, sessionID proto.TargetSessionID, o evalOptions) (*pageResult, error) {
+// where says in which JavaScript context page.js runs: the zero value is the page's main frame;
+// session targets an attached out-of-process frame; context a frame's isolated world.
+type where struct {
+	session proto.TargetSessionID
+	context proto.RuntimeExecutionContextID
+}
+
+// runPageJS evaluates page.js in one Runtime.evaluate round trip.
+func runPageJS(ctx context.Context, page *rod.Page, w where, o evalOptions) (*pageResult, error) {
 	arg, err := json.Marshal(o)
 	if err != nil {
 		return nil, err
@@ -55,18 +61,19 @@ func runPageJS(ctx context.Context, page *rod.Page, sessionID proto.TargetSessio
 		Expression:    "(" + pageJS + ")(" + string(arg) + ")",
 		ReturnByValue: true,
 		Silent:        true,
+		ContextID:     w.context,
 	}
 	ctx, cancel := capCtx(ctx, defaultCap)
 	defer cancel()
 	var res proto.RuntimeEvaluateResult
-	if sessionID == "" {
+	if w.session == "" {
 		r, err := req.Call(page.Context(ctx))
 		if err != nil {
 			return nil, evalErr(ctx, err)
 		}
 		res = *r
 	} else {
-		raw, err := page.Browser().Call(ctx, string(sessionID), req.ProtoReq(), req)
+		raw, err := page.Browser().Call(ctx, string(w.session), req.ProtoReq(), req)
 		if err != nil {
 			return nil, evalErr(ctx, err)
 		}

@@ -119,7 +119,7 @@ func TakeWith(ctx context.Context, page *rod.Page, o Options) (*Snapshot, error)
 	} else if depth < 0 {
 		depth = 0
 	}
-	r, err := runPageJS(ctx, page, "", evalOptions{Elements: true, Max: max, Hidden: o.IncludeHidden, Challenge: true, Frames: depth})
+	r, err := runPageJS(ctx, page, where{}, evalOptions{Elements: true, Max: max, Hidden: o.IncludeHidden, Challenge: true, Frames: depth})
 	if err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
