@@ -159,7 +159,7 @@ var textRules = []struct {
 		"err_connection_reset", "err_connection_refused", "err_connection_closed", "err_connection_aborted",
 		"err_empty_response", "err_internet_disconnected", "err_network_changed", "err_address_unreachable",
 		"unexpected eof", "socket hang up"}},
-	{t: NetworkTimeout, prefix: []string{"timeout", "timed out", "timedout", "timed_out"}, phrases: []string{"deadline exceeded"}, codes: true},
+	{t: NetworkTimeout, words: []string{"etimedout"}, prefix: []string{"timeout", "timed out", "timedout", "timed_out"}, phrases: []string{"deadline exceeded"}, codes: true},
 }
 
 // ClassifyText classifies an error message alone. See textRules in the source for the phrases;

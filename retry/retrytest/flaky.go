@@ -11,7 +11,7 @@ import (
 // once the list is used up. Its methods Do and Run fit retry.Do and retry.Run. It counts its
 // calls. Safe for concurrent use.
 type Flaky struct {
-	mu    sync.Mutex
+	mu     sync.Mutex
 	errs   []error
 	always bool // fail every call with errs[0]
 	calls  int
