@@ -1,0 +1,515 @@
+package browser
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/cdp"
+	"github.com/go-rod/rod/lib/launcher"
+	"github.com/go-rod/rod/lib/proto"
+	"go.uber.org/zap"
+)
+
+// EnvBrowser names the environment variable that points Launch at a Chromium executable.
+const EnvBrowser = "SMARTRETRY_BROWSER"
+
+// ErrNoBrowser is returned by Launch when no Chromium is installed and downloading is not allowed.
+var ErrNoBrowser = errors.New("no Chromium found: install Debian's chromium (apt-get install chromium) or set " + EnvBrowser)
+
+// lookPath finds the system browser; a variable so tests can pretend none is installed.
+var lookPath = launcher.LookPath
+
+// Browser is one Chromium, launched by Launch or attached by Connect, with crash watching for
+// every page it opens. It is safe for concurrent use; a *rod.Page it returns is not (clone it with
+// Guard or Page.Context per goroutine, as rod recommends).
+type Browser struct {
+	rod        *rod.Browser
+	ws         *cdp.WebSocket
+	controlURL string
+	headless   bool
+	log        *zap.Logger
+	ctx        context.Context    // the browser's lifetime
+	cancel     context.CancelFunc // ends every rod goroutine bound to that lifetime
+	proc       *process           // nil when connected to someone else's browser
+	watch      *watcher
+
+	mu    sync.Mutex
+	owned []*rod.Page // pages this Browser opened (closed on Close when connected)
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Launch starts a fresh Chromium with an empty temporary profile and connects to it.
+//
+// The executable is Bin's, else $SMARTRETRY_BROWSER, else the system Chromium (launcher.LookPath);
+// nothing is downloaded unless AllowDownload(true). It runs headless unless Headless(false), with
+// --no-sandbox when running as root, and always with --disable-gpu --disable-background-networking
+// --disable-component-update --disable-sync --no-first-run --disable-dev-shm-usage and a fresh
+// --user-data-dir that Close removes.
+//
+// The process runs in its own process group, which Close (or a ctx that ends during Launch)
+// kills as a whole; it also gets SIGKILL if the Go process dies first (Linux parent-death signal),
+// so no Chromium outlives its owner. rod's "leakless" guard is not used: it extracts a helper
+// binary to /tmp and serialises launches on a fixed TCP port, and the group kill does its job.
+//
+// If Chromium exits before it is ready, the error carries Chromium's own last output lines.
+// If ctx ends first, Launch returns ctx's error and leaves no process behind.
+func Launch(ctx context.Context, opts ...Option) (*Browser, error) {
+	cfg := newConfig(opts)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	bin, err := findBin(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if !cfg.headless && !DisplayAvailable() {
+		return nil, errors.New("launch chromium: a visible browser (Headless(false)) needs a display: set $DISPLAY or $WAYLAND_DISPLAY (or run under Xvfb)")
+	}
+	dir, err := os.MkdirTemp("", "smartretry-chromium-")
+	if err != nil {
+		return nil, fmt.Errorf("launch chromium: profile dir: %w", err)
+	}
+	proc, wsURL, err := startChromium(ctx, bin, chromiumArgs(cfg, dir), dir, cfg.logger)
+	if err != nil {
+		return nil, err
+	}
+	b, err := connect(ctx, wsURL, cfg, proc)
+	if err != nil {
+		proc.kill()
+		return nil, err
+	}
+	b.headless = cfg.headless
+	cfg.logger.Info("chromium launched", zap.String("bin", bin), zap.Int("pid", proc.pid),
+		zap.Bool("headless", cfg.headless), zap.String("control_url", wsURL))
+	return b, nil
+}
+
+// Connect attaches to a running Chromium's DevTools endpoint: a ws:// URL as Chromium prints it,
+// or http://host:port (resolved through /json/version). Close then closes the tabs this Browser
+// opened and disconnects; it does not stop that browser.
+func Connect(ctx context.Context, controlURL string, opts ...Option) (*Browser, error) {
+	cfg := newConfig(opts)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	wsURL, err := resolveControlURL(ctx, controlURL)
+	if err != nil {
+		return nil, err
+	}
+	b, err := connect(ctx, wsURL, cfg, nil)
+	if err != nil {
+		return nil, err
+	}
+	vctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if v, err := (proto.BrowserGetVersion{}).Call(b.rod.Context(vctx)); err == nil {
+		b.headless = strings.Contains(v.UserAgent, "Headless")
+	}
+	cfg.logger.Info("chromium connected", zap.String("control_url", wsURL), zap.Bool("headless", b.headless))
+	return b, nil
+}
+
+// connect opens the CDP websocket and starts rod and the crash watcher on it. Everything
+// long-lived is bound to the browser's own context, not ctx: ctx only bounds the connecting.
+func connect(ctx context.Context, wsURL string, cfg *config, proc *process) (*Browser, error) {
+	ws := &cdp.WebSocket{}
+	if err := ws.Connect(ctx, wsURL, nil); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("connect to chromium at %s: %w", wsURL, err)
+	}
+	bctx, cancel := context.WithCancel(context.Background())
+	// A ctx that ends while we talk to the browser breaks the connection, so no call below can hang.
+	stop := context.AfterFunc(ctx, func() { _ = ws.Close() })
+	client := cdp.New().Start(ws)
+	rb := rod.New().ControlURL("").Client(client).Context(bctx).NoDefaultDevice()
+	err := rb.Connect()
+	if !stop() {
+		err = ctx.Err()
+	}
+	if err != nil {
+		cancel()
+		_ = ws.Close()
+		return nil, fmt.Errorf("connect to chromium at %s: %w", wsURL, err)
+	}
+	b := &Browser{
+		rod:        rb,
+		ws:         ws,
+		controlURL: wsURL,
+		log:        cfg.logger,
+		ctx:        bctx,
+		cancel:     cancel,
+		proc:       proc,
+	}
+	b.watch = newWatcher(rb, cfg.logger)
+	return b, nil
+}
+
+// Rod returns the underlying rod browser, for what this package does not wrap.
+func (b *Browser) Rod() *rod.Browser { return b.rod }
+
+// IsHeadless reports whether the browser has no visible window. For Connect it is read from
+// the browser's user agent.
+func (b *Browser) IsHeadless() bool { return b.headless }
+
+// ControlURL is the browser's DevTools websocket URL; Connect accepts it.
+func (b *Browser) ControlURL() string { return b.controlURL }
+
+// PID is the launched Chromium's process id (the leader of its process group), or 0 after Connect.
+func (b *Browser) PID() int {
+	if b.proc == nil {
+		return 0
+	}
+	return b.proc.pid
+}
+
+// NewPage opens an about:blank tab that is crash-watched from birth (see CrashSignal).
+// ctx bounds the opening only; the page lives until it is closed or the browser is.
+func (b *Browser) NewPage(ctx context.Context) (*rod.Page, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if b.watch.isClosed() {
+		return nil, errors.New("new page: browser is closed")
+	}
+	// rod binds a page's lifetime to the context it was created with, so create it under a
+	// context that follows ctx only until the page exists.
+	pctx, cancel := context.WithCancel(b.ctx)
+	stop := context.AfterFunc(ctx, cancel)
+	rb := b.rod.Context(pctx)
+	target, err := proto.TargetCreateTarget{URL: "about:blank"}.Call(rb)
+	if err != nil {
+		stop()
+		cancel()
+		return nil, b.pageErr(ctx, err)
+	}
+	st := b.watch.registerTarget(target.TargetID)
+	p, err := b.attach(rb, target.TargetID)
+	if !stop() {
+		err = ctx.Err()
+	}
+	if err != nil {
+		cancel()
+		b.closeTarget(target.TargetID)
+		return nil, b.pageErr(ctx, err)
+	}
+	// pctx is never cancelled from here on: the page's life follows the browser's (b.cancel
+	// ends the connection, which ends rod's per-page goroutines).
+	b.watch.bindSession(st, p.SessionID)
+	b.mu.Lock()
+	b.owned = append(b.owned, p)
+	b.mu.Unlock()
+	return p, nil
+}
+
+func (b *Browser) attach(rb *rod.Browser, id proto.TargetTargetID) (*rod.Page, error) {
+	p, err := rb.PageFromTarget(id)
+	if err != nil {
+		return nil, err
+	}
+	// Inspector.targetCrashed arrives on the page's own session only once Inspector is enabled;
+	// Network is enabled once for good so Navigate's subscriptions never toggle it for others.
+	if err := (proto.InspectorEnable{}).Call(p); err != nil {
+		return nil, err
+	}
+	if err := (proto.NetworkEnable{}).Call(p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// closeTarget closes a tab and waits (briefly) until the browser reports it gone.
+func (b *Browser) closeTarget(id proto.TargetTargetID) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	st := b.watch.registerTarget(id)
+	if _, err := (proto.TargetCloseTarget{TargetID: id}).Call(b.rod.Context(ctx)); err != nil {
+		return
+	}
+	select {
+	case <-st.ctx.Done():
+	case <-ctx.Done():
+	}
+}
+
+func (b *Browser) pageErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if b.watch.isClosed() {
+		return fmt.Errorf("new page: browser is closed: %w", err)
+	}
+	return fmt.Errorf("new page: %w", err)
+}
+
+// Close ends the browser: for Launch it kills Chromium's whole process group and removes the
+// temporary profile; for Connect it closes the tabs this Browser opened and disconnects.
+// Every crash signal fires, so pending Guard calls end. Close is idempotent and safe to call
+// concurrently; later calls return the first call's result.
+func (b *Browser) Close() error {
+	b.closeOnce.Do(func() {
+		if b.proc == nil {
+			b.mu.Lock()
+			pages := b.owned
+			b.mu.Unlock()
+			for _, p := range pages {
+				b.closeTarget(p.TargetID)
+			}
+		}
+		b.watch.shutdown("browser closed")
+		b.cancel()
+		_ = b.ws.Close()
+		if b.proc != nil {
+			b.closeErr = b.proc.kill()
+		}
+		<-b.watch.done
+		b.log.Info("chromium closed", zap.Int("pid", b.PID()))
+	})
+	return b.closeErr
+}
+
+// findBin picks the executable: Bin, then $SMARTRETRY_BROWSER, then the system browser, then
+// (only if allowed) rod's download.
+func findBin(ctx context.Context, cfg *config) (string, error) {
+	if cfg.bin != "" {
+		p, err := exec.LookPath(cfg.bin)
+		if err != nil {
+			return "", fmt.Errorf("launch chromium: Bin(%q): %w", cfg.bin, err)
+		}
+		return p, nil
+	}
+	if env := os.Getenv(EnvBrowser); env != "" {
+		p, err := exec.LookPath(env)
+		if err != nil {
+			return "", fmt.Errorf("launch chromium: %s=%q: %w", EnvBrowser, env, err)
+		}
+		return p, nil
+	}
+	if p, ok := lookPath(); ok {
+		return p, nil
+	}
+	if !cfg.allowDownload {
+		return "", ErrNoBrowser
+	}
+	lb := launcher.NewBrowser()
+	lb.Context = ctx
+	p, err := lb.Get()
+	if err != nil {
+		return "", fmt.Errorf("launch chromium: download: %w", err)
+	}
+	return p, nil
+}
+
+// chromiumArgs is the command line: our defaults, then the caller's Flag options on top.
+func chromiumArgs(cfg *config, dir string) []string {
+	type kv struct {
+		name   string
+		values []string
+	}
+	list := []kv{
+		{"remote-debugging-port", []string{"0"}},
+		{"user-data-dir", []string{dir}},
+		{"no-first-run", nil},
+		{"no-default-browser-check", nil},
+		{"no-startup-window", nil},
+		{"disable-gpu", nil},
+		{"disable-background-networking", nil},
+		{"disable-component-update", nil},
+		{"disable-sync", nil},
+		{"disable-dev-shm-usage", nil},
+		{"disable-background-timer-throttling", nil},
+		{"disable-backgrounding-occluded-windows", nil},
+		{"disable-renderer-backgrounding", nil},
+		{"disable-breakpad", nil},
+		{"disable-client-side-phishing-detection", nil},
+		{"disable-default-apps", nil},
+		{"disable-hang-monitor", nil},
+		{"disable-ipc-flooding-protection", nil},
+		{"disable-popup-blocking", nil},
+		{"disable-prompt-on-repost", nil},
+		{"disable-features", []string{"site-per-process", "Translate", "TranslateUI", "MediaRouter"}},
+		{"disable-site-isolation-trials", nil},
+		{"metrics-recording-only", nil},
+		{"password-store", []string{"basic"}},
+		{"use-mock-keychain", nil},
+		{"force-color-profile", []string{"srgb"}},
+		{"mute-audio", nil},
+	}
+	if cfg.headless {
+		list = append(list, kv{"headless", nil})
+	}
+	if os.Geteuid() == 0 {
+		list = append(list, kv{"no-sandbox", nil})
+	}
+	for _, f := range cfg.flags {
+		name := strings.TrimLeft(f.name, "-")
+		replaced := false
+		for i := range list {
+			if list[i].name == name {
+				list[i].values = f.values
+				replaced = true
+			}
+		}
+		if !replaced {
+			list = append(list, kv{name, f.values})
+		}
+	}
+	args := make([]string, 0, len(list)+1)
+	for _, f := range list {
+		a := "--" + f.name
+		if len(f.values) > 0 {
+			a += "=" + strings.Join(f.values, ",")
+		}
+		args = append(args, a)
+	}
+	return append(args, "about:blank")
+}
+
+// process is a launched Chromium: the leader of its own process group.
+type process struct {
+	pid    int
+	dir    string
+	exited chan struct{} // closed once the process is reaped and every writer of stderr is gone
+	log    *zap.Logger
+}
+
+var devtoolsLine = regexp.MustCompile(`DevTools listening on (ws://\S+)`)
+
+// startChromium runs bin and waits until it prints its DevTools URL, exits, or ctx ends.
+func startChromium(ctx context.Context, bin string, args []string, dir string, log *zap.Logger) (*process, string, error) {
+	cmd := exec.Command(bin, args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, "", fmt.Errorf("launch chromium: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, "", fmt.Errorf("launch chromium (%s): %w", bin, err)
+	}
+	proc := &process{pid: cmd.Process.Pid, dir: dir, exited: make(chan struct{}), log: log}
+
+	urlc := make(chan string, 1)
+	var (
+		outMu   sync.Mutex
+		tail    []string // Chromium's last lines before it was ready, for the error message
+		waitErr error
+	)
+	go func() {
+		defer close(proc.exited)
+		sc := bufio.NewScanner(stderr)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		found := false
+		for sc.Scan() {
+			line := sc.Text()
+			if found {
+				continue
+			}
+			if m := devtoolsLine.FindStringSubmatch(line); m != nil {
+				found = true
+				urlc <- m[1]
+				continue
+			}
+			outMu.Lock()
+			if tail = append(tail, line); len(tail) > 20 {
+				tail = tail[1:]
+			}
+			outMu.Unlock()
+		}
+		_, _ = io.Copy(io.Discard, stderr)
+		err := cmd.Wait()
+		outMu.Lock()
+		waitErr = err
+		outMu.Unlock()
+	}()
+
+	select {
+	case u := <-urlc:
+		return proc, u, nil
+	case <-proc.exited:
+		_ = os.RemoveAll(dir)
+		outMu.Lock()
+		defer outMu.Unlock()
+		msg := strings.TrimSpace(strings.Join(tail, "\n"))
+		if msg == "" {
+			msg = "(no output)"
+		}
+		return nil, "", fmt.Errorf("launch chromium (%s): exited before it was ready (%v): %s", bin, waitErr, msg)
+	case <-ctx.Done():
+		_ = proc.kill()
+		return nil, "", ctx.Err()
+	}
+}
+
+// kill ends the whole process group, waits until it is reaped, and removes the profile.
+func (p *process) kill() error {
+	_ = syscall.Kill(-p.pid, syscall.SIGKILL)
+	select {
+	case <-p.exited:
+	case <-time.After(10 * time.Second):
+		// Something kept stderr open outside the group; the leader itself got SIGKILL.
+		p.log.Warn("chromium did not exit 10s after SIGKILL", zap.Int("pid", p.pid))
+	}
+	if err := os.RemoveAll(p.dir); err != nil {
+		return fmt.Errorf("close chromium: remove profile: %w", err)
+	}
+	return nil
+}
+
+// resolveControlURL turns "host:port", "http://host:port" or a ws:// URL into the browser's
+// websocket URL, asking /json/version when needed.
+func resolveControlURL(ctx context.Context, raw string) (string, error) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return "", errors.New("connect: empty control URL")
+	}
+	if strings.HasPrefix(s, "ws://") || strings.HasPrefix(s, "wss://") {
+		return s, nil
+	}
+	if !strings.Contains(s, "://") {
+		s = "http://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", fmt.Errorf("connect: control URL %q: %w", raw, err)
+	}
+	u.Path = "/json/version"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return "", fmt.Errorf("connect: control URL %q: %w", raw, err)
+	}
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	res, err := client.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		return "", fmt.Errorf("connect: %w", err)
+	}
+	defer res.Body.Close()
+	var v struct {
+		WebSocketDebuggerURL string `json:"webSocketDebuggerUrl"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&v); err != nil || v.WebSocketDebuggerURL == "" {
+		return "", fmt.Errorf("connect: %s did not answer like a DevTools endpoint (status %d)", u, res.StatusCode)
+	}
+	return v.WebSocketDebuggerURL, nil
+}

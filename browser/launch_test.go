@@ -1,0 +1,158 @@
+package browser
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/go-rod/rod/lib/proto"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestLaunchThenCloseLeavesNoProcessAndNoProfile(t *testing.T) {
+	b := launch(t)
+	require.True(t, b.IsHeadless())
+	require.NotEmpty(t, b.ControlURL())
+	dir := b.proc.dir
+	require.DirExists(t, dir)
+	require.NotEmpty(t, processesWith(dir), "chromium runs with our profile")
+
+	p := newPage(t, b)
+	info, err := p.Info()
+	require.NoError(t, err)
+	assert.Equal(t, "about:blank", info.URL)
+
+	pid := b.PID()
+	require.NoError(t, b.Close())
+	require.NoError(t, b.Close(), "Close is idempotent")
+	assert.False(t, processAlive(pid), "chromium pid %d still alive", pid)
+	assert.Empty(t, processesWith(dir), "no process of that profile remains")
+	assert.NoDirExists(t, dir)
+
+	_, err = b.NewPage(context.Background())
+	require.Error(t, err)
+}
+
+func TestLaunchArgs(t *testing.T) {
+	args := chromiumArgs(newConfig([]Option{Flag("window-size", "1280,800"), Flag("--lang", "de-DE"), Flag("mute-audio")}), "/tmp/x")
+	for _, want := range []string{"--headless", "--disable-gpu", "--disable-background-networking",
+		"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+		"--user-data-dir=/tmp/x", "--window-size=1280,800", "--lang=de-DE", "--mute-audio"} {
+		assert.Contains(t, args, want)
+	}
+	if os.Geteuid() == 0 {
+		assert.Contains(t, args, "--no-sandbox")
+	}
+	assert.NotContains(t, chromiumArgs(newConfig([]Option{Headless(false)}), "/tmp/x"), "--headless")
+}
+
+func TestLaunchNoBrowserFound(t *testing.T) {
+	orig := lookPath
+	lookPath = func() (string, bool) { return "", false }
+	t.Cleanup(func() { lookPath = orig })
+	t.Setenv(EnvBrowser, "")
+
+	_, err := Launch(context.Background())
+	require.ErrorIs(t, err, ErrNoBrowser)
+	assert.Contains(t, err.Error(), "apt-get install chromium")
+	assert.Contains(t, err.Error(), EnvBrowser)
+}
+
+func TestLaunchEnvBrowserMissing(t *testing.T) {
+	t.Setenv(EnvBrowser, "/nonexistent/chromium")
+	_, err := Launch(context.Background())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "/nonexistent/chromium")
+}
+
+func writeScript(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "fake-chromium")
+	require.NoError(t, os.WriteFile(path, []byte("#!/bin/sh\n"+body), 0o755))
+	return path
+}
+
+func TestLaunchFailureCarriesChromiumMessage(t *testing.T) {
+	bin := writeScript(t, "echo 'ERROR: Missing X server or $DISPLAY' >&2\nexit 1\n")
+	_, err := Launch(testCtx(t), Bin(bin))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Missing X server or $DISPLAY")
+	assert.Contains(t, err.Error(), "exited before it was ready")
+}
+
+// A browser that never gets ready, with a child of its own: cancelling ctx returns ctx's error
+// and kills the whole process group.
+func TestLaunchCancelledKillsProcessGroup(t *testing.T) {
+	pidFile := filepath.Join(t.TempDir(), "pids")
+	bin := writeScript(t, "sleep 300 &\necho $$ $! > "+pidFile+"\nwait\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		_, err := Launch(ctx, Bin(bin))
+		errc <- err
+	}()
+	var pids []int
+	require.Eventually(t, func() bool {
+		data, err := os.ReadFile(pidFile)
+		if err != nil {
+			return false
+		}
+		var a, b int
+		if n, _ := fmtSscan(string(data), &a, &b); n == 2 {
+			pids = []int{a, b}
+			return true
+		}
+		return false
+	}, 10*time.Second, 10*time.Millisecond)
+	cancel()
+	err := <-errc
+	require.ErrorIs(t, err, context.Canceled)
+	for _, pid := range pids {
+		assert.False(t, processAlive(pid), "pid %d survived", pid)
+	}
+}
+
+func TestLaunchCancelledBeforeStart(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Launch(ctx)
+	require.True(t, errors.Is(err, context.Canceled))
+}
+
+func TestConnectToRunningBrowser(t *testing.T) {
+	owner := launch(t)
+	b, err := Connect(testCtx(t), owner.ControlURL())
+	require.NoError(t, err)
+	assert.True(t, b.IsHeadless())
+	assert.Equal(t, 0, b.PID())
+	p, err := b.NewPage(testCtx(t))
+	require.NoError(t, err)
+	_, err = b.Navigate(testCtx(t), p, "data:text/html,<p>hi</p>", 10*time.Second)
+	require.NoError(t, err)
+	require.NoError(t, b.Close())
+	assert.True(t, b.Crashed(p), "after Close a page of the closed Browser is unusable")
+
+	// The owner's browser is still there, and Close closed the tab the connection opened.
+	assert.True(t, processAlive(owner.PID()))
+	targets, err := proto.TargetGetTargets{}.Call(owner.Rod().Context(testCtx(t)))
+	require.NoError(t, err)
+	for _, ti := range targets.TargetInfos {
+		assert.NotEqual(t, p.TargetID, ti.TargetID, "the connection's tab was closed")
+	}
+	op := newPage(t, owner)
+	require.NotNil(t, op)
+}
+
+func TestConnectHTTPEndpoint(t *testing.T) {
+	owner := launch(t)
+	u := owner.ControlURL() // ws://127.0.0.1:PORT/devtools/browser/…
+	host := u[len("ws://"):]
+	host = host[:indexByte(host, '/')]
+	b, err := Connect(testCtx(t), "http://"+host)
+	require.NoError(t, err)
+	require.NoError(t, b.Close())
+}

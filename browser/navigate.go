@@ -1,0 +1,267 @@
+package browser
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/proto"
+	"go.uber.org/zap"
+
+	"github.com/smartretry/smartretry/retry"
+)
+
+// ErrInvalidURL is wrapped by Navigate's error for a URL it refuses before sending anything:
+// empty, without a scheme, with spaces or control characters, http(s) without a host, or a
+// scheme other than http, https, file, about and data (javascript: is refused on purpose).
+// Classify maps it to retry.InvalidInput.
+var ErrInvalidURL = errors.New("invalid URL")
+
+// Response is the main document's response of a navigation: after redirects, the final one.
+// Status is 0 when there was no network response (about:blank, a same-document #fragment
+// navigation). Header keys are canonical; repeated headers keep every value.
+// A Response is a plain value, safe to share once returned.
+type Response struct {
+	URL    string
+	Status int
+	Header http.Header
+}
+
+// ValidateURL reports, as an error wrapping ErrInvalidURL, why Navigate would refuse raw.
+func ValidateURL(raw string) error {
+	bad := func(why string) error { return fmt.Errorf("%w %q: %s", ErrInvalidURL, raw, why) }
+	if raw == "" {
+		return fmt.Errorf("%w: empty", ErrInvalidURL)
+	}
+	for _, r := range raw {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			return bad("contains spaces or control characters (escape them)")
+		}
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return bad(err.Error())
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "":
+		return bad("no scheme (did you mean https://" + raw + "?)")
+	case "http", "https":
+		if u.Host == "" {
+			return bad("no host")
+		}
+	case "file", "about", "data":
+	default:
+		return bad("unsupported scheme " + u.Scheme + ": (use http, https, file, about or data)")
+	}
+	return nil
+}
+
+// Navigate loads url in p and returns the main document's response.
+//
+// It subscribes to the page's events before navigating, so the response (Network.responseReceived,
+// type Document, main frame, this navigation's loader) cannot be missed, then waits for the load
+// event of the document this navigation committed (a script redirect during the load counts: the
+// final document is reported). Everything runs under Guard(ctx, p, timeout, "navigate <url>"), so
+// a crash gives ErrPageCrashed, the deadline a *TimeoutError and the caller's cancellation ctx's error.
+//
+// Results:
+//   - status ≥ 400 (a 404 page with a body is no navigation error for Chromium): the Response
+//     and a *retry.HTTPError{StatusCode, URL, RetryAfter} (Retry-After parsed, seconds or date);
+//   - a network failure: an error wrapping *rod.NavigationError (Reason "net::ERR_…");
+//   - a refused URL: an error wrapping ErrInvalidURL, before anything is sent.
+//
+// JavaScript dialogs: one open when Navigate starts, or opened by the page before its load
+// completes, is answered so the navigation cannot hang on it: alert and beforeunload are
+// accepted, confirm and prompt dismissed. Dialogs at other times are the caller's to handle
+// (an open dialog blocks every evaluation on the page).
+func (b *Browser) Navigate(ctx context.Context, p *rod.Page, url string, timeout time.Duration) (*Response, error) {
+	if err := ValidateURL(url); err != nil {
+		return nil, err
+	}
+	var resp *Response
+	err := b.Guard(ctx, p, timeout, "navigate "+url, func(pc *rod.Page) error {
+		var err error
+		resp, err = b.navigate(pc, url)
+		return err
+	})
+	var he *retry.HTTPError
+	if err != nil && !errors.As(err, &he) {
+		return nil, err
+	}
+	return resp, err
+}
+
+func (b *Browser) navigate(p *rod.Page, target string) (*Response, error) {
+	ctx := p.GetContext()
+	_ = p.EnableDomain(&proto.NetworkEnable{}) // no-op for pages from NewPage
+
+	ectx, cancel := context.WithCancel(ctx)
+	tr := &navTracker{frame: p.FrameID, changed: make(chan struct{}),
+		committed: map[proto.NetworkLoaderID]int{}, responses: map[proto.NetworkLoaderID]*proto.NetworkResponse{}}
+	events := p.Context(ectx).Event()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for msg := range events {
+			if d := tr.handle(msg); d != nil {
+				answerDialog(p.Context(ectx), d, b.log)
+			}
+		}
+	}()
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+
+	// A dialog that is already open would keep the old document from unloading.
+	_ = proto.PageHandleJavaScriptDialog{Accept: true}.Call(p)
+
+	res, err := proto.PageNavigate{URL: target}.Call(p)
+	if err != nil {
+		return nil, err
+	}
+	if res.LoaderID == "" && res.ErrorText == "" { // same-document navigation: no new document
+		return &Response{URL: target, Header: http.Header{}}, nil
+	}
+	if res.ErrorText != "" {
+		if r := tr.response(res.LoaderID); r != nil && r.Status >= 400 {
+			return httpResult(target, r)
+		}
+		return nil, fmt.Errorf("navigate %s: %w", target, &rod.NavigationError{Reason: res.ErrorText})
+	}
+	for {
+		r, done, ch := tr.loaded(res.LoaderID)
+		if done {
+			if r == nil {
+				return &Response{URL: tr.url(target), Header: http.Header{}}, nil
+			}
+			return httpResult(target, r)
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+func httpResult(target string, r *proto.NetworkResponse) (*Response, error) {
+	resp := &Response{URL: r.URL, Status: r.Status, Header: toHeader(r.Headers)}
+	if resp.URL == "" {
+		resp.URL = target
+	}
+	if r.Status < 400 {
+		return resp, nil
+	}
+	he := &retry.HTTPError{StatusCode: r.Status, URL: resp.URL}
+	if d, ok := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+		he.RetryAfter = d
+	}
+	return resp, he
+}
+
+func toHeader(h proto.NetworkHeaders) http.Header {
+	out := http.Header{}
+	for k, v := range h {
+		for _, line := range strings.Split(v.Str(), "\n") {
+			out.Add(k, line)
+		}
+	}
+	return out
+}
+
+// answerDialog accepts alerts and beforeunload prompts and dismisses confirm and prompt dialogs.
+func answerDialog(p *rod.Page, d *proto.PageJavascriptDialogOpening, log *zap.Logger) {
+	accept := d.Type == proto.PageDialogTypeAlert || d.Type == proto.PageDialogTypeBeforeunload
+	log.Debug("navigate: answering dialog", zap.String("type", string(d.Type)), zap.Bool("accept", accept))
+	_ = proto.PageHandleJavaScriptDialog{Accept: accept}.Call(p)
+}
+
+// navTracker records, in arrival order, what the page reports about its main frame.
+type navTracker struct {
+	frame proto.PageFrameID
+
+	mu        sync.Mutex
+	seq       int
+	committed map[proto.NetworkLoaderID]int // loader → seq of its commit (Page.frameNavigated)
+	last      proto.NetworkLoaderID         // the most recently committed loader
+	lastURL   string
+	loadSeq   int // seq of the latest Page.loadEventFired
+	responses map[proto.NetworkLoaderID]*proto.NetworkResponse
+	changed   chan struct{} // closed and replaced on every change
+}
+
+// handle records msg; it returns a dialog that needs an answer.
+func (t *navTracker) handle(msg *rod.Message) *proto.PageJavascriptDialogOpening {
+	var (
+		rr proto.NetworkResponseReceived
+		fn proto.PageFrameNavigated
+		ld proto.PageLoadEventFired
+		dl proto.PageJavascriptDialogOpening
+	)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	switch {
+	case msg.Load(&rr):
+		if rr.Type != proto.NetworkResourceTypeDocument || rr.FrameID != t.frame || rr.Response == nil {
+			return nil
+		}
+		t.responses[rr.LoaderID] = rr.Response
+	case msg.Load(&fn):
+		if fn.Frame == nil || fn.Frame.ParentID != "" || fn.Frame.ID != t.frame {
+			return nil
+		}
+		t.seq++
+		t.committed[fn.Frame.LoaderID] = t.seq
+		t.last = fn.Frame.LoaderID
+		t.lastURL = fn.Frame.URL
+	case msg.Load(&ld):
+		t.seq++
+		t.loadSeq = t.seq
+	case msg.Load(&dl):
+		return &dl
+	default:
+		return nil
+	}
+	close(t.changed)
+	t.changed = make(chan struct{})
+	return nil
+}
+
+func (t *navTracker) response(id proto.NetworkLoaderID) *proto.NetworkResponse {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.responses[id]
+}
+
+func (t *navTracker) url(fallback string) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.lastURL != "" {
+		return t.lastURL
+	}
+	return fallback
+}
+
+// loaded reports whether the document committed by loader id (or one committed after it, from
+// a script redirect) has fired its load event, with the response of the final document.
+func (t *navTracker) loaded(id proto.NetworkLoaderID) (*proto.NetworkResponse, bool, <-chan struct{}) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	at, ok := t.committed[id]
+	if !ok || t.loadSeq <= at {
+		return nil, false, t.changed
+	}
+	if r := t.responses[t.last]; r != nil {
+		return r, true, nil
+	}
+	return t.responses[id], true, nil
+}

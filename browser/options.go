@@ -1,0 +1,78 @@
+package browser
+
+import (
+	"go.uber.org/zap"
+)
+
+// Option configures Launch and Connect. Options are applied in order; a later one wins.
+//
+// Defaults, in one place:
+//   - headless: true (Headless(false) opens a visible window; it needs $DISPLAY or $WAYLAND_DISPLAY)
+//   - binary: $SMARTRETRY_BROWSER, else the system Chromium found by launcher.LookPath (Bin overrides both)
+//   - download: never (AllowDownload(true) lets rod fetch its pinned Chromium when none is found)
+//   - logger: zap.NewNop()
+//   - flags: see Launch; Flag adds or overrides one
+//
+// Connect uses only WithLogger; the other options describe a process Connect does not start.
+type Option interface {
+	apply(*config)
+}
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+type flag struct {
+	name   string
+	values []string
+}
+
+type config struct {
+	headless      bool
+	bin           string
+	allowDownload bool
+	logger        *zap.Logger
+	flags         []flag
+}
+
+func newConfig(opts []Option) *config {
+	c := &config{headless: true, logger: zap.NewNop()}
+	for _, o := range opts {
+		if o != nil {
+			o.apply(c)
+		}
+	}
+	if c.logger == nil {
+		c.logger = zap.NewNop()
+	}
+	return c
+}
+
+// Headless chooses between a headless browser (true, the default) and a visible window (false).
+func Headless(enabled bool) Option {
+	return optionFunc(func(c *config) { c.headless = enabled })
+}
+
+// Bin sets the Chromium executable to run, ahead of $SMARTRETRY_BROWSER and the system lookup.
+func Bin(path string) Option {
+	return optionFunc(func(c *config) { c.bin = path })
+}
+
+// WithLogger sets where the package logs launches, crashes and closes (never cookies or values).
+func WithLogger(l *zap.Logger) Option {
+	return optionFunc(func(c *config) { c.logger = l })
+}
+
+// AllowDownload lets Launch download rod's pinned Chromium build when no browser is installed.
+// Off by default: a surprise download of ~150 MB is never what a user of this package wants.
+func AllowDownload(enabled bool) Option {
+	return optionFunc(func(c *config) { c.allowDownload = enabled })
+}
+
+// Flag adds a Chromium command-line switch (name without the leading "--"), or replaces the value
+// of one Launch sets itself, e.g. Flag("window-size", "1280,800") or Flag("lang", "de-DE").
+func Flag(name string, values ...string) Option {
+	return optionFunc(func(c *config) {
+		c.flags = append(c.flags, flag{name: name, values: append([]string(nil), values...)})
+	})
+}
