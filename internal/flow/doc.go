@@ -1,0 +1,17 @@
+// Package flow reads smartretry flow files: YAML (or JSON, which is YAML too) that say where to
+// start, which variables to use, which steps to run and, for a batch, over which items.
+//
+// A flow is checked completely before any browser starts. Every problem is reported with the file,
+// the line and the field ("flow.yaml:12:7: steps[2].fill.selector: field is required"), unknown
+// fields are rejected (with a "did you mean" when a known field is close), and values that cannot
+// work (a bad URL, an unknown strategy, 10 000 attempts) are refused.
+//
+// Strings may refer to ${NAME}: a variable of the flow, else an environment variable (read when the
+// flow is loaded), and ${item.FIELD}: a field of the batch item being run. A variable marked
+// secret: true may only be used as a fill value; the runner sends such values through
+// Session.FillSecret and nothing in this package ever prints them (Flow and Step keep the template
+// "${password}", never the value). $${ gives a literal ${.
+//
+// The set of step kinds and their fields is one table (Kinds), which the JSON Schema in
+// schema/flow.schema.json mirrors; a test holds the two equal.
+package flow
