@@ -158,7 +158,7 @@ func (s *Site) slow(w http.ResponseWriter, r *http.Request, c *call) {
 	// With fail=N only the first N requests are slow; without it every request is.
 	if !c.p.FailSet || c.failing() {
 		if !s.wait(r, time.Duration(c.p.MS)*time.Millisecond) {
-			return
+			panic(http.ErrAbortHandler) // client gone or site closed: drop the connection, answer nothing
 		}
 	}
 	s.content(w, http.StatusOK, "Slow document", fmt.Sprintf("answered after request %d", c.n))
@@ -242,6 +242,7 @@ func (s *Site) hang(w http.ResponseWriter, r *http.Request, c *call) {
 	case <-r.Context().Done():
 	case <-s.done:
 	}
+	panic(http.ErrAbortHandler) // no response at all, not an empty 200
 }
 
 func (s *Site) hitsEndpoint(w http.ResponseWriter, r *http.Request, c *call) {
