@@ -73,6 +73,10 @@ func PartialRetry[T any](ctx context.Context, m *Manager, items []T, fn func(ctx
 
 	attempt := func(i int) {
 		s := &st[i]
+		if cerr := ctx.Err(); cerr != nil {
+			fail(i, cerr.Error(), 0, cerr)
+			return
+		}
 		if m.breakerOn && s.domain != "" {
 			if broken, reason := m.CheckDomainCircuitBreaker(s.domain); broken {
 				fail(i, reason, kindCircuit, nil)
