@@ -214,7 +214,13 @@ func (b *Browser) NewPage(ctx context.Context) (*rod.Page, error) {
 	// ends the connection, which ends rod's per-page goroutines).
 	b.watch.bindSession(st, p.SessionID)
 	b.mu.Lock()
-	b.owned = append(b.owned, p)
+	live := b.owned[:0]
+	for _, o := range b.owned {
+		if _, gone := b.watch.state(o).crashed(); !gone {
+			live = append(live, o)
+		}
+	}
+	b.owned = append(live, p)
 	b.mu.Unlock()
 	return p, nil
 }

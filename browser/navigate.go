@@ -19,7 +19,8 @@ import (
 )
 
 // ErrInvalidURL is wrapped by Navigate's error for a URL it refuses before sending anything:
-// empty, without a scheme, with spaces or control characters, http(s) without a host, or a
+// empty, without a scheme, with spaces (data: URLs may keep plain spaces, as Chromium reads them)
+// or control characters, http(s) without a host, or a
 // scheme other than http, https, file, about and data (javascript: is refused on purpose).
 // Classify maps it to retry.InvalidInput.
 var ErrInvalidURL = errors.New("invalid URL")
@@ -40,8 +41,9 @@ func ValidateURL(raw string) error {
 	if raw == "" {
 		return fmt.Errorf("%w: empty", ErrInvalidURL)
 	}
+	isData := len(raw) >= 5 && strings.EqualFold(raw[:5], "data:")
 	for _, r := range raw {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
+		if unicode.IsControl(r) || (unicode.IsSpace(r) && !(isData && r == ' ')) {
 			return bad("contains spaces or control characters (escape them)")
 		}
 	}
@@ -77,9 +79,9 @@ func ValidateURL(raw string) error {
 //   - a network failure: an error wrapping *rod.NavigationError (Reason "net::ERR_…");
 //   - a refused URL: an error wrapping ErrInvalidURL, before anything is sent.
 //
-// JavaScript dialogs: one open when Navigate starts, or opened by the page before its load
-// completes, is answered so the navigation cannot hang on it: alert and beforeunload are
-// accepted, confirm and prompt dismissed. Dialogs at other times are the caller's to handle
+// JavaScript dialogs: one already open when Navigate starts is dismissed; one opened while the
+// navigation runs is answered so it cannot hang: alert and beforeunload are accepted (leaving
+// the page is what was asked), confirm and prompt dismissed. Dialogs at other times are the caller's to handle
 // (an open dialog blocks every evaluation on the page).
 func (b *Browser) Navigate(ctx context.Context, p *rod.Page, url string, timeout time.Duration) (*Response, error) {
 	if err := ValidateURL(url); err != nil {
@@ -121,8 +123,9 @@ func (b *Browser) navigate(p *rod.Page, target string) (*Response, error) {
 		wg.Wait()
 	}()
 
-	// A dialog that is already open would keep the old document from unloading.
-	_ = proto.PageHandleJavaScriptDialog{Accept: true}.Call(p)
+	// A dialog that is already open would keep the old document from unloading. Dismiss it:
+	// never confirm something on a page we are leaving ("No dialog is showing" is ignored).
+	_ = proto.PageHandleJavaScriptDialog{Accept: false}.Call(p)
 
 	res, err := proto.PageNavigate{URL: target}.Call(p)
 	if err != nil {
