@@ -84,30 +84,58 @@
     try { const l = doc.querySelectorAll(sel); return l.length === 1 && l[0] === e; } catch (err) { return false; }
   };
 
+  // Counts of each stable attribute value per document, built once: a selector made of one such
+  // attribute is unique exactly when its count is 1, without a querySelectorAll per candidate.
+  const indexes = new Map();
+  const ATTRS = ['id', 'name', 'aria-label', 'href'].concat(TEST_ATTRS);
+  const indexOf = (doc) => {
+    let ix = indexes.get(doc);
+    if (ix) return ix;
+    ix = new Map();
+    const bump = (k) => ix.set(k, (ix.get(k) || 0) + 1);
+    for (const e of doc.querySelectorAll('[id],[name],[aria-label],a[href],[data-testid],[data-test-id],[data-test],[data-qa],[data-cy]')) {
+      for (const a of ATTRS) {
+        const v = e.getAttribute(a);
+        if (v === null) continue;
+        bump(a + '\u0000' + v);
+        bump(e.localName + '\u0000' + a + '\u0000' + v);
+      }
+    }
+    indexes.set(doc, ix);
+    return ix;
+  };
   const attrCache = new Map();
   // A selector made of the element's own stable attributes, or '' when it has none that is unique.
   const attrSelector = (e, doc) => {
     if (attrCache.has(e)) return attrCache.get(e);
     let found = '';
+    const ix = indexOf(doc);
     const tag = CSS.escape(e.localName);
-    const tries = [];
-    if (e.id && !looksRandom(e.id)) tries.push('#' + CSS.escape(e.id));
+    const one = (k) => ix.get(k) === 1;
+    const tries = []; // [selector, unique?]
+    if (e.id && !looksRandom(e.id)) tries.push(['#' + CSS.escape(e.id), one('id\u0000' + e.id)]);
     const name = e.getAttribute('name');
     if (name && !looksRandom(name)) {
-      tries.push(tag + '[name=' + cssStr(name) + ']');
+      tries.push([tag + '[name=' + cssStr(name) + ']', one(e.localName + '\u0000name\u0000' + name)]);
       const type = (e.getAttribute('type') || '').toLowerCase();
       const v = e.getAttribute('value');
-      if ((type === 'radio' || type === 'checkbox') && v) tries.push(tag + '[name=' + cssStr(name) + '][value=' + cssStr(v) + ']');
+      if ((type === 'radio' || type === 'checkbox') && v) tries.push([tag + '[name=' + cssStr(name) + '][value=' + cssStr(v) + ']', null]);
     }
     for (const a of TEST_ATTRS) {
       const v = e.getAttribute(a);
-      if (v && !looksRandom(v)) { tries.push('[' + a + '=' + cssStr(v) + ']', tag + '[' + a + '=' + cssStr(v) + ']'); }
+      if (v && !looksRandom(v)) {
+        tries.push(['[' + a + '=' + cssStr(v) + ']', one(a + '\u0000' + v)]);
+        tries.push([tag + '[' + a + '=' + cssStr(v) + ']', one(e.localName + '\u0000' + a + '\u0000' + v)]);
+      }
     }
     const aria = e.getAttribute('aria-label');
-    if (aria && aria.length <= 80) tries.push(tag + '[aria-label=' + cssStr(aria) + ']');
+    if (aria && aria.length <= 80) tries.push([tag + '[aria-label=' + cssStr(aria) + ']', one(e.localName + '\u0000aria-label\u0000' + aria)]);
     const href = e.localName === 'a' ? e.getAttribute('href') : null;
-    if (href && href.length <= 120 && !href.startsWith('javascript:') && href !== '#') tries.push('a[href=' + cssStr(href) + ']');
-    for (const s of tries) { if (unique(doc, s, e)) { found = s; break; } }
+    if (href && href.length <= 120 && !href.startsWith('javascript:') && href !== '#') tries.push(['a[href=' + cssStr(href) + ']', one('a\u0000href\u0000' + href)]);
+    for (const [sel, uniq] of tries) {
+      // the index answers for single-attribute selectors; matches() guards the escaping
+      if (uniq === null ? unique(doc, sel, e) : (uniq && e.matches(sel))) { found = sel; break; }
+    }
     attrCache.set(e, found);
     return found;
   };
