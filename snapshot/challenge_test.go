@@ -65,6 +65,7 @@ func TestDetectChallengeFindsEachVendorByItsMarkers(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(strings.TrimPrefix(tc.path, "/"), func(t *testing.T) {
+			t.Parallel()
 			p := open(t, srv.URL+tc.path)
 			c, err := snapshot.DetectChallenge(ctxT(t), p, 200, http.Header{})
 			require.NoError(t, err)

@@ -73,6 +73,9 @@
       const letters = tok.length - digits;
       const switches = (tok.match(/[a-z][0-9]|[0-9][a-z]/gi) || []).length;
       if (digits >= 2 && letters >= 2 && switches >= 3) return true;               // k3j9x2, 1x2y3z
+      // a digit inside a longer token (not a plain counter like "address2") is a generated name
+      if (tok.length >= 6 && digits > 0 && letters > 0 && !/^[a-z]+\d+$/i.test(tok) && !/^\d+[a-z]+$/i.test(tok)) return true;
+      if (tok.length >= 6 && /[bcdfghjklmnpqrstvwxz]{5,}/i.test(tok)) return true; // xkqzvbwp
       if (tok.length >= 8 && digits > 0 && /^[0-9a-f]+$/i.test(tok)) return true; // hex hash
       if (tok.length >= 10 && digits > 0 && /[a-z]/.test(tok) && /[A-Z]/.test(tok)) return true; // base64-ish
       if (tok.length >= 6 && /^[a-z]{0,3}[A-Z][a-z]?[A-Z]/.test(tok) && digits === 0 && !/[aeiou]{1}[a-z]{2,}/.test(tok)) return true; // sc-bdVaJa

@@ -46,6 +46,7 @@ func TestLoginWall(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			p := open(t, srv.URL+tc.path)
 			o := snapshot.Options{}
 			if tc.requested != "" {
@@ -130,4 +131,19 @@ func TestFramesAndMaxElements(t *testing.T) {
 	assert.Len(t, s.Elements, 10)
 	assert.Equal(t, 20, s.Truncated)
 	assert.Contains(t, s.String(), "… 20 more elements not listed")
+}
+
+func TestIncludeHidden(t *testing.T) {
+	srv := serve(t, site{"/": page("Hidden", `<button id="a">Shown</button><button id="b" style="display:none">Gone</button><button id="c" disabled>Off</button>`)})
+	p := open(t, srv.URL+"/")
+	s, err := snapshot.Take(ctxT(t), p)
+	require.NoError(t, err)
+	require.Len(t, s.Elements, 2)
+	assert.Equal(t, "e2 button \"Off\" #c disabled", s.Elements[1].String())
+
+	s, err = snapshot.TakeWith(ctxT(t), p, snapshot.Options{IncludeHidden: true})
+	require.NoError(t, err)
+	require.Len(t, s.Elements, 3)
+	assert.Equal(t, "e2 button \"Gone\" #b hidden", s.Elements[1].String())
+	assert.False(t, s.Elements[1].Visible)
 }
