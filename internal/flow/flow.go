@@ -61,7 +61,7 @@ type Breaker struct {
 }
 
 // Item is one unit of a batch. Key identifies it in the results file (the id field, else the url,
-// else the item's fields as JSON). Safe for concurrent use (read-only).
+// else "name=value&..." of its fields). Safe for concurrent use (read-only).
 type Item struct {
 	Key    string
 	Fields map[string]string

@@ -706,7 +706,8 @@ func orStr(a, b string) string {
 	return b
 }
 
-// itemKey identifies an item in results: its id, else its url, else its fields as JSON.
+// itemKey identifies an item in results: its id, else its url, else its fields as
+// "name=value" pairs in name order, joined by "&" (values query-escaped).
 func itemKey(fields map[string]string) string {
 	if id := fields["id"]; id != "" {
 		return id
@@ -714,8 +715,11 @@ func itemKey(fields map[string]string) string {
 	if u := fields["url"]; u != "" {
 		return u
 	}
-	b, _ := json.Marshal(fields) // map keys sorted: stable
-	return string(b)
+	parts := make([]string, 0, len(fields))
+	for _, k := range sortedKeys(fields) {
+		parts = append(parts, k+"="+url.QueryEscape(fields[k]))
+	}
+	return strings.Join(parts, "&")
 }
 
 // ParseItems reads an items file: one URL a line, or one JSON object a line (JSONL). Blank lines

@@ -282,3 +282,9 @@ func FuzzParse(f *testing.F) {
 		_ = strings.TrimSpace
 	})
 }
+
+func TestItemKey(t *testing.T) {
+	assert.Equal(t, "x", itemKey(map[string]string{"id": "x", "url": "http://h/"}))
+	assert.Equal(t, "http://h/", itemKey(map[string]string{"url": "http://h/", "n": "1"}))
+	assert.Equal(t, "a=1&page=2+3", itemKey(map[string]string{"page": "2 3", "a": "1"}))
+}

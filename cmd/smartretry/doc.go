@@ -1,0 +1,17 @@
+// Command smartretry runs browser automation that survives misbehaving pages, from flow files
+// (YAML or JSON) rather than Go code. It is a thin shell over the public packages: every retry,
+// repair, wait and escalation is the library's (retry, browser, snapshot, actions).
+//
+//	smartretry demo                      # the embedded test site, every fault, under a minute
+//	smartretry run [flags] FLOW.yaml     # a flow file: steps, variables, batches
+//	smartretry snapshot [--json] URL     # what a page looks like to an agent
+//	smartretry serve [--addr HOST:PORT]  # the test site, for people and other tools
+//
+// Exit codes:
+//
+//	0    everything succeeded
+//	1    at least one item failed (its line in the results says why), or results could not be written
+//	2    usage or flow-file error (nothing was started)
+//	3    the browser could not be started
+//	130  interrupted (SIGINT or SIGTERM); completed items are in the results, --resume goes on
+package main

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"go.uber.org/zap"
+	"golang.org/x/term"
+
+	"github.com/smartretry/smartretry/browser"
+	"github.com/smartretry/smartretry/internal/flow"
+	"github.com/smartretry/smartretry/internal/progress"
+	"github.com/smartretry/smartretry/internal/results"
+	"github.com/smartretry/smartretry/internal/runner"
+	"github.com/smartretry/smartretry/retry"
+)
+
+type runOpts struct {
+	headful       bool
+	concurrency   int
+	out           string
+	resume        bool
+	artifacts     string
+	logFormat     string
+	verbose       bool
+	timeout       time.Duration
+	actionTimeout time.Duration
+	itemAttempts  int
+	progressEvery time.Duration
+}
+
+func newRunCmd(io stdio) *cobra.Command {
+	var o runOpts
+	c := &cobra.Command{
+		Use:   "run [flags] FLOW.yaml",
+		Short: "Run a flow file (YAML or JSON): steps, variables, batches",
+		Long: `Run a flow file. The file is checked completely before the browser starts: a malformed flow
+exits with code 2 and names the line and the field.
+
+Results are JSON Lines, one line per extracted record and one per item (ok, or failed with its
+error type, attempts, reason and error-snapshot folder), each item written and fsynced as it
+ends. With --resume, items already done in --out are skipped, so a run killed at any moment
+finishes on the next try with no item lost and none written twice.
+
+Progress goes to stderr: a bar on a terminal, a line every few seconds otherwise, then a summary.`,
+		Example: `  SITE=http://127.0.0.1:8080 smartretry run --out catalog.jsonl examples/catalog.yaml
+  smartretry run --concurrency 4 --out out.jsonl --resume --artifacts ./artifacts flow.yaml
+  smartretry run --headful flow.yaml      # a person can solve CAPTCHAs in the window`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runFlow(cmd.Context(), io, args[0], o)
+		},
+	}
+	f := c.Flags()
+	f.BoolVar(&o.headful, "headful", false, "show the browser window (a person can solve CAPTCHAs in it)")
+	f.IntVar(&o.concurrency, "concurrency", 0, "items (pages) run at once (default: the flow's concurrency, else 1)")
+	f.StringVarP(&o.out, "out", "o", "-", "results file (JSON Lines); - is stdout")
+	f.BoolVar(&o.resume, "resume", false, "skip items already done in --out and append the rest")
+	f.StringVar(&o.artifacts, "artifacts", "", "folder for error snapshots and screenshots (default: none for errors, . for screenshots)")
+	f.StringVar(&o.logFormat, "log-format", "console", "log format on stderr: console or json")
+	f.BoolVarP(&o.verbose, "verbose", "v", false, "log every recovery (info level), not only failures")
+	f.DurationVar(&o.timeout, "timeout", 0, "limit for the whole run (0: none); unfinished items are left for --resume")
+	f.DurationVar(&o.actionTimeout, "action-timeout", 0, "deadline of one attempt of one action (default: the flow's timeout, else 10s)")
+	f.IntVar(&o.itemAttempts, "item-attempts", 2, "times an item is run when its actions give up (partial retry of the batch)")
+	f.DurationVar(&o.progressEvery, "progress-every", 5*time.Second, "interval of the progress lines when stderr is not a terminal")
+	return c
+}
+
+func runFlow(ctx context.Context, io stdio, path string, o runOpts) error {
+	// Everything that can be wrong with the command line or the flow is found before the
+	// browser starts.
+	fl, err := flow.Load(path, os.LookupEnv)
+	if err != nil {
+		return exitWith(exitUsage, fmt.Errorf("invalid flow:\n%w", err))
+	}
+	if o.concurrency < 0 || o.concurrency > flow.MaxConcurrency {
+		return exitWith(exitUsage, fmt.Errorf("--concurrency: want 1 to %d, got %d", flow.MaxConcurrency, o.concurrency))
+	}
+	if o.itemAttempts < 1 || o.itemAttempts > flow.MaxAttemptsLimit {
+		return exitWith(exitUsage, fmt.Errorf("--item-attempts: want 1 to %d, got %d", flow.MaxAttemptsLimit, o.itemAttempts))
+	}
+	if o.timeout < 0 || o.actionTimeout < 0 {
+		return exitWith(exitUsage, errors.New("--timeout and --action-timeout must not be negative"))
+	}
+	stdout := o.out == "-" || o.out == ""
+	if stdout && o.resume {
+		return exitWith(exitUsage, errors.New("--resume needs --out FILE (it reads what the file already holds)"))
+	}
+	log, err := newLogger(io.err, o.logFormat, o.verbose)
+	if err != nil {
+		return exitWith(exitUsage, err)
+	}
+	defer func() { _ = log.Sync() }()
+
+	redact := results.Redact(fl.Secrets()...)
+	var w *results.Writer
+	skip := map[string]bool{}
+	switch {
+	case stdout:
+		w = results.NewWriter(io.out, redact)
+	case o.resume:
+		var st *results.State
+		w, st, err = results.Resume(o.out, redact)
+		if err != nil {
+			return exitWith(exitUsage, fmt.Errorf("--out: %w", err))
+		}
+		skip = st.Done
+		if st.CutBytes > 0 {
+			fmt.Fprintf(io.err, "resume: cut %d bytes of an unfinished item at the end of %s\n", st.CutBytes, o.out)
+		}
+		fmt.Fprintf(io.err, "resume: %d items already done, %d failed before (run again)\n", len(st.Done), len(st.Failed))
+	default:
+		w, err = results.Create(o.out, redact)
+		if err != nil {
+			return exitWith(exitUsage, fmt.Errorf("--out: %w", err))
+		}
+	}
+	defer w.Close()
+
+	if o.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.timeout)
+		defer cancel()
+	}
+
+	tracker := progress.NewTracker(len(fl.Batch()))
+	mopts := append(runner.ManagerOptions(fl.Engine),
+		retry.WithLogger(log.Named("retry")),
+		retry.WithClassifier(browser.Classify),
+		retry.WithObserver(tracker.Observe))
+	m := retry.NewManager(mopts...)
+	runner.ApplyEngine(m, fl.Engine)
+
+	b, err := browser.Launch(ctx, browser.Headless(!o.headful), browser.WithLogger(log.Named("browser")))
+	if err != nil {
+		if ctx.Err() != nil {
+			return exitWith(exitInterrupted, errors.New("interrupted"))
+		}
+		return exitWith(exitBrowser, fmt.Errorf("start the browser: %w", err))
+	}
+	defer b.Close()
+
+	tty := isTerminal(io.err)
+	rep := progress.Start(tracker, io.err, tty, o.progressEvery)
+	sum, runErr := runner.Run(ctx, runner.Config{
+		Flow: fl, Browser: b, Manager: m, Results: w, Tracker: tracker, Logger: log,
+		Escalator:     newEscalator(io, o.headful),
+		Skip:          skip,
+		Concurrency:   o.concurrency,
+		ItemAttempts:  o.itemAttempts,
+		ActionTimeout: o.actionTimeout,
+		Artifacts:     o.artifacts,
+		OnItem: func(l results.Line) {
+			if l.Status == results.StatusFail {
+				rep.Printf("FAILED %s: %s after %d attempt(s): %s\n", l.Item, l.ErrorType, l.Attempts, l.Error)
+			}
+		},
+	})
+	rep.Stop()
+	snap := tracker.Snapshot()
+	fmt.Fprintln(io.err, "---")
+	fmt.Fprintln(io.err, snap.Summary())
+	if sum.Interrupted > 0 {
+		fmt.Fprintf(io.err, "not finished: %d items (rerun with --resume to do them)\n", sum.Interrupted)
+	}
+	if !stdout {
+		fmt.Fprintf(io.err, "results: %s\n", o.out)
+	}
+	log.Info("run finished", zap.Int("ok", sum.OK), zap.Int("failed", sum.Failed), zap.Int("skipped", sum.Skipped))
+
+	switch {
+	case runErr != nil && errors.Is(runErr, context.DeadlineExceeded):
+		return exitWith(exitFailed, fmt.Errorf("--timeout %s reached", o.timeout))
+	case runErr != nil && errors.Is(runErr, context.Canceled):
+		return exitWith(exitInterrupted, errors.New("interrupted"))
+	case runErr != nil:
+		return exitWith(exitFailed, runErr)
+	case sum.Failed > 0:
+		return exitWith(exitFailed, fmt.Errorf("%d of %d items failed", sum.Failed, sum.Items))
+	}
+	return nil
+}
+
+// isTerminal reports whether w is a terminal (for the progress bar).
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+var _ = strings.TrimSpace

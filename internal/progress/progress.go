@@ -1,0 +1,246 @@
+// Package progress shows how a batch is going on stderr: a bar redrawn in place when stderr is a
+// terminal, plain lines every few seconds otherwise (CI logs, pipes), and the final summary.
+//
+// A Tracker counts what the batch and the retry engine report (items done and failed, retries,
+// breaker events); it is fed from Manager observer events and the runner's item callbacks.
+package progress
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/smartretry/smartretry/retry"
+)
+
+// Tracker counts a batch's progress. Safe for concurrent use.
+type Tracker struct {
+	mu       sync.Mutex
+	total    int
+	done     int
+	failed   int
+	skipped  int
+	records  int
+	retries  int
+	escal    int
+	breakers map[string]bool // domain → open now
+	brEvents int
+	failures map[string]int // by error type
+	start    time.Time
+	now      func() time.Time
+}
+
+// NewTracker starts counting a batch of total items.
+func NewTracker(total int) *Tracker {
+	return &Tracker{total: total, breakers: map[string]bool{}, failures: map[string]int{}, start: time.Now(), now: time.Now}
+}
+
+// Observe takes a retry engine event (give it to retry.WithObserver).
+func (t *Tracker) Observe(ev retry.Event) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	switch ev.Kind {
+	case retry.EventRetry:
+		t.retries++
+	case retry.EventEscalate:
+		t.escal++
+	case retry.EventBreakerOpen:
+		t.breakers[ev.Domain] = true
+		t.brEvents++
+	case retry.EventBreakerHalfOpen:
+		t.brEvents++
+	case retry.EventBreakerClosed:
+		delete(t.breakers, ev.Domain)
+		t.brEvents++
+	}
+}
+
+// Skipped counts n items already done in a previous run (--resume).
+func (t *Tracker) Skipped(n int) {
+	t.mu.Lock()
+	t.skipped += n
+	t.mu.Unlock()
+}
+
+// ItemDone counts an item that succeeded with its records.
+func (t *Tracker) ItemDone(records int) {
+	t.mu.Lock()
+	t.done++
+	t.records += records
+	t.mu.Unlock()
+}
+
+// ItemFailed counts an item that failed for good with the given error type.
+func (t *Tracker) ItemFailed(typ string) {
+	t.mu.Lock()
+	t.failed++
+	t.failures[typ]++
+	t.mu.Unlock()
+}
+
+// Snapshot is a copy of the counts. Safe for concurrent use (a value).
+type Snapshot struct {
+	Total, Done, Failed, Skipped, Records int
+	Retries, Escalations                   int
+	OpenBreakers, BreakerEvents            int
+	FailuresByType                         map[string]int
+	Elapsed                                time.Duration
+}
+
+// Rate is items finished per second in this run.
+func (s Snapshot) Rate() float64 {
+	if s.Elapsed <= 0 {
+		return 0
+	}
+	return float64(s.Done+s.Failed) / s.Elapsed.Seconds()
+}
+
+// Snapshot returns the counts now.
+func (t *Tracker) Snapshot() Snapshot {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f := make(map[string]int, len(t.failures))
+	for k, v := range t.failures {
+		f[k] = v
+	}
+	return Snapshot{Total: t.total, Done: t.done, Failed: t.failed, Skipped: t.skipped, Records: t.records,
+		Retries: t.retries, Escalations: t.escal, OpenBreakers: len(t.breakers), BreakerEvents: t.brEvents,
+		FailuresByType: f, Elapsed: t.now().Sub(t.start)}
+}
+
+// Line is the one-line state: "12/20 items (1 failed) · 3 retries · 0 open breakers · 2.1 items/s".
+func (s Snapshot) Line() string {
+	finished := s.Done + s.Failed + s.Skipped
+	return fmt.Sprintf("%d/%d items (%d ok, %d failed%s) · %d retries · %d open breakers · %.1f items/s",
+		finished, s.Total, s.Done+s.Skipped, s.Failed, skippedNote(s.Skipped), s.Retries, s.OpenBreakers, s.Rate())
+}
+
+func skippedNote(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d from before", n)
+}
+
+// Bar draws the state as a bar of the given width.
+func (s Snapshot) Bar(width int) string {
+	if width < 10 {
+		width = 10
+	}
+	finished := s.Done + s.Failed + s.Skipped
+	filled := 0
+	if s.Total > 0 {
+		filled = finished * width / s.Total
+	}
+	failed := 0
+	if s.Total > 0 {
+		failed = s.Failed * width / s.Total
+	}
+	filled = min(filled, width)
+	ok := max(filled-failed, 0)
+	return "[" + strings.Repeat("#", ok) + strings.Repeat("x", filled-ok) + strings.Repeat(".", width-filled) + "] " + s.Line()
+}
+
+// Summary is the final report, several lines.
+func (s Snapshot) Summary() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "items: %d total, %d ok, %d failed", s.Total, s.Done, s.Failed)
+	if s.Skipped > 0 {
+		fmt.Fprintf(&b, ", %d skipped (done in a previous run)", s.Skipped)
+	}
+	fmt.Fprintf(&b, "\nrecords: %d\n", s.Records)
+	if len(s.FailuresByType) > 0 {
+		keys := make([]string, 0, len(s.FailuresByType))
+		for k := range s.FailuresByType {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = fmt.Sprintf("%s %d", k, s.FailuresByType[k])
+		}
+		fmt.Fprintf(&b, "failures by type: %s\n", strings.Join(parts, ", "))
+	}
+	fmt.Fprintf(&b, "retries: %d, escalations: %d, breaker events: %d (%d open now)\n", s.Retries, s.Escalations, s.BreakerEvents, s.OpenBreakers)
+	fmt.Fprintf(&b, "duration: %s", s.Elapsed.Round(10*time.Millisecond))
+	return b.String()
+}
+
+// Reporter redraws the state on w until Stop: a bar every 200ms on a terminal, a line every
+// period otherwise. Safe for concurrent use.
+type Reporter struct {
+	t      *Tracker
+	w      io.Writer
+	tty    bool
+	period time.Duration
+	stop   chan struct{}
+	done   chan struct{}
+	once   sync.Once
+	mu     sync.Mutex // serialises writes with Printf
+	drawn  bool
+}
+
+// Start begins reporting t on w. tty selects the bar; period is the plain-line interval.
+func Start(t *Tracker, w io.Writer, tty bool, period time.Duration) *Reporter {
+	if period <= 0 {
+		period = 5 * time.Second
+	}
+	r := &Reporter{t: t, w: w, tty: tty, period: period, stop: make(chan struct{}), done: make(chan struct{})}
+	every := period
+	if tty {
+		every = 200 * time.Millisecond
+	}
+	go func() {
+		defer close(r.done)
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-r.stop:
+				return
+			case <-tick.C:
+				r.draw()
+			}
+		}
+	}()
+	return r
+}
+
+func (r *Reporter) draw() {
+	s := r.t.Snapshot()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.tty {
+		fmt.Fprintf(r.w, "\r\033[K%s", s.Bar(30))
+		r.drawn = true
+		return
+	}
+	fmt.Fprintf(r.w, "progress: %s\n", s.Line())
+}
+
+// Printf prints a line above the bar (the bar is redrawn on the next tick).
+func (r *Reporter) Printf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.tty && r.drawn {
+		fmt.Fprint(r.w, "\r\033[K")
+		r.drawn = false
+	}
+	fmt.Fprintf(r.w, format, args...)
+}
+
+// Stop ends the reporting and clears the bar. Idempotent.
+func (r *Reporter) Stop() {
+	r.once.Do(func() {
+		close(r.stop)
+		<-r.done
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.tty && r.drawn {
+			fmt.Fprint(r.w, "\r\033[K")
+		}
+	})
+}

@@ -1,0 +1,57 @@
+package progress
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"go.uber.org/goleak"
+
+	"github.com/smartretry/smartretry/retry"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestTrackerCounts(t *testing.T) {
+	tr := NewTracker(10)
+	start := tr.start
+	tr.now = func() time.Time { return start.Add(2 * time.Second) }
+	tr.Skipped(2)
+	tr.ItemDone(10)
+	tr.ItemDone(5)
+	tr.ItemFailed("server_error")
+	for _, k := range []string{retry.EventRetry, retry.EventRetry, retry.EventBreakerOpen, retry.EventEscalate} {
+		tr.Observe(retry.Event{Kind: k, Domain: "h"})
+	}
+	s := tr.Snapshot()
+	assert.Equal(t, Snapshot{Total: 10, Done: 2, Failed: 1, Skipped: 2, Records: 15, Retries: 2, Escalations: 1,
+		OpenBreakers: 1, BreakerEvents: 1, FailuresByType: map[string]int{"server_error": 1}, Elapsed: 2 * time.Second}, s)
+	assert.Equal(t, "5/10 items (4 ok, 1 failed, 2 from before) · 2 retries · 1 open breakers · 1.5 items/s", s.Line())
+	assert.Equal(t, "[######xxx.....................] "+s.Line(), s.Bar(30)[:32]+s.Bar(30)[32:])
+	tr.Observe(retry.Event{Kind: retry.EventBreakerClosed, Domain: "h"})
+	assert.Zero(t, tr.Snapshot().OpenBreakers)
+	sum := s.Summary()
+	assert.Contains(t, sum, "items: 10 total, 2 ok, 1 failed, 2 skipped")
+	assert.Contains(t, sum, "failures by type: server_error 1")
+	assert.Contains(t, sum, "duration: 2s")
+}
+
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func TestReporterStops(t *testing.T) {
+	var w syncBuf
+	r := Start(NewTracker(1), &w, false, time.Millisecond)
+	r.Printf("hello\n")
+	r.Stop()
+	r.Stop()
+	assert.True(t, strings.HasPrefix(w.String(), "hello\n") || strings.Contains(w.String(), "progress: "))
+}

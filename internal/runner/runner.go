@@ -1,0 +1,476 @@
+// Package runner runs a parsed flow with the public packages: one actions.Session per item, the
+// items through retry.PartialRetry with N pages in parallel, each item's records and outcome
+// written to a results.Writer as the item ends. It holds no retry or browser logic of its own:
+// every wait, retry, repair and escalation is the library's.
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/smartretry/smartretry/actions"
+	"github.com/smartretry/smartretry/browser"
+	"github.com/smartretry/smartretry/internal/flow"
+	"github.com/smartretry/smartretry/internal/progress"
+	"github.com/smartretry/smartretry/internal/results"
+	"github.com/smartretry/smartretry/retry"
+)
+
+// Config is what one run needs. Browser, Manager, Flow and Results are required.
+// A Config is read by Run only; do not change it while Run runs.
+type Config struct {
+	Flow      *flow.Flow
+	Browser   *browser.Browser
+	Manager   *retry.Manager
+	Results   *results.Writer
+	Escalator actions.Escalator // nil: the Session's default (fail with ErrEscalate, vendor and URL)
+	Tracker   *progress.Tracker // nil: none
+	Logger    *zap.Logger       // nil: nop
+
+	// Skip holds item keys completed in a previous run (--resume).
+	Skip map[string]bool
+	// Concurrency is how many items (pages) run at once (default: the flow's, else 1).
+	Concurrency int
+	// ItemAttempts is how many times PartialRetry runs an item whose actions gave up (default 2).
+	ItemAttempts int
+	// ActionTimeout is the deadline of one attempt of one action (default: the flow's, else 10s).
+	ActionTimeout time.Duration
+	// Artifacts is where error snapshots and screenshots go ("" = none; screenshots then go to ".").
+	Artifacts string
+	// OnItem is called when an item ends for good (ok or failed), after its line is written.
+	OnItem func(line results.Line)
+}
+
+// Summary is how a run ended. Safe for concurrent use (a value).
+type Summary struct {
+	Items, OK, Failed, Skipped, Records int
+	// Interrupted counts items that had not ended when ctx ended (nothing is written for them:
+	// a resumed run does them).
+	Interrupted int
+	Failures    []results.Line
+}
+
+// ApplyEngine applies the flow's engine overrides to m.
+func ApplyEngine(m *retry.Manager, e flow.Engine) {
+	for t, tc := range e.Errors {
+		c := m.Config(t)
+		if tc.MaxAttempts > 0 {
+			c.MaxAttempts = tc.MaxAttempts
+		}
+		if tc.Strategy != nil {
+			c.Strategy = *tc.Strategy
+		}
+		if tc.BaseDelay != nil {
+			c.BaseDelay = *tc.BaseDelay
+		}
+		if tc.MaxDelay != nil {
+			c.MaxDelay = *tc.MaxDelay
+		}
+		m.SetConfig(t, c)
+	}
+}
+
+// ManagerOptions are the retry.Manager options a flow's engine section asks for (breaker policy,
+// Retry-After cap), to pass to retry.NewManager next to the caller's own.
+func ManagerOptions(e flow.Engine) []retry.Option {
+	var opts []retry.Option
+	if b := e.Breaker; b != nil {
+		if b.Enabled != nil {
+			opts = append(opts, retry.WithCircuitBreaker(*b.Enabled))
+		}
+		if b.Threshold > 0 || b.Window > 0 || b.Cooloff > 0 {
+			th, win, cool := 3, 30*time.Second, 60*time.Second
+			if b.Threshold > 0 {
+				th = b.Threshold
+			}
+			if b.Window > 0 {
+				win = b.Window
+			}
+			if b.Cooloff > 0 {
+				cool = b.Cooloff
+			}
+			opts = append(opts, retry.WithBreakerPolicy(th, win, cool))
+		}
+	}
+	if e.MaxRetryAfter > 0 {
+		opts = append(opts, retry.WithMaxRetryAfter(e.MaxRetryAfter))
+	}
+	return opts
+}
+
+// Run runs every item of the flow not in Skip. It returns when every item has ended; the
+// error is for the run itself (ctx ended), item failures are in the Summary and the results.
+func Run(ctx context.Context, c Config) (Summary, error) {
+	f := c.Flow
+	if c.Logger == nil {
+		c.Logger = zap.NewNop()
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = max(f.Concurrency, 1)
+	}
+	if c.ItemAttempts <= 0 {
+		c.ItemAttempts = 2
+	}
+	if c.ActionTimeout <= 0 {
+		c.ActionTimeout = f.Timeout
+	}
+	var sum Summary
+	var todo []flow.Item
+	for _, it := range f.Batch() {
+		sum.Items++
+		if c.Skip[it.Key] {
+			sum.Skipped++
+			continue
+		}
+		todo = append(todo, it)
+	}
+	if c.Tracker != nil && sum.Skipped > 0 {
+		c.Tracker.Skipped(sum.Skipped)
+	}
+	warnStepRetry(f, c.Logger)
+
+	r := &run{c: c, lastErr: map[string]itemErr{}}
+	var mu sync.Mutex
+	ok, failed := retry.PartialRetry(ctx, c.Manager, todo, func(ctx context.Context, it flow.Item) error {
+		n, err := r.item(ctx, it)
+		if err == nil {
+			mu.Lock()
+			sum.OK++
+			sum.Records += n
+			mu.Unlock()
+		}
+		return err
+	}, retry.Concurrency(c.Concurrency), retry.MaxAttempts(c.ItemAttempts), retry.ActionName("item"))
+	_ = ok
+	for _, fl := range failed {
+		if ctx.Err() != nil && errors.Is(fl.Err, ctx.Err()) {
+			sum.Interrupted++
+			continue
+		}
+		line := r.failureLine(fl)
+		if werr := c.Results.WriteItem(line, nil); werr != nil {
+			return sum, fmt.Errorf("write results: %w", werr)
+		}
+		if c.Tracker != nil {
+			c.Tracker.ItemFailed(line.ErrorType)
+		}
+		if c.OnItem != nil {
+			c.OnItem(line)
+		}
+		sum.Failed++
+		sum.Failures = append(sum.Failures, line)
+	}
+	if r.writeErr != nil {
+		return sum, fmt.Errorf("write results: %w", r.writeErr)
+	}
+	return sum, ctx.Err()
+}
+
+type itemErr struct {
+	err      error
+	attempts int
+	started  time.Time
+}
+
+type run struct {
+	c        Config
+	mu       sync.Mutex
+	lastErr  map[string]itemErr
+	writeErr error
+}
+
+// item runs one item's steps in a fresh Session and writes its line when it succeeds.
+func (r *run) item(ctx context.Context, it flow.Item) (int, error) {
+	c, f := r.c, r.c.Flow
+	start := time.Now()
+	opts := []actions.Option{actions.WithManager(c.Manager), actions.WithLogger(c.Logger.With(zap.String("item", it.Key)))}
+	if c.ActionTimeout > 0 {
+		opts = append(opts, actions.WithTimeout(c.ActionTimeout))
+	}
+	if c.Escalator != nil {
+		opts = append(opts, actions.WithEscalator(c.Escalator))
+	}
+	if c.Artifacts != "" {
+		opts = append(opts, actions.WithArtifacts(filepath.Join(c.Artifacts, "errors")))
+	}
+	s, err := actions.NewSession(c.Browser, opts...)
+	if err != nil {
+		return 0, r.noteErr(it, err)
+	}
+	defer s.Close()
+
+	var records []map[string]any
+	url := ""
+	if f.StartURL != "" {
+		u, _, err := f.Resolve(f.StartURL, it)
+		if err != nil {
+			return 0, r.noteErr(it, &stepError{step: "start_url", err: err})
+		}
+		url = u
+		if _, err := s.Navigate(ctx, u); err != nil {
+			return 0, r.noteErr(it, &stepError{step: "navigate " + u, err: err})
+		}
+	}
+	for i, st := range f.Steps {
+		recs, err := r.step(ctx, s, st, it)
+		if err != nil {
+			return 0, r.noteErr(it, &stepError{step: fmt.Sprintf("step %d (%s, line %d)", i+1, st.String(), st.Line), err: err})
+		}
+		records = append(records, recs...)
+		if st.Kind == "navigate" && url == "" {
+			url, _, _ = f.Resolve(st.Get("url"), it)
+		}
+	}
+	line := results.Line{Item: it.Key, Status: results.StatusOK, URL: url, DurationMS: time.Since(start).Milliseconds()}
+	if err := c.Results.WriteItem(line, records); err != nil {
+		r.mu.Lock()
+		r.writeErr = err
+		r.mu.Unlock()
+		// Not the item's fault, but it is not done either: the run reports the write error.
+		return 0, retry.ErrPermanent
+	}
+	if c.Tracker != nil {
+		c.Tracker.ItemDone(len(records))
+	}
+	if c.OnItem != nil {
+		line.Records = len(records)
+		c.OnItem(line)
+	}
+	return len(records), nil
+}
+
+func (r *run) noteErr(it flow.Item, err error) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e := r.lastErr[it.Key]
+	e.err = err
+	e.attempts++
+	r.lastErr[it.Key] = e
+	return err
+}
+
+// stepError names the step that failed (its line in the flow file).
+type stepError struct {
+	step string
+	err  error
+}
+
+func (e *stepError) Error() string { return e.step + ": " + e.err.Error() }
+func (e *stepError) Unwrap() error { return e.err }
+
+func (r *run) step(ctx context.Context, s *actions.Session, st flow.Step, it flow.Item) ([]map[string]any, error) {
+	f := r.c.Flow
+	get := func(name string) (string, bool, error) { return f.Resolve(st.Get(name), it) }
+	if st.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, st.Timeout)
+		defer cancel()
+	}
+	sel, _, err := get("selector")
+	if err != nil {
+		return nil, err
+	}
+	switch st.Kind {
+	case "navigate":
+		u, _, err := get("url")
+		if err != nil {
+			return nil, err
+		}
+		_, err = s.Navigate(ctx, u)
+		return nil, err
+	case "click":
+		return nil, s.Click(ctx, sel)
+	case "fill":
+		v, secret, err := get("value")
+		if err != nil {
+			return nil, err
+		}
+		if secret {
+			return nil, s.FillSecret(ctx, sel, v)
+		}
+		return nil, s.Fill(ctx, sel, v)
+	case "select":
+		v, _, err := get("value")
+		if err != nil {
+			return nil, err
+		}
+		return nil, s.Select(ctx, sel, v)
+	case "press":
+		k, _, err := get("key")
+		if err != nil {
+			return nil, err
+		}
+		return nil, s.Press(ctx, sel, k)
+	case "hover":
+		return nil, s.Hover(ctx, sel)
+	case "wait_for":
+		return nil, s.WaitFor(ctx, sel)
+	case "extract":
+		container, _, err := get("container")
+		if err != nil {
+			return nil, err
+		}
+		fields := map[string]string{}
+		for _, ef := range st.Extract {
+			q, _, err := f.Resolve(ef.Selector, it)
+			if err != nil {
+				return nil, err
+			}
+			if ef.Attr != "" {
+				q += "@" + ef.Attr
+			}
+			fields[ef.Name] = q
+		}
+		recs, err := s.Extract(ctx, container, fields)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]map[string]any, len(recs))
+		for i, rec := range recs {
+			m := make(map[string]any, len(rec))
+			for k, v := range rec {
+				m[k] = v
+			}
+			out[i] = m
+		}
+		return out, nil
+	case "screenshot":
+		p, _, err := get("path")
+		if err != nil {
+			return nil, err
+		}
+		png, err := s.Screenshot(ctx)
+		if err != nil {
+			return nil, err
+		}
+		dir := r.c.Artifacts
+		if dir == "" {
+			dir = "."
+		}
+		if r.c.Flow.IsBatch() {
+			dir = filepath.Join(dir, slug(it.Key))
+		}
+		full := filepath.Join(dir, filepath.Clean(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return nil, err
+		}
+		return nil, os.WriteFile(full, png, 0o644)
+	case "assert_text":
+		return nil, r.assertText(ctx, s, st, it, sel)
+	}
+	return nil, fmt.Errorf("unknown step kind %q", st.Kind)
+}
+
+// AssertionError is an assert_text step whose text never matched. It is permanent: the page
+// answered, it just says something else. Safe for concurrent use (a value).
+type AssertionError struct {
+	Selector, Want, Got, How string
+}
+
+func (e *AssertionError) Error() string {
+	return fmt.Sprintf("assert_text %q: want text that %s %q, got %q", e.Selector, e.How, e.Want, e.Got)
+}
+
+// RetryType makes the engine classify it as invalid_input (never retried).
+func (e *AssertionError) RetryType() retry.ErrorType { return retry.InvalidInput }
+
+// assertText reads the element's text until it matches or the action timeout passes: pages
+// update text after an action, and reading again is what a person would do.
+func (r *run) assertText(ctx context.Context, s *actions.Session, st flow.Step, it flow.Item, sel string) error {
+	how, want := "equals", st.Get("equals")
+	if _, ok := st.Fields["contains"]; ok {
+		how, want = "contains", st.Get("contains")
+	}
+	want, _, err := r.c.Flow.Resolve(want, it)
+	if err != nil {
+		return err
+	}
+	limit := r.c.ActionTimeout
+	if limit <= 0 {
+		limit = 10 * time.Second
+	}
+	deadline := time.Now().Add(limit)
+	for {
+		got, err := s.Text(ctx, sel)
+		if err != nil {
+			return err
+		}
+		got = strings.TrimSpace(got)
+		if (how == "equals" && got == want) || (how == "contains" && strings.Contains(got, want)) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return &AssertionError{Selector: sel, Want: want, Got: got, How: how}
+		}
+		select {
+		case <-ctx.Done():
+			return &AssertionError{Selector: sel, Want: want, Got: got, How: how}
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func (r *run) failureLine(fl retry.Failure[flow.Item]) results.Line {
+	line := results.Line{Item: fl.Item.Key, Status: results.StatusFail, URL: fl.Item.URL(),
+		ErrorType: fl.Type.String(), Attempts: fl.Attempts, ItemAttempts: fl.Attempts}
+	var re *retry.Error
+	if errors.As(fl.Err, &re) {
+		line.Reason = re.Reason
+	}
+	err := fl.Err
+	r.mu.Lock()
+	if e, ok := r.lastErr[fl.Item.Key]; ok && e.err != nil {
+		err = e.err
+	}
+	r.mu.Unlock()
+	line.Error = err.Error()
+	var ae *actions.ActionError
+	if errors.As(err, &ae) {
+		line.Snapshot = ae.Artifacts
+		if n := ae.Attempts(); n > 0 {
+			line.Attempts = n // the action's own attempts say more than the item's
+		}
+		if line.URL == "" {
+			line.URL = ae.URL
+		}
+	}
+	return line
+}
+
+var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// slug turns an item key into a folder name.
+func slug(key string) string {
+	s := strings.Trim(unsafeChars.ReplaceAllString(key, "_"), "_")
+	if len(s) > 80 {
+		s = s[len(s)-80:]
+	}
+	if s == "" {
+		s = "item"
+	}
+	return s
+}
+
+var warnOnce sync.Once
+
+func warnStepRetry(f *flow.Flow, log *zap.Logger) {
+	for _, st := range f.Steps {
+		if st.Retry != nil {
+			// TODO(actions request in /work/notes/requests.md): pass per-call retry options.
+			warnOnce.Do(func() {
+				log.Warn("per-step retry overrides are parsed but not applied yet (the Session takes no per-call retry options)",
+					zap.Int("line", st.Line))
+			})
+			return
+		}
+	}
+}
