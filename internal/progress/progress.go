@@ -84,10 +84,10 @@ func (t *Tracker) ItemFailed(typ string) {
 // Snapshot is a copy of the counts. Safe for concurrent use (a value).
 type Snapshot struct {
 	Total, Done, Failed, Skipped, Records int
-	Retries, Escalations                   int
-	OpenBreakers, BreakerEvents            int
-	FailuresByType                         map[string]int
-	Elapsed                                time.Duration
+	Retries, Escalations                  int
+	OpenBreakers, BreakerEvents           int
+	FailuresByType                        map[string]int
+	Elapsed                               time.Duration
 }
 
 // Rate is items finished per second in this run.
