@@ -39,6 +39,8 @@ var vendorSite = site{
 	"/datadome":   page("example.com", `<iframe src="/captcha-delivery.com/captcha/?initialCid=abc" width="100%" height="500"></iframe>`),
 	"/perimeterx": page("Access denied", `<p>Press and hold</p><div id="px-captcha" style="width:300px;height:60px"></div>`),
 	"/aws":        page("Human Verification", `<awswaf-captcha style="display:block;width:320px;height:200px"></awswaf-captcha>`),
+	"/aws-container": page("Human Verification", `<div id="captcha-container"></div><script src="/x.token.awswaf.com/challenge.js"></script>`),
+	"/generic-container": page("Contact", `<form><div id="captcha-container"><p>Our captcha is coming soon</p></div><input name="mail"></form>`),
 	"/mentions": page("How captchas work", `<h1>Captcha, reCAPTCHA, hCaptcha and Turnstile explained</h1>
 		<p class="captcha-info">Sites use a CAPTCHA ("Just a moment..." pages, g-recaptcha, px-captcha) to stop bots.</p>
 		<a href="https://www.google.com/recaptcha/about/">reCAPTCHA</a> <a href="https://www.hcaptcha.com/">hCaptcha</a>
@@ -59,6 +61,8 @@ func TestDetectChallengeFindsEachVendorByItsMarkers(t *testing.T) {
 		{"/datadome", snapshot.VendorDataDome, snapshot.KindCaptcha, "captcha-delivery.com"},
 		{"/perimeterx", snapshot.VendorPerimeterX, snapshot.KindCaptcha, ""},
 		{"/aws", snapshot.VendorAWSWAF, snapshot.KindCaptcha, ""},
+		{"/aws-container", snapshot.VendorAWSWAF, snapshot.KindCaptcha, ""},
+		{"/generic-container", "", "", ""},
 		{"/mentions", "", "", ""},
 		{"/recaptcha-v3", "", "", ""},
 		{"/turnstile-hidden", "", "", ""},

@@ -329,8 +329,12 @@
     if (doc.querySelector('#recaptcha-anchor')) hit('recaptcha', 'checkbox', '#recaptcha-anchor', frameURL);
     if (doc.querySelector('#px-captcha')) hit('perimeterx', 'captcha', '#px-captcha', frameURL);
     if (doc.querySelector('awswaf-captcha')) hit('aws_waf', 'captcha', 'awswaf-captcha', frameURL);
-    if (doc.querySelector('script[src*="captcha.awswaf.com"]') && doc.querySelector('#captcha-container')) {
-      hit('aws_waf', 'captcha', 'script[src*="captcha.awswaf.com"] + #captcha-container', frameURL);
+    // AWS WAF renders its puzzle into #captcha-container from a *.awswaf.com script; the id alone is
+    // too common to count.
+    const awsBox = doc.querySelector('#captcha-container');
+    if (awsBox && (awsBox.classList.contains('amzn-captcha') || doc.querySelector('script[src*="awswaf.com"]') ||
+        /^\s*human verification\s*$/i.test(doc.title || ''))) {
+      hit('aws_waf', 'captcha', '#captcha-container (AWS WAF)', frameURL);
     }
     if (doc.querySelector('script[src*="captcha-delivery.com"]') && /captcha-delivery\.com/.test(frameURL || '')) {
       hit('datadome', 'captcha', 'script[src*="captcha-delivery.com"]', frameURL);
