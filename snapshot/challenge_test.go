@@ -36,10 +36,10 @@ var vendorSite = site{
 	"/turnstile-hidden": page("Form", `<div class="cf-turnstile" style="display:none"><iframe src="/challenges.cloudflare.com/turnstile/v0" width="300" height="65"></iframe></div>`),
 	"/cloudflare": page("Just a moment...", `<div id="challenge-running">Checking your browser</div>
 		<iframe src="/challenges.cloudflare.com/turnstile/v0" width="300" height="65"></iframe>`),
-	"/datadome":   page("example.com", `<iframe src="/captcha-delivery.com/captcha/?initialCid=abc" width="100%" height="500"></iframe>`),
-	"/perimeterx": page("Access denied", `<p>Press and hold</p><div id="px-captcha" style="width:300px;height:60px"></div>`),
-	"/aws":        page("Human Verification", `<awswaf-captcha style="display:block;width:320px;height:200px"></awswaf-captcha>`),
-	"/aws-container": page("Human Verification", `<div id="captcha-container"></div><script src="/x.token.awswaf.com/challenge.js"></script>`),
+	"/datadome":          page("example.com", `<iframe src="/captcha-delivery.com/captcha/?initialCid=abc" width="100%" height="500"></iframe>`),
+	"/perimeterx":        page("Access denied", `<p>Press and hold</p><div id="px-captcha" style="width:300px;height:60px"></div>`),
+	"/aws":               page("Human Verification", `<awswaf-captcha style="display:block;width:320px;height:200px"></awswaf-captcha>`),
+	"/aws-container":     page("Human Verification", `<div id="captcha-container"></div><script src="/x.token.awswaf.com/challenge.js"></script>`),
 	"/generic-container": page("Contact", `<form><div id="captcha-container"><p>Our captcha is coming soon</p></div><input name="mail"></form>`),
 	"/mentions": page("How captchas work", `<h1>Captcha, reCAPTCHA, hCaptcha and Turnstile explained</h1>
 		<p class="captcha-info">Sites use a CAPTCHA ("Just a moment..." pages, g-recaptcha, px-captcha) to stop bots.</p>
