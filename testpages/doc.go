@@ -11,9 +11,17 @@
 //
 // Start serves a fresh Site on a random 127.0.0.1 port; Server.URL builds absolute URLs and
 // Server.Close stops it. Handler (or NewSite) gives the same site as an http.Handler with its own
-// counters, for mounting at the root of your own server. Every response says "Connection: close":
-// Chromium silently resends a request that fails on a reused connection, which would hide /reset's
-// failures.
+// counters, for mounting at the root of your own server.
+//
+// # Chromium resends failed requests: turn prediction off
+//
+// Chromium silently resends a request that gets no response on a reused or preconnected socket
+// (ERR_CONNECTION_RESET / ERR_EMPTY_RESPONSE on such a socket looks like a keep-alive race to it).
+// Then /reset?fail=1 is consumed twice on the server and the browser never sees the failure. Two
+// things stop that: every response here says "Connection: close" (no reused sockets), and the
+// browser must run with network prediction off (no preconnected sockets): write
+// {"net":{"network_prediction_options":2}} to <user-data-dir>/Default/Preferences before launch.
+// With both, fail=N is exactly N failed navigations (the browser smoke test proves it).
 //
 // # Common parameters
 //
@@ -35,6 +43,7 @@
 //	                        Sets window.__insertedAt (insertion) and window.__clickedAt (first click),
 //	                        both performance.now(), for latency benchmarks.
 //	/hidden?ms=300          #target exists with display:none and is shown after ms. Click → "clicked N".
+//	                        window.__shownAt = performance.now() when it is shown.
 //	/enabled?ms=300         #name input and #target button are disabled for ms. Click → "clicked N";
 //	                        #echo shows the name at the time of the click.
 //	/hover-replace          the first mouseenter on #target replaces it with a clone (same id and text,
