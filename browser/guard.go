@@ -10,7 +10,7 @@ import (
 )
 
 // WaitKind says what a guarded step was waiting for when its deadline ran out, which decides
-// how its *TimeoutError classifies.
+// how its *TimeoutError classifies. A plain value, safe for concurrent use.
 type WaitKind int
 
 const (

@@ -3,8 +3,10 @@ package browser
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -102,7 +104,7 @@ func TestLaunchCancelledKillsProcessGroup(t *testing.T) {
 			return false
 		}
 		var a, b int
-		if n, _ := fmtSscan(string(data), &a, &b); n == 2 {
+		if n, _ := fmt.Sscan(string(data), &a, &b); n == 2 {
 			pids = []int{a, b}
 			return true
 		}
@@ -151,7 +153,7 @@ func TestConnectHTTPEndpoint(t *testing.T) {
 	owner := launch(t)
 	u := owner.ControlURL() // ws://127.0.0.1:PORT/devtools/browser/…
 	host := u[len("ws://"):]
-	host = host[:indexByte(host, '/')]
+	host = host[:strings.IndexByte(host, '/')]
 	b, err := Connect(testCtx(t), "http://"+host)
 	require.NoError(t, err)
 	require.NoError(t, b.Close())

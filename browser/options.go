@@ -14,6 +14,7 @@ import (
 //   - flags: see Launch; Flag adds or overrides one
 //
 // Connect uses only WithLogger; the other options describe a process Connect does not start.
+// An Option is an immutable value: safe to share and to use from several goroutines.
 type Option interface {
 	apply(*config)
 }
