@@ -99,3 +99,26 @@ func TestWriteErrorOnACrashedPageFailsClearly(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	assert.Empty(t, entries)
 }
+
+func TestTakeOnABlockedPageFailsInsteadOfHanging(t *testing.T) {
+	srv := serve(t, site{"/": page("Dialog", `<button>x</button>`)})
+	p := open(t, srv.URL+"/")
+	wait, handle := p.HandleDialog()
+	_, err := proto.RuntimeEvaluate{Expression: "setTimeout(() => alert('blocking'), 10)"}.Call(p)
+	require.NoError(t, err)
+	wait()
+	defer func() { _ = handle(&proto.PageHandleJavaScriptDialog{Accept: true}) }()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_, err = snapshot.Take(ctx, p)
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, snapshot.ErrNoAnswer), "%v", err)
+	assert.True(t, errors.Is(err, context.DeadlineExceeded), "%v", err)
+
+	canceled, cancel2 := context.WithCancel(context.Background())
+	cancel2()
+	_, err = snapshot.Take(canceled, p)
+	assert.True(t, errors.Is(err, context.Canceled), "%v", err)
+	assert.False(t, errors.Is(err, snapshot.ErrNoAnswer), "a caller's cancellation is not the page's fault")
+}
