@@ -2,7 +2,6 @@ package retry
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net"
 	"strings"
@@ -69,33 +68,62 @@ func Classify(err error) ErrorType {
 }
 
 func classifyTyped(err error) (ErrorType, bool) {
-	if e, ok := errors.AsType[*Error](err); ok && e.Type != Unknown {
-		return e.Type, true
+	// One walk over err's tree, outermost first (cheaper than one errors.Is per rule, and the
+	// outermost knowledge is the most specific).
+	for depth := 0; err != nil && depth < 100; depth++ {
+		if t, ok := typedNode(err); ok {
+			return t, true
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				if t, ok := classifyTyped(e); ok {
+					return t, true
+				}
+			}
+			return Unknown, false
+		default:
+			return Unknown, false
+		}
 	}
-	if he, ok := errors.AsType[*HTTPError](err); ok {
-		return statusType(he.StatusCode, false)
-	}
-	if errors.Is(err, context.Canceled) {
-		return Unknown, true
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return NetworkTimeout, true
-	}
-	if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
-		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE) ||
-		errors.Is(err, io.ErrUnexpectedEOF) {
-		return ConnectionReset, true
-	}
-	if de, ok := errors.AsType[*net.DNSError](err); ok {
+	return Unknown, false
+}
+
+// typedNode classifies one error of the chain by its type or identity alone.
+func typedNode(err error) (ErrorType, bool) {
+	switch e := err.(type) {
+	case *Error:
+		return e.Type, e.Type != Unknown
+	case *HTTPError:
+		return statusType(e.StatusCode, false)
+	case *net.DNSError:
 		switch {
-		case de.IsTimeout:
+		case e.IsTimeout:
 			return NetworkTimeout, true
-		case de.IsNotFound:
+		case e.IsNotFound:
 			return NotFound, true
 		}
 		return ConnectionReset, true
+	case syscall.Errno:
+		switch e {
+		case syscall.ECONNRESET, syscall.ECONNREFUSED, syscall.ECONNABORTED, syscall.EPIPE:
+			return ConnectionReset, true
+		case syscall.ETIMEDOUT:
+			return NetworkTimeout, true
+		}
+		return Unknown, false
 	}
-	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+	switch err {
+	case context.Canceled:
+		return Unknown, true
+	case context.DeadlineExceeded:
+		return NetworkTimeout, true
+	case io.ErrUnexpectedEOF:
+		return ConnectionReset, true
+	}
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
 		return NetworkTimeout, true
 	}
 	return Unknown, false
@@ -193,50 +221,90 @@ func ClassifyText(msg string) ErrorType {
 	} else {
 		s = strings.ToLower(msg)
 	}
+	best := matchRules(s)
 	codes := scanCodes(s)
 	for i := range textRules {
-		r := &textRules[i]
-		if r.codes && codes[r.t] {
-			return r.t
+		if best >= 0 && i >= best {
+			break
 		}
-		for _, p := range r.phrases {
-			if strings.Contains(s, p) {
-				return r.t
-			}
+		if textRules[i].codes && codes[textRules[i].t] {
+			return textRules[i].t
 		}
-		for _, w := range r.words {
-			if containsToken(s, w, true) {
-				return r.t
-			}
-		}
-		for _, w := range r.prefix {
-			if containsToken(s, w, false) {
-				return r.t
-			}
-		}
+	}
+	if best >= 0 {
+		return textRules[best].t
 	}
 	return Unknown
 }
 
-func isAlnum(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+const (
+	modePlain  uint8 = iota // anywhere
+	modeWord                // not preceded nor followed by a letter or digit
+	modePrefix              // not preceded by a letter or digit
+)
+
+type needle struct {
+	s    string
+	rule uint8 // index in textRules: lower wins
+	mode uint8
 }
 
-// containsToken reports whether w occurs in s not preceded by a letter or digit and, when
-// whole is set, not followed by one either.
-func containsToken(s, w string, whole bool) bool {
-	for off := 0; ; {
-		i := strings.Index(s[off:], w)
-		if i < 0 {
-			return false
+// second[c] is the set of bytes that follow c in some needle starting with c.
+var second = func() (m [256][4]uint64) {
+	for c := range needles {
+		for _, n := range needles[c] {
+			if len(n.s) > 1 {
+				m[c][n.s[1]>>6] |= 1 << (n.s[1] & 63)
+			}
 		}
-		i += off
-		end := i + len(w)
-		if (i == 0 || !isAlnum(s[i-1])) && (!whole || end == len(s) || !isAlnum(s[end])) {
-			return true
-		}
-		off = i + 1
 	}
+	return m
+}()
+
+// needles holds every phrase of textRules by its first byte, so ClassifyText reads the message
+// once instead of searching it once per phrase.
+var needles = func() (b [256][]needle) {
+	for ri, r := range textRules {
+		for mode, list := range [][]string{r.phrases, r.words, r.prefix} {
+			for _, p := range list {
+				b[p[0]] = append(b[p[0]], needle{s: p, rule: uint8(ri), mode: uint8(mode)})
+			}
+		}
+	}
+	return b
+}()
+
+// matchRules returns the index of the first rule with a phrase in s, or -1.
+func matchRules(s string) int {
+	best := len(textRules)
+	for i := 0; i < len(s) && best > 0; i++ {
+		c := s[i]
+		cands := needles[c]
+		if len(cands) == 0 || i+1 < len(s) && second[c][s[i+1]>>6]&(1<<(s[i+1]&63)) == 0 {
+			continue
+		}
+		rest := s[i:]
+		for _, n := range cands {
+			if int(n.rule) >= best || len(rest) < len(n.s) || (len(n.s) > 1 && rest[1] != n.s[1]) || rest[:len(n.s)] != n.s {
+				continue
+			}
+			if n.mode != modePlain && i > 0 && isAlnum(s[i-1]) {
+				continue
+			}
+			if n.mode == modeWord && len(rest) > len(n.s) && isAlnum(rest[len(n.s)]) {
+				continue
+			}
+			best = int(n.rule)
+		}
+	}
+	if best == len(textRules) {
+		return -1
+	}
+	return best
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
 // scanCodes finds the status codes in s (see ClassifyText) and marks the types they map to.

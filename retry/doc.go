@@ -1,2 +1,44 @@
-// Package retry is the engine of smartretry.
+// Package retry is the engine of smartretry: it decides whether, when and how to retry a failed
+// browser action, and learns from what happened. It is the Go form of the smart-retry guide and
+// imports no browser code.
+//
+// # The story of a failure
+//
+// An attempt fails. Classify turns the error into an ErrorType: typed errors first (classifiers
+// registered with RegisterClassifier or WithClassifier, *HTTPError by status, net timeouts,
+// ECONNRESET…, context.DeadlineExceeded), then the message text ("429", "timed out",
+// "net::ERR_CONNECTION_RESET", "captcha"…). Each type has a Config (DefaultConfig is the guide's
+// table): how many attempts and which backoff Strategy. The Manager's ShouldRetry then says yes
+// or no with a reason whose text is part of the contract ("not_found is not retryable",
+// "Retry #1 with immediate backoff (0ms delay)", "Domain example.com in cooloff for 60.0s").
+//
+// Around that decision the Manager keeps, per process (Default) or per Manager:
+//
+//   - a circuit breaker per domain (Info.Domain): 3 failures in 30s open it for 60s, then one
+//     half-open probe; permanent types and cancellation never count; a success closes it;
+//   - failure patterns (action + type + domain) and the solution that preceded the next success
+//     ("resnapshot", "reload"…), which Recommend offers the next time;
+//   - stuck-loop detection: the same action with the same Info failing the same way 5 times in
+//     a row, across attempts and Runs, is refused whatever the budget (ErrStuck);
+//   - the server's Retry-After, honoured (delay = max(backoff, Retry-After)) up to
+//     WithMaxRetryAfter, refused above it;
+//   - Stats, and an Event for every decision (WithObserver), and a zap debug line (WithLogger).
+//
+// Learnt state lives behind a small internal store interface (in memory, bounded by
+// WithMemoryLimit) so that a store shared by many workers can come later without callers
+// changing.
+//
+// # Calling code with retries
+//
+// Do, DoValue and Run are the guide's decorator and context manager: ctx first, every wait
+// through the Manager's Clock (abandoned the moment ctx ends), no wait after the last attempt,
+// and one *Error on give-up that matches ErrPermanent, ErrExhausted, ErrCircuitOpen, ErrEscalate
+// or ErrStuck with errors.Is and unwraps to the last error. Run's function gets an *Attempt:
+// its number, the last error, Info it may change for the next attempt (ModifyOnRetry), and
+// SetSolution to name the repair it applied. Captcha and auth failures go to an OnEscalate hook
+// when one is given. PartialRetry runs a batch and retries only the failed items.
+//
+// Tests inject retrytest.FakeClock and never sleep.
+//
+// Everything here is safe for concurrent use unless its documentation says otherwise.
 package retry

@@ -64,15 +64,18 @@ func ParseRetryAfter(header string, now time.Time) (time.Duration, bool) {
 	return d, true
 }
 
+type retryAfterer interface {
+	error
+	RetryAfter() time.Duration
+}
+
 // RetryAfterOf returns the Retry-After carried by err or anything it wraps: an *HTTPError with
 // RetryAfter > 0, or any error with a RetryAfter() time.Duration method.
 func RetryAfterOf(err error) (time.Duration, bool) {
-	var he *HTTPError
-	if errors.As(err, &he) && he.RetryAfter > 0 {
+	if he, ok := errors.AsType[*HTTPError](err); ok && he.RetryAfter > 0 {
 		return he.RetryAfter, true
 	}
-	var ra interface{ RetryAfter() time.Duration }
-	if errors.As(err, &ra) {
+	if ra, ok := errors.AsType[retryAfterer](err); ok {
 		if d := ra.RetryAfter(); d > 0 {
 			return d, true
 		}

@@ -42,7 +42,7 @@ func TestParseRetryAfter(t *testing.T) {
 
 type raErr struct{ d time.Duration }
 
-func (e raErr) Error() string              { return "429 slow down" }
+func (e raErr) Error() string             { return "429 slow down" }
 func (e raErr) RetryAfter() time.Duration { return e.d }
 
 func TestRetryAfterOf(t *testing.T) {

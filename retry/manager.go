@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"math"
 	"strconv"
 	"sync"
@@ -280,10 +279,14 @@ func (m *Manager) decide(action string, err error, t ErrorType, attempt int, inf
 	if hasRA && ra > m.maxRetryAfter {
 		return verdict{Decision{Reason: "Retry-After " + ra.String() + " exceeds the limit of " + m.maxRetryAfter.String(), Type: t}, kindExhausted}
 	}
+	var now time.Time
+	if m.breakerOn && domain != "" || m.stuckThreshold > 0 && len(info) > 0 {
+		now = m.clock.Now()
+	}
 	if m.breakerOn && domain != "" {
-		if ok, remaining, tr := m.st.breakerAllow(domain, m.clock.Now(), m.policy, false); !ok || tr != "" {
+		if ok, remaining, tr := m.st.breakerAllow(domain, now, m.policy, false); !ok || tr != "" {
 			if tr != "" {
-				m.emit(Event{Kind: tr, Domain: domain})
+				m.emit(Event{Kind: tr, Domain: domain, Time: now})
 			}
 			if !ok {
 				return verdict{Decision{Reason: cooloffReason(domain, remaining), Type: t}, kindCircuit}
@@ -291,7 +294,7 @@ func (m *Manager) decide(action string, err error, t ErrorType, attempt int, inf
 		}
 	}
 	if m.stuckThreshold > 0 && len(info) > 0 {
-		if n := m.st.stuckCount(fingerprint(action, info), t, m.clock.Now(), m.stuckWindow); n >= m.stuckThreshold {
+		if n := m.st.stuckCount(fingerprint(action, info), t, now, m.stuckWindow); n >= m.stuckThreshold {
 			return verdict{Decision{Reason: stuckReason(action, t, n), Type: t}, kindStuck}
 		}
 	}
@@ -584,15 +587,23 @@ func Default() *Manager { return defaultManager }
 func GetStats() Stats { return defaultManager.Stats() }
 
 // fingerprint identifies "the same action with the same arguments" without allocating for the
-// usual value types: an order-independent sum over Info's entries.
-var fpSeed = maphash.MakeSeed()
-
+// usual value types: an order-independent sum over Info's entries. FNV-1a is plenty here: a
+// collision only makes two calls share a stuck-loop counter.
 func fingerprint(action string, info Info) uint64 {
 	var sum uint64
 	for k, v := range info {
-		sum += mix(maphash.String(fpSeed, k), valueHash(v))
+		sum += mix(strHash(k), valueHash(v))
 	}
-	return mix(maphash.String(fpSeed, action), sum)
+	return mix(strHash(action), sum)
+}
+
+func strHash(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 func mix(a, b uint64) uint64 {
@@ -608,7 +619,7 @@ func valueHash(v any) uint64 {
 	case nil:
 		return 1
 	case string:
-		return maphash.String(fpSeed, v)
+		return strHash(v)
 	case bool:
 		if v {
 			return 3
@@ -623,7 +634,7 @@ func valueHash(v any) uint64 {
 	case time.Duration:
 		return mix(6, uint64(v))
 	case fmt.Stringer:
-		return maphash.String(fpSeed, v.String())
+		return strHash(v.String())
 	}
-	return maphash.String(fpSeed, fmt.Sprint(v))
+	return strHash(fmt.Sprint(v))
 }

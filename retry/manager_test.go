@@ -102,7 +102,9 @@ func succeed(m *retry.Manager, domain string) {
 	m.RecordAttempt(retry.Record{Action: "get", Args: retry.Info{"domain": domain}, Success: true})
 }
 
-func state(m *retry.Manager, domain string) string { return m.Stats().CircuitBreakerStates[domain].State }
+func state(m *retry.Manager, domain string) string {
+	return m.Stats().CircuitBreakerStates[domain].State
+}
 
 func TestBreakerStateMachine(t *testing.T) {
 	var events []string

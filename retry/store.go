@@ -168,7 +168,7 @@ func (s *memStore) breakerResult(domain string, now time.Time, p breakerPolicy, 
 		if len(s.breakers) >= s.limit {
 			evictOldest(s.breakers, func(b *breaker) time.Time { return b.last })
 		}
-		b = &breaker{fails: make([]time.Time, 0, p.threshold)}
+		b = &breaker{fails: make([]time.Time, 0, min(p.threshold, 8))}
 		s.breakers[domain] = b
 	}
 	b.last = now
