@@ -82,12 +82,12 @@ func (e *NotActionableError) RetryType() retry.ErrorType {
 // contains the value. Its retry type is InvalidInput: the page refuses the value (a mask, a
 // maxlength, a script that rewrites it), and retrying the same value cannot help.
 type FillError struct {
-	Selector   string
-	WantLen    int // characters typed
-	GotLen     int // characters the field holds
-	Erased     bool
-	Secret     bool
-	Typed      int // how many times it was typed
+	Selector string
+	WantLen  int // characters typed
+	GotLen   int // characters the field holds
+	Erased   bool
+	Secret   bool
+	Typed    int // how many times it was typed
 }
 
 func (e *FillError) Error() string {

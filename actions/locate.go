@@ -18,7 +18,7 @@ var locateJS string
 const (
 	stateAttached   = "attached"
 	stateVisible    = "visible"
-	stateEnabled    = "enabled" // visible and enabled (keyboard targets)
+	stateEnabled    = "enabled"    // visible and enabled (keyboard targets)
 	stateActionable = "actionable" // visible, enabled, stable for a frame, receives the pointer
 	stateEditable   = "editable"   // actionable and not read-only
 )

@@ -169,9 +169,15 @@ async (o) => {
         ((tag === 'button' && (type === 'submit' || type === '') || tag === 'input' && (type === 'submit' || type === 'image')) && !!el.form);
       // Check at press time that the pointer lands on the element; block the press if not.
       const st = window.__smartretry = { token: o.token, target: el, hit: null, bad: '', clicked: false, prevented: false };
+      // The element the selector names at press time: a framework may have re-rendered it.
+      const current = (t) => {
+        if (contains(el, t)) return true;
+        const p = pick();
+        return !!(p.el && contains(p.el, t));
+      };
       const guard = (e) => {
         if (window.__smartretry !== st) return;
-        if (contains(el, e.target)) { if (e.type === 'mousedown') st.hit = true; return; }
+        if (st.hit === true || (st.hit === null && current(e.target))) { if (e.type === 'mousedown') st.hit = true; return; }
         if (e.type === 'mousedown') { st.hit = false; st.bad = desc(e.target); }
         if (st.hit === false) { e.stopImmediatePropagation(); e.preventDefault(); }
       };

@@ -103,7 +103,7 @@ func NewSession(b *browser.Browser, opts ...Option) (*Session, error) {
 	p := cfg.page
 	owned := false
 	if p == nil {
-		ctx, cancel := context.WithTimeout(s.ctx, cfg.timeout)
+		ctx, cancel := context.WithTimeout(s.ctx, max(cfg.timeout, 30*time.Second))
 		defer cancel()
 		var err error
 		if p, err = b.NewPage(ctx); err != nil {

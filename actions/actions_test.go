@@ -1,0 +1,398 @@
+package actions_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-rod/rod/lib/proto"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/smartretry/smartretry/actions"
+	"github.com/smartretry/smartretry/retry"
+)
+
+func nav(t *testing.T, s *actions.Session, path string) actions.NavResult {
+	t.Helper()
+	res, err := s.Navigate(ctxT(t), site.URL(path))
+	require.NoError(t, err)
+	return res
+}
+
+func attempts(t *testing.T, err error) (retry.ErrorType, int) {
+	t.Helper()
+	var re *retry.Error
+	require.ErrorAs(t, err, &re)
+	return re.Type, re.Attempts
+}
+
+func TestClickLateElementOnce(t *testing.T) {
+	for _, ms := range []string{"0", "300", "1000"} {
+		t.Run(ms+"ms", func(t *testing.T) {
+			s, _ := newSession(t)
+			nav(t, s, "/late?ms="+ms)
+			require.NoError(t, s.Click(ctxT(t), "#target"))
+			got, err := s.Text(ctxT(t), "#result")
+			require.NoError(t, err)
+			assert.Equal(t, "clicked 1", got)
+		})
+	}
+}
+
+func TestClickWaitsForVisibleEnabledAndStable(t *testing.T) {
+	for _, path := range []string{"/hidden?ms=300", "/enabled?ms=300", "/moving?ms=500"} {
+		t.Run(path, func(t *testing.T) {
+			s, _ := newSession(t)
+			nav(t, s, path)
+			require.NoError(t, s.Click(ctxT(t), "#target"))
+			got, err := s.Text(ctxT(t), "#result")
+			require.NoError(t, err)
+			assert.Equal(t, "clicked 1", got)
+		})
+	}
+}
+
+func TestClickAfterHoverReplacedTheButton(t *testing.T) {
+	s, _ := newSession(t)
+	nav(t, s, "/hover-replace")
+	require.NoError(t, s.Hover(ctxT(t), "#target"))
+	gen, ok, err := s.Attr(ctxT(t), "#target", "data-generation")
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, "1", gen, "the hover replaced the button")
+	require.NoError(t, s.Click(ctxT(t), "#target"))
+	got, err := s.Text(ctxT(t), "#result")
+	require.NoError(t, err)
+	assert.Equal(t, "clicked 1", got)
+}
+
+func TestClickOnReRenderedList(t *testing.T) {
+	s, _ := newSession(t)
+	nav(t, s, "/rerender?ms=50")
+	require.NoError(t, s.Click(ctxT(t), "li[data-testid=item-3] button"))
+	got, err := s.Text(ctxT(t), "#result")
+	require.NoError(t, err)
+	assert.Equal(t, "added 3", got)
+}
+
+func TestCoveredElementIsRefusedFastNamingTheCover(t *testing.T) {
+	s, _ := newSession(t, actions.WithTimeout(5*time.Second))
+	nav(t, s, "/overlay?ms=0")
+	start := time.Now()
+	err := s.Click(ctxT(t), "#target")
+	took := time.Since(start)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "div#overlay")
+	typ, n := attempts(t, err)
+	assert.Equal(t, retry.InvalidInput, typ)
+	assert.Equal(t, 1, n, "a lasting cover is not retried")
+	var na *actions.NotActionableError
+	require.ErrorAs(t, err, &na)
+	assert.Equal(t, actions.ReasonCovered, na.Reason)
+	assert.Less(t, took, 4*time.Second, "refused well before the attempt deadline")
+
+	// A flow can close the overlay, and then the click goes through, once.
+	require.NoError(t, s.Click(ctxT(t), "#overlay-close"))
+	require.NoError(t, s.Click(ctxT(t), "#target"))
+	got, err := s.Text(ctxT(t), "#result")
+	require.NoError(t, err)
+	assert.Equal(t, "clicked 1", got)
+}
+
+func TestInvalidSelectorFailsAtOnce(t *testing.T) {
+	s, _ := newSession(t)
+	nav(t, s, "/late?ms=0")
+	for _, sel := range []string{"#[", "div >> nth=0", "a:has-text("} {
+		err := s.Click(ctxT(t), sel)
+		require.Error(t, err, sel)
+		typ, n := attempts(t, err)
+		assert.Equal(t, retry.InvalidInput, typ, sel)
+		assert.Equal(t, 1, n, sel)
+		assert.True(t, errors.Is(err, retry.ErrPermanent), sel)
+		assert.Contains(t, err.Error(), "invalid selector", sel)
+	}
+}
+
+func TestSeveralMatchesIsAnErrorUnlessNth(t *testing.T) {
+	s, _ := newSession(t)
+	nav(t, s, "/rerender?ms=1000")
+	err := s.Click(ctxT(t), "#list button")
+	require.Error(t, err)
+	var na *actions.NotActionableError
+	require.ErrorAs(t, err, &na)
+	assert.Equal(t, actions.ReasonMultiple, na.Reason)
+	assert.Greater(t, na.Count, 1)
+	assert.Contains(t, err.Error(), "matches")
+	_, n := attempts(t, err)
+	assert.Equal(t, 1, n)
+
+	require.NoError(t, s.ClickNth(ctxT(t), "#list button", 1))
+	got, err := s.Text(ctxT(t), "#result")
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(got, "added "), got)
+}
+
+func TestFillTypesAgainWhenThePageErasesTheValue(t *testing.T) {
+	s, _ := newSession(t)
+	nav(t, s, "/fill-erase")
+	require.NoError(t, s.Fill(ctxT(t), "#name", "Ada Lovelace"))
+	erased, err := s.Text(ctxT(t), "#erased")
+	require.NoError(t, err)
+	require.Equal(t, "1", erased, "the page did erase the first fill")
+	require.NoError(t, s.Click(ctxT(t), "#submit"))
+	got, err := s.Text(ctxT(t), "#result")
+	require.NoError(t, err)
+	assert.Equal(t, "submitted 1: name=Ada Lovelace, secret empty", got)
+}
+
+func TestFillSecretNeverLeaks(t *testing.T) {
+	const secret = "hunter2-s3cr3t-XYZ"
+	core, logs := observer.New(zapcore.DebugLevel)
+	dir := t.TempDir()
+	s, _ := newSession(t, actions.WithLogger(zap.New(core)), actions.WithArtifacts(dir), actions.WithTimeout(time.Second))
+	nav(t, s, "/fill-erase")
+	require.NoError(t, s.FillSecret(ctxT(t), "#secret", secret))
+	require.NoError(t, s.Click(ctxT(t), "#submit"))
+	got, err := s.Text(ctxT(t), "#result")
+	require.NoError(t, err)
+	require.Contains(t, got, "secret set", "the secret was typed")
+
+	// A failure with an error snapshot while the secret sits in the page.
+	err = s.Click(ctxT(t), "#does-not-exist")
+	require.Error(t, err)
+	var ae *actions.ActionError
+	require.ErrorAs(t, err, &ae)
+	require.NotEmpty(t, ae.Artifacts, "an error snapshot was written")
+	assert.Contains(t, err.Error(), ae.Artifacts)
+	assert.NotContains(t, err.Error(), secret)
+
+	snap, err := s.Snapshot(ctxT(t))
+	require.NoError(t, err)
+	assert.NotContains(t, snap.String(), secret)
+
+	files := 0
+	require.NoError(t, filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		require.NoError(t, err)
+		if info.IsDir() {
+			return nil
+		}
+		files++
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		assert.NotContains(t, string(b), secret, path)
+		return nil
+	}))
+	assert.Greater(t, files, 0)
+	require.NotZero(t, logs.Len())
+	for _, e := range logs.All() {
+		assert.NotContains(t, e.Message, secret)
+		for k, v := range e.ContextMap() {
+			assert.NotContains(t, k+"="+toString(v), secret)
+		}
+	}
+}
+
+func toString(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	if e, ok := v.(error); ok {
+		return e.Error()
+	}
+	return ""
+}
+
+func TestCrashedTabIsReplacedAndTheFlowGoesOn(t *testing.T) {
+	s, _ := newSession(t)
+	nav(t, s, "/crash")
+	require.NoError(t, s.Fill(ctxT(t), "#name", "before crash"))
+	old := s.Page()
+	ctx, cancel := context.WithTimeout(ctxT(t), 300*time.Millisecond)
+	_ = proto.PageCrash{}.Call(old.Context(ctx)) // never answers
+	cancel()
+
+	require.NoError(t, s.Fill(ctxT(t), "#name", "after crash"))
+	require.NoError(t, s.Click(ctxT(t), "#target"))
+	assert.NotSame(t, old, s.Page(), "a new tab replaced the crashed one")
+	got, err := s.Text(ctxT(t), "#saved")
+	require.NoError(t, err)
+	assert.Equal(t, "after crash", got)
+	stats := s.Manager().Stats()
+	assert.Positive(t, stats.ErrorTypeDistribution[retry.PageCrash.String()])
+}
+
+func TestNavigate(t *testing.T) {
+	s, _ := newSession(t)
+	res := nav(t, s, "/slow?ms=10")
+	assert.Equal(t, 200, res.Status)
+	assert.Equal(t, site.URL("/slow?ms=10"), res.URL)
+	assert.Equal(t, res.URL, s.URL())
+}
+
+func TestNavigateNotFoundFailsAtOnce(t *testing.T) {
+	s, clock := newSession(t)
+	res, err := s.Navigate(ctxT(t), site.URL("/notfound"))
+	require.Error(t, err)
+	assert.Equal(t, 404, res.Status)
+	typ, n := attempts(t, err)
+	assert.Equal(t, retry.NotFound, typ)
+	assert.Equal(t, 1, n)
+	assert.Empty(t, clock.Sleeps())
+	assert.Contains(t, err.Error(), "/notfound")
+}
+
+func TestNavigateHonoursRetryAfter(t *testing.T) {
+	for _, ra := range []string{"2", "date:2"} {
+		t.Run(ra, func(t *testing.T) {
+			s, clock := newSession(t)
+			id := "ra-" + strings.ReplaceAll(ra, ":", "") + t.Name()
+			res, err := s.Navigate(ctxT(t), site.URL("/ratelimit?fail=1&ra="+ra+"&id="+id))
+			require.NoError(t, err)
+			assert.Equal(t, 200, res.Status)
+			assert.Equal(t, 2, site.Hits("/ratelimit", id))
+			require.Len(t, clock.Sleeps(), 1)
+			assert.GreaterOrEqual(t, clock.Sleeps()[0], time.Second, "waited the Retry-After")
+			if ra == "2" {
+				assert.GreaterOrEqual(t, clock.Sleeps()[0], 2*time.Second)
+			}
+		})
+	}
+}
+
+func TestNavigateRecoversFromServerErrorsAndResets(t *testing.T) {
+	for _, path := range []string{"/flaky?fail=2&code=503&id=f1", "/reset?fail=3&id=r1"} {
+		t.Run(path, func(t *testing.T) {
+			s, clock := newSession(t)
+			res, err := s.Navigate(ctxT(t), site.URL(path))
+			require.NoError(t, err)
+			assert.Equal(t, 200, res.Status)
+			assert.NotEmpty(t, clock.Sleeps(), "backed off before going again")
+		})
+	}
+}
+
+func TestLoginWallIsAuthRequired(t *testing.T) {
+	for _, path := range []string{"/account", "/auth/401", "/auth/403"} {
+		t.Run(path, func(t *testing.T) {
+			s, _ := newSession(t)
+			_, err := s.Navigate(ctxT(t), site.URL(path))
+			require.Error(t, err)
+			typ, n := attempts(t, err)
+			assert.Equal(t, retry.AuthRequired, typ)
+			assert.Equal(t, 1, n)
+			assert.True(t, errors.Is(err, retry.ErrEscalate))
+		})
+	}
+}
+
+func TestCaptchaIsEscalatedAndResumes(t *testing.T) {
+	s, _ := newSession(t)
+	_, err := s.Navigate(ctxT(t), site.URL("/captcha/recaptcha"))
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, retry.ErrEscalate))
+	assert.Contains(t, err.Error(), "recaptcha")
+
+	var got []actions.Escalation
+	solver := actions.EscalatorFunc(func(ctx context.Context, e actions.Escalation) error {
+		got = append(got, e)
+		// What a person's click does: the look-alike sets its cookie.
+		return e.Session.SetCookies(ctx, &proto.NetworkCookieParam{Name: "captcha_" + e.Vendor, Value: "ok", URL: e.URL})
+	})
+	s2, _ := newSession(t, actions.WithEscalator(solver))
+	res, err := s2.Navigate(ctxT(t), site.URL("/captcha/hcaptcha"))
+	require.NoError(t, err)
+	assert.Equal(t, 200, res.Status)
+	require.Len(t, got, 1)
+	assert.Equal(t, retry.Captcha, got[0].Type)
+	assert.Equal(t, "hcaptcha", got[0].Vendor)
+	_, err = s2.Text(ctxT(t), "#content")
+	require.NoError(t, err)
+}
+
+func TestDialogsNeverBlock(t *testing.T) {
+	for kind, want := range map[string]string{"alert": "alert closed", "confirm": "confirm true"} {
+		t.Run(kind, func(t *testing.T) {
+			s, _ := newSession(t)
+			nav(t, s, "/dialog?ms=100&kind="+kind)
+			assert.Equal(t, want, resultAfterWaiting(t, s))
+		})
+	}
+	s, _ := newSession(t, actions.WithDialogs(actions.DismissDialogs()))
+	nav(t, s, "/dialog?ms=0&kind=confirm")
+	assert.Equal(t, "confirm false", resultAfterWaiting(t, s))
+}
+
+// resultAfterWaiting polls #result until the page has put something other than "waiting" there.
+func resultAfterWaiting(t *testing.T, s *actions.Session) string {
+	t.Helper()
+	var got string
+	require.Eventually(t, func() bool {
+		var err error
+		got, err = s.Text(ctxT(t), "#result")
+		return err == nil && got != "waiting"
+	}, 10*time.Second, 20*time.Millisecond)
+	return got
+}
+
+func TestExtractRecords(t *testing.T) {
+	s, _ := newSession(t)
+	nav(t, s, "/catalog?page=2&id=extract")
+	recs, err := s.Extract(ctxT(t), ".product", map[string]string{
+		"name": ".name", "price": ".price", "link": "a.detail@href",
+	})
+	require.NoError(t, err)
+	require.Len(t, recs, 10)
+	for _, r := range recs {
+		assert.NotEmpty(t, r["name"])
+		assert.NotEmpty(t, r["price"])
+		assert.True(t, strings.HasPrefix(r["link"], site.URL("/product/")), r["link"])
+	}
+}
+
+func TestClickOnLinkReportsTheNavigation(t *testing.T) {
+	s, _ := newSession(t)
+	nav(t, s, "/catalog?page=1&id=link")
+	require.NoError(t, s.Click(ctxT(t), "a.next"))
+	last := s.LastNavigation()
+	assert.Contains(t, last.URL, "page=2")
+	assert.Equal(t, 200, last.Status)
+	assert.Equal(t, last.URL, s.URL())
+}
+
+func TestMissingElementGivesSelectorNotFoundAfterRetries(t *testing.T) {
+	s, clock := newSession(t, actions.WithTimeout(500*time.Millisecond))
+	nav(t, s, "/late?ms=0")
+	err := s.Click(ctxT(t), "#nope")
+	require.Error(t, err)
+	typ, n := attempts(t, err)
+	assert.Equal(t, retry.SelectorNotFound, typ)
+	assert.Equal(t, retry.DefaultConfig(retry.SelectorNotFound).MaxAttempts, n)
+	assert.Len(t, clock.Sleeps(), n-1)
+	assert.Contains(t, err.Error(), `no element matches "#nope"`)
+	assert.Contains(t, err.Error(), "click")
+}
+
+func TestSessionIsSafeForConcurrentUse(t *testing.T) {
+	s, _ := newSession(t)
+	nav(t, s, "/late?ms=0")
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			_, err := s.Text(ctxT(t), "#result")
+			errs <- err
+		}()
+	}
+	for range 4 {
+		require.NoError(t, <-errs)
+	}
+	require.NoError(t, s.Close())
+	assert.ErrorIs(t, s.Click(ctxT(t), "#target"), actions.ErrClosed)
+}
