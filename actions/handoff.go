@@ -1,5 +1,3 @@
-//go:build smartretry_handoff_wip
-
 package actions
 
 import (

@@ -54,6 +54,12 @@ func (r *recorder) of(kind string) []retry.Event {
 	return out
 }
 
+func (r *recorder) all() []retry.Event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]retry.Event(nil), r.events...)
+}
+
 // retryTypes lists the error type of each retry, in order.
 func (r *recorder) retryTypes() []retry.ErrorType {
 	var out []retry.ErrorType
@@ -92,6 +98,14 @@ func newFixture(t *testing.T, cfg fixtureConfig) *fixture {
 		retry.WithObserver(f.rec.observe),
 	}, cfg.managerOpts...)
 	f.m = retry.NewManager(mopts...)
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, e := range f.rec.all() {
+				t.Logf("event %s %s attempt=%d type=%s delay=%s solution=%q reason=%q err=%v",
+					e.Kind, e.Action, e.Attempt, e.Type, e.Delay, e.Solution, e.Reason, e.Err)
+			}
+		}
+	})
 
 	timeout := cfg.timeout
 	if timeout == 0 {
