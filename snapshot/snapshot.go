@@ -185,7 +185,7 @@ func (s *Snapshot) Find(ref string) (Element, bool) {
 }
 
 // String is the compact text form for agents: a header `URL · status · title`, a challenge or
-// login-wall line when there is one, one line per frame, then one line per element:
+// login-wall line when there is one, one line per visible frame, then one line per element:
 //
 //	e3 button "Add to cart" [data-testid="add-to-cart"]
 //
@@ -211,6 +211,9 @@ func (s *Snapshot) String() string {
 		b.WriteString("login wall: sign-in required before the content\n")
 	}
 	for _, f := range s.Frames {
+		if !f.Visible {
+			continue // tracking pixels and hidden helpers are noise for a reader; JSON keeps them
+		}
 		origin := "cross-origin"
 		if f.SameOrigin {
 			origin = "same-origin"
