@@ -174,11 +174,11 @@ var _ Escalator = (*HandOff)(nil)
 // retry.ErrEscalate when nobody can (no display, not interactive, time limit, ctx ended).
 func (h *HandOff) Escalate(ctx context.Context, e Escalation) error {
 	what := describe(e)
-	if e.Session == nil {
-		return fmt.Errorf("%w: %s: no session to hand off", retry.ErrEscalate, what)
-	}
 	if !h.interactive {
 		return fmt.Errorf("%w: %s needs a person, but nobody is at a terminal", retry.ErrEscalate, what)
+	}
+	if e.Session == nil {
+		return fmt.Errorf("%w: %s: no session to hand off", retry.ErrEscalate, what)
 	}
 	headful := e.Session.Browser() != nil && !e.Session.Browser().IsHeadless()
 	if !headful && !h.display() {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -242,7 +243,7 @@ func TestHandOff_NoPersonFailsAtOnce(t *testing.T) {
 	}{
 		{"no display", []actions.HandOffOption{actions.HandOffInteractive(true)}, "no display"},
 		{"not interactive", []actions.HandOffOption{actions.HandOffInteractive(false),
-			actions.HandOffDisplay(func() bool { return true })}, "nobody at a terminal"},
+			actions.HandOffDisplay(func() bool { return true })}, "nobody is at a terminal"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -266,4 +267,18 @@ func TestHandOff_NoPersonFailsAtOnce(t *testing.T) {
 			assert.Contains(t, direct.Error(), "turnstile")
 		})
 	}
+}
+
+// In CI nobody can solve a CAPTCHA: the hand-off says so at once, naming the vendor and the URL,
+// and the error Is(retry.ErrEscalate) so a batch records the item as escalated and goes on.
+func ExampleNewHandOff() {
+	ho := actions.NewHandOff(actions.HandOffInteractive(false))
+	err := ho.Escalate(context.Background(), actions.Escalation{
+		Type: retry.Captcha, Vendor: "recaptcha", Kind: "checkbox", URL: "https://shop.example/checkout",
+	})
+	fmt.Println(errors.Is(err, retry.ErrEscalate))
+	fmt.Println(err)
+	// Output:
+	// true
+	// retry: escalation needed: reCAPTCHA on https://shop.example/checkout needs a person, but nobody is at a terminal
 }
