@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -75,6 +76,10 @@ func Launch(ctx context.Context, opts ...Option) (*Browser, error) {
 	dir, err := os.MkdirTemp("", "smartretry-chromium-")
 	if err != nil {
 		return nil, fmt.Errorf("launch chromium: profile dir: %w", err)
+	}
+	if err := writeProfilePrefs(dir); err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, fmt.Errorf("launch chromium: profile prefs: %w", err)
 	}
 	proc, wsURL, err := startChromium(ctx, bin, chromiumArgs(cfg, dir), dir, cfg.logger)
 	if err != nil {
@@ -320,4 +325,18 @@ func resolveControlURL(ctx context.Context, raw string) (string, error) {
 		return "", fmt.Errorf("connect: %s did not answer like a DevTools endpoint (status %d)", u, res.StatusCode)
 	}
 	return v.WebSocketDebuggerURL, nil
+}
+
+// profilePrefs turns Chromium's network prediction off. With it on, Chromium preconnects sockets
+// and silently resends a request whose socket was reset, so a reset the server really sent never
+// reaches the caller (observed with Chromium 156: one navigation ate two resets) and the retry
+// layer cannot count or back off. Off, every reset is one navigation error.
+const profilePrefs = `{"net":{"network_prediction_options":2}}`
+
+func writeProfilePrefs(dir string) error {
+	def := filepath.Join(dir, "Default")
+	if err := os.MkdirAll(def, 0o700); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(def, "Preferences"), []byte(profilePrefs), 0o600)
 }

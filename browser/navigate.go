@@ -127,6 +127,11 @@ func (b *Browser) navigate(p *rod.Page, target string) (*Response, error) {
 	// never confirm something on a page we are leaving ("No dialog is showing" is ignored).
 	_ = proto.PageHandleJavaScriptDialog{Accept: false}.Call(p)
 
+	// A navigation still loading (say the previous attempt timed out on a slow document) would be
+	// cancelled by this one and reported as net::ERR_ABORTED, which reads as a permanent failure.
+	// Stop it first so the new navigation stands on its own.
+	_ = proto.PageStopLoading{}.Call(p)
+
 	res, err := proto.PageNavigate{URL: target}.Call(p)
 	if err != nil {
 		return nil, err

@@ -22,6 +22,7 @@ import (
 type site struct {
 	*httptest.Server
 	hits    atomic.Int64
+	resets  atomic.Int64
 	arrived chan struct{} // /hang signals here when a request arrives
 	release chan struct{} // and waits for this
 }
@@ -52,6 +53,16 @@ func newSite(t *testing.T) *site {
 		if err == nil {
 			if tc, ok := conn.(*net.TCPConn); ok {
 				_ = tc.SetLinger(0) // RST, not FIN
+			}
+			_ = conn.Close()
+		}
+	})
+	mux.HandleFunc("/reset-count", func(w http.ResponseWriter, r *http.Request) {
+		s.resets.Add(1)
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			if tc, ok := conn.(*net.TCPConn); ok {
+				_ = tc.SetLinger(0)
 			}
 			_ = conn.Close()
 		}
@@ -261,4 +272,34 @@ func TestNavigateAnswersDialogs(t *testing.T) {
 	resp, err = b.Navigate(testCtx(t), p, s.URL+"/ok", 10*time.Second)
 	require.NoError(t, err)
 	assert.Equal(t, 200, resp.Status)
+}
+
+// Chromium's network prediction would resend a reset request on a preconnected socket and hide
+// the reset; Launch turns it off, so each reset the server sends is one navigation error.
+func TestNavigateOneResetIsOneError(t *testing.T) {
+	b := shared(t)
+	s := newSite(t)
+	p := newPage(t, b)
+	for i := 1; i <= 2; i++ {
+		_, err := b.Navigate(testCtx(t), p, s.URL+"/reset-count", 10*time.Second)
+		typ, _ := Classify(err)
+		require.Equal(t, retry.ConnectionReset, typ, "%v", err)
+		assert.Equal(t, int64(i), s.resets.Load(), "requests the server saw after %d navigations", i)
+	}
+}
+
+// A navigation that timed out may still be loading; the next Navigate must not be reported as
+// net::ERR_ABORTED (a permanent type) because it cancelled that one.
+func TestNavigateAfterTimeoutIsNotAborted(t *testing.T) {
+	b := shared(t)
+	s := newSite(t)
+	p := newPage(t, b)
+	_, err := b.Navigate(testCtx(t), p, s.URL+"/hang", 300*time.Millisecond)
+	var te *TimeoutError
+	require.ErrorAs(t, err, &te)
+	<-s.arrived
+	resp, err := b.Navigate(testCtx(t), p, s.URL+"/ok", 10*time.Second)
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.Status)
+	close(s.release)
 }
