@@ -92,7 +92,19 @@ func classifyTyped(err error) (ErrorType, bool) {
 }
 
 // typedNode classifies one error of the chain by its type or identity alone.
+// Typed is implemented by errors that know their own retry type, such as the browser layer's
+// "not actionable" errors. Classify asks it before any built-in rule; returning Unknown means "no
+// opinion" and classification goes on.
+type Typed interface {
+	RetryType() ErrorType
+}
+
 func typedNode(err error) (ErrorType, bool) {
+	if t, ok := err.(Typed); ok {
+		if rt := t.RetryType(); rt != Unknown {
+			return rt, true
+		}
+	}
 	switch e := err.(type) {
 	case *Error:
 		return e.Type, e.Type != Unknown

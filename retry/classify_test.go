@@ -196,3 +196,14 @@ func upperASCII(s string) string {
 	}
 	return string(b)
 }
+
+type selfTyped struct{ t retry.ErrorType }
+
+func (e selfTyped) Error() string              { return "it went wrong: 503" }
+func (e selfTyped) RetryType() retry.ErrorType { return e.t }
+
+func TestClassifyTypedInterface(t *testing.T) {
+	// The error's own type beats its text, also when wrapped; Unknown defers to the text.
+	assert.Equal(t, retry.InvalidInput, retry.Classify(fmt.Errorf("click: %w", selfTyped{retry.InvalidInput})))
+	assert.Equal(t, retry.ServerError, retry.Classify(selfTyped{retry.Unknown}))
+}
