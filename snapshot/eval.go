@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/cdp"
 	"github.com/go-rod/rod/lib/proto"
 )
 
@@ -67,7 +69,19 @@ func runPageJS(ctx context.Context, page *rod.Page, w where, o evalOptions) (*pa
 	defer cancel()
 	var res proto.RuntimeEvaluateResult
 	if w.session == "" {
-		r, err := req.Call(page.Context(ctx))
+		// A navigation that commits between our call and its evaluation destroys the context; the
+		// new document is what the caller wants a snapshot of, so try again (bounded by ctx).
+		var r *proto.RuntimeEvaluateResult
+		for attempt := 0; ; attempt++ {
+			r, err = req.Call(page.Context(ctx))
+			if err == nil || attempt == 3 || !contextGone(err) {
+				break
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
 		if err != nil {
 			return nil, evalErr(ctx, err)
 		}
@@ -112,4 +126,15 @@ func evalErr(ctx context.Context, err error) error {
 		return fmt.Errorf("%w: %w", ErrNoAnswer, err)
 	}
 	return err
+}
+
+// contextGone reports CDP's answers for an execution context that a navigation replaced.
+func contextGone(err error) bool {
+	var ce *cdp.Error
+	if !errors.As(err, &ce) {
+		return false
+	}
+	return strings.Contains(ce.Message, "Execution context was destroyed") ||
+		strings.Contains(ce.Message, "Cannot find context with specified id") ||
+		strings.Contains(ce.Message, "Inspected target navigated or closed")
 }
