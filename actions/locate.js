@@ -128,7 +128,7 @@ async (o) => {
     let fired = false;
     const run = () => { if (!fired) { fired = true; cb(); } };
     requestAnimationFrame(run);
-    setTimeout(run, 100); // rAF does not run in a hidden tab
+    setTimeout(run, 40); // rAF is late or absent in a hidden or starved tab
   };
   const ready = (el, count, extra) => finish(Object.assign({ ok: true, count, tag: el.tagName.toLowerCase() }, prepare(el), extra || {}));
   const onFrame = () => {

@@ -1,0 +1,61 @@
+// Package actions is what smartretry users drive a browser with: a Session whose every action
+// (Navigate, Click, Fill, FillSecret, Select, Press, Hover, WaitFor, Text, Attr, Extract,
+// Screenshot, Snapshot) survives misbehaving pages, and stops at once on what cannot get better.
+//
+// # One action
+//
+// Each call is one retry.Run on the session's Manager (retry.Default() unless WithManager), so
+// breakers, failure patterns, solutions and stats work across sessions. Every attempt:
+//
+//  1. resolves the selector fresh — a *rod.Element is never kept across attempts, which is what
+//     makes elements stale elsewhere;
+//  2. waits for the element in the page itself: one awaitPromise Runtime.evaluate of a small
+//     script (locate.js) that watches the DOM with a MutationObserver and requestAnimationFrame and
+//     resolves the moment the element is attached, visible, enabled, stable for a frame and hit by
+//     the pointer at its centre (scrolled into view first) — or answers why not (not_found,
+//     hidden, disabled, covered by <element>, matches <n>, invalid selector) a little before the
+//     attempt's deadline (WithTimeout, 10s). No polling from Go: a late element is clicked within
+//     a frame or two of appearing;
+//  3. acts with real input events (Input.dispatchMouseEvent / insertText / dispatchKeyEvent) at
+//     the point the script returned; a guard the script installed checks, at press time, that the
+//     press lands on the element (or on the node that replaced it under the same selector) and
+//     blocks it otherwise;
+//  4. checks the effect: Fill reads the value back and types again if the page erased it; Click
+//     waits for a navigation it started and LastNavigation reports where it landed; Navigate
+//     checks the status, bot walls (headers, then every frame's DOM) and login walls.
+//
+// The whole attempt runs under browser.Guard: a renderer crash ends it at once (page_crash), a
+// deadline says which step ran out.
+//
+// # Failures
+//
+// A failure is classified (actions' own errors know their type; rod's and CDP's go through
+// browser.Classify) and the Manager decides. Before the next attempt the page is repaired by type:
+//
+//	selector_not_found  let the DOM settle, take a snapshot (logged; a CAPTCHA found there is escalated), query again
+//	stale_element       let the DOM settle (≤ 500ms), resolve again
+//	page_crash          new tab in the same browser context (cookies kept), back to the last URL, crashed tab closed
+//	timeouts, resets, 429, 5xx   the engine waits (Retry-After honoured), then the action goes again
+//	captcha, auth_required       the Escalator is called; after it returns nil the action checks again
+//	not_found, invalid_input     no retry
+//
+// and names the repair with Attempt.SetSolution so the Manager learns what fixes what.
+//
+// What cannot change is refused fast rather than retried for the whole budget: an invalid
+// selector; a selector that matches several elements where one is meant (use ClickNth); an
+// element covered by the same other element for WithCoverTimeout (1s), whose error names the
+// cover ("div#overlay") — a flow closes the overlay and clicks again. These are invalid_input:
+// the call as made cannot succeed.
+//
+// When the engine gives up the Session returns an *ActionError: the action, the selector or
+// URL, the page, the type, the attempts and the last cause, and (WithArtifacts) the folder of
+// the error snapshot (screenshot, HTML, element list).
+//
+// # Secrets and dialogs
+//
+// FillSecret values never appear in logs, errors, snapshots or error snapshots: the session
+// keeps them to redact error-snapshot HTML and mask their fields in screenshots. JS dialogs are
+// answered at once (accepted by default, WithDialogs to choose) and logged, so they never block.
+//
+// A Session is safe for concurrent use: actions run one at a time.
+package actions
