@@ -35,7 +35,7 @@ func newDemoCmd(io stdio) *cobra.Command {
 element, a stale one, 429 with Retry-After, a flapping 5xx, a connection reset, a crashed tab, a
 404, a CAPTCHA, and a 20-page catalogue scraped as a batch (3 pages at a time, flaky pages retried
 on their own). Each decision of the retry engine is printed as it happens; the run ends with the
-engine's stats and the scraped records. No input needed.
+engine's stats and the scraped records. No input needed; it takes well under a minute.
 
 The engine's base delays are shortened for the demo (a real run waits 5s after a 5xx, 30s after a
 429 without Retry-After); Retry-After itself is always honoured.`,

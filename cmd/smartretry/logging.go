@@ -8,12 +8,15 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// newLogger logs to w in the given format ("console" or "json"); verbose lowers the level from
-// warn to info.
-func newLogger(w io.Writer, format string, verbose bool) (*zap.Logger, error) {
+// newLogger logs to w in the given format ("console" or "json"); -v lowers the level from warn
+// to info, -vv to debug.
+func newLogger(w io.Writer, format string, verbose int) (*zap.Logger, error) {
 	level := zapcore.WarnLevel
-	if verbose {
+	switch {
+	case verbose == 1:
 		level = zapcore.InfoLevel
+	case verbose > 1:
+		level = zapcore.DebugLevel
 	}
 	ec := zap.NewProductionEncoderConfig()
 	ec.EncodeTime = zapcore.ISO8601TimeEncoder

@@ -27,7 +27,7 @@ type runOpts struct {
 	resume        bool
 	artifacts     string
 	logFormat     string
-	verbose       bool
+	verbose       int
 	timeout       time.Duration
 	actionTimeout time.Duration
 	itemAttempts  int
@@ -63,7 +63,7 @@ Progress goes to stderr: a bar on a terminal, a line every few seconds otherwise
 	f.BoolVar(&o.resume, "resume", false, "skip items already done in --out and append the rest")
 	f.StringVar(&o.artifacts, "artifacts", "", "folder for error snapshots and screenshots (default: none for errors, . for screenshots)")
 	f.StringVar(&o.logFormat, "log-format", "console", "log format on stderr: console or json")
-	f.BoolVarP(&o.verbose, "verbose", "v", false, "log every recovery (info level), not only failures")
+	f.CountVarP(&o.verbose, "verbose", "v", "-v logs every recovery (info), -vv every step (debug); default: failures only")
 	f.DurationVar(&o.timeout, "timeout", 0, "limit for the whole run (0: none); unfinished items are left for --resume")
 	f.DurationVar(&o.actionTimeout, "action-timeout", 0, "deadline of one attempt of one action (default: the flow's timeout, else 10s)")
 	f.IntVar(&o.itemAttempts, "item-attempts", 2, "times an item is run when its actions give up (partial retry of the batch)")

@@ -25,7 +25,9 @@ func newSnapshotCmd(io stdio) *cobra.Command {
 status, every interactive element with a ref, role, name and a stable selector, and any CAPTCHA
 or login wall found. Text for people and agents; --json for programs.
 
-Exit code 1 when the page could not be reached (the snapshot of what is there is still printed).`,
+A CAPTCHA or a login wall is part of the snapshot (exit 0, with a note on stderr). Exit code 1
+when the page could not be reached or answered 404 and the like (the snapshot of what is there
+is still printed).`,
 		Example: `  smartretry snapshot https://example.com/
   smartretry snapshot --json http://127.0.0.1:8080/login | jq '.elements[].selector'`,
 		Args: cobra.ExactArgs(1),
@@ -47,8 +49,13 @@ Exit code 1 when the page could not be reached (the snapshot of what is there is
 			}
 			defer s.Close()
 			_, navErr := s.Navigate(ctx, url)
-			if navErr != nil && errors.Is(navErr, ctx.Err()) {
+			if navErr != nil && ctx.Err() != nil {
 				return exitWith(exitInterrupted, errors.New("interrupted"))
+			}
+			if t := retry.Classify(navErr); navErr != nil && (t == retry.Captcha || t == retry.AuthRequired) {
+				// The page is there; the wall is what the snapshot shows.
+				fmt.Fprintf(io.err, "note: %s\n", navErr)
+				navErr = nil
 			}
 			snap, err := s.Snapshot(ctx)
 			if err != nil {

@@ -28,14 +28,15 @@ type Line struct {
 	URL    string         `json:"url,omitempty"`
 	Data   map[string]any `json:"data,omitempty"` // a record's fields
 
-	Records    int       `json:"records,omitempty"` // item: how many records it produced
-	ErrorType  string    `json:"error_type,omitempty"`
-	Attempts   int       `json:"attempts,omitempty"`
-	Reason     string    `json:"reason,omitempty"`
-	Error      string    `json:"error,omitempty"`
-	Snapshot   string    `json:"snapshot,omitempty"` // error-snapshot directory
-	DurationMS int64     `json:"duration_ms,omitempty"`
-	Time       time.Time `json:"time,omitzero"`
+	Records      int       `json:"records,omitempty"` // item: how many records it produced
+	ErrorType    string    `json:"error_type,omitempty"`
+	Attempts     int       `json:"attempts,omitempty"`      // the failed action's own attempts
+	ItemAttempts int       `json:"item_attempts,omitempty"` // how many times the item was run
+	Reason       string    `json:"reason,omitempty"`
+	Error        string    `json:"error,omitempty"`
+	Snapshot     string    `json:"snapshot,omitempty"` // error-snapshot directory
+	DurationMS   int64     `json:"duration_ms,omitempty"`
+	Time         time.Time `json:"time,omitzero"`
 }
 
 // Writer appends items to a results file. Safe for concurrent use: each WriteItem is one write

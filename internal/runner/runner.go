@@ -216,15 +216,20 @@ func (r *run) item(ctx context.Context, it flow.Item) (int, error) {
 			return 0, r.noteErr(it, &stepError{step: "start_url", err: err})
 		}
 		url = u
+		t0 := time.Now()
 		if _, err := s.Navigate(ctx, u); err != nil {
-			return 0, r.noteErr(it, &stepError{step: "navigate " + u, err: err})
+			return 0, r.noteErr(it, &stepError{step: "start_url", err: err})
 		}
+		c.Logger.Debug("step done", zap.String("item", it.Key), zap.String("step", "start_url"), zap.Duration("took", time.Since(t0)))
 	}
 	for i, st := range f.Steps {
+		t0 := time.Now()
 		recs, err := r.step(ctx, s, st, it)
 		if err != nil {
-			return 0, r.noteErr(it, &stepError{step: fmt.Sprintf("step %d (%s, line %d)", i+1, st.String(), st.Line), err: err})
+			return 0, r.noteErr(it, &stepError{step: fmt.Sprintf("step %d (line %d)", i+1, st.Line), err: err})
 		}
+		c.Logger.Debug("step done", zap.String("item", it.Key), zap.Int("step", i+1), zap.String("kind", st.Kind),
+			zap.Int("line", st.Line), zap.Duration("took", time.Since(t0)))
 		records = append(records, recs...)
 		if st.Kind == "navigate" && url == "" {
 			url, _, _ = f.Resolve(st.Get("url"), it)
