@@ -122,8 +122,8 @@ func TestScenario_SlowDocument(t *testing.T) {
 		re := asRetryError(t, err)
 		assert.Equal(t, retry.NetworkTimeout, re.Type)
 		assert.Equal(t, f.m.Config(retry.NetworkTimeout).MaxAttempts, re.Attempts)
-		assert.NotErrorIs(t, err, context.DeadlineExceeded, "the test's own deadline was not what ended it")
-		assert.NoError(t, f.ctx.Err())
+		assert.Contains(t, err.Error(), "timed out after 500ms", "the error says which step timed out")
+		assert.NoError(t, f.ctx.Err(), "the test's own deadline was not what ended it")
 	})
 }
 
@@ -156,24 +156,32 @@ func TestScenario_RateLimited(t *testing.T) {
 func TestScenario_FlappingAndReset(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
-		name    string
-		route   string
-		query   string
-		typ     retry.ErrorType
-		retries int
-		hits    int
+		name  string
+		route string
+		query string
+		typ   retry.ErrorType
+		min   int // retries the engine must announce
+		max   int
+		hits  int
 	}{
-		{"503", "/flaky", "fail=2&code=503", retry.ServerError, 2, 3},
-		{"500", "/flaky", "fail=1&code=500", retry.ServerError, 1, 2},
-		{"502", "/flaky", "fail=1&code=502", retry.ServerError, 1, 2},
-		// Chromium itself resends a request after a reset, up to twice within one navigation:
-		// three resets are what one navigation sees as net::ERR_CONNECTION_RESET.
-		{"connection reset", "/reset", "fail=3", retry.ConnectionReset, 1, 4},
+		{"503", "/flaky", "fail=2&code=503", retry.ServerError, 2, 2, 3},
+		{"500", "/flaky", "fail=1&code=500", retry.ServerError, 1, 1, 2},
+		{"502", "/flaky", "fail=1&code=502", retry.ServerError, 1, 1, 2},
+		// Chromium itself sometimes resends a request after a reset (zero to two times within one
+		// navigation), so the engine sees one to three of the three resets; the server sees
+		// exactly four requests.
+		{"connection reset", "/reset", "fail=3", retry.ConnectionReset, 1, 3, 4},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFixture(t, fixtureConfig{})
+			// Three resets in a row would open the domain's breaker (threshold 3): this test is
+			// about the retries, the breaker has its own tests in retry.
+			f := newFixture(t, fixtureConfig{managerOpts: []retry.Option{
+				retry.WithCircuitBreaker(false),
+				retry.WithConfig(retry.ConnectionReset, retry.Config{MaxAttempts: 4,
+					Strategy: retry.ExponentialJitter, BaseDelay: time.Second, MaxDelay: 30 * time.Second}),
+			}})
 			id := uniqueID(t)
 			res, err := f.s.Navigate(f.ctx, url(tc.route+"?"+tc.query+"&id="+id))
 			require.NoError(t, err)
@@ -181,13 +189,14 @@ func TestScenario_FlappingAndReset(t *testing.T) {
 			_, err = f.s.Text(f.ctx, "#content")
 			require.NoError(t, err)
 
-			want := make([]retry.ErrorType, tc.retries)
-			for i := range want {
-				want[i] = tc.typ
+			types := f.rec.retryTypes()
+			assert.GreaterOrEqual(t, len(types), tc.min)
+			assert.LessOrEqual(t, len(types), tc.max)
+			for _, typ := range types {
+				assert.Equal(t, tc.typ, typ)
 			}
-			assert.Equal(t, want, f.rec.retryTypes())
 			assert.Equal(t, tc.hits, env.srv.Hits(tc.route, id), "requests the server saw")
-			require.Len(t, f.clock.Sleeps(), tc.retries, "each retry backs off")
+			require.Len(t, f.clock.Sleeps(), len(types), "each retry backs off")
 			for _, d := range f.clock.Sleeps() {
 				assert.Positive(t, d)
 			}
