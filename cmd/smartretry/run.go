@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -32,6 +31,7 @@ type runOpts struct {
 	actionTimeout time.Duration
 	itemAttempts  int
 	progressEvery time.Duration
+	handoff       handoffOpts
 }
 
 func newRunCmd(io stdio) *cobra.Command {
@@ -67,6 +67,8 @@ Progress goes to stderr: a bar on a terminal, a line every few seconds otherwise
 	f.DurationVar(&o.timeout, "timeout", 0, "limit for the whole run (0: none); unfinished items are left for --resume")
 	f.DurationVar(&o.actionTimeout, "action-timeout", 0, "deadline of one attempt of one action (default: the flow's timeout, else 10s)")
 	f.IntVar(&o.itemAttempts, "item-attempts", 2, "times an item is run when its actions give up (partial retry of the batch)")
+	f.StringVar(&o.handoff.mode, "handoff", "auto", "CAPTCHA/login hand-off to a person: auto (when stdin is a terminal), on, off")
+	f.DurationVar(&o.handoff.timeout, "handoff-timeout", 5*time.Minute, "how long a person has to solve a CAPTCHA")
 	f.DurationVar(&o.progressEvery, "progress-every", 5*time.Second, "interval of the progress lines when stderr is not a terminal")
 	return c
 }
@@ -92,6 +94,10 @@ func runFlow(ctx context.Context, io stdio, path string, o runOpts) error {
 		return exitWith(exitUsage, errors.New("--resume needs --out FILE (it reads what the file already holds)"))
 	}
 	log, err := newLogger(io.err, o.logFormat, o.verbose)
+	if err != nil {
+		return exitWith(exitUsage, err)
+	}
+	esc, err := newEscalator(io, o.handoff)
 	if err != nil {
 		return exitWith(exitUsage, err)
 	}
@@ -149,7 +155,7 @@ func runFlow(ctx context.Context, io stdio, path string, o runOpts) error {
 	rep := progress.Start(tracker, io.err, tty, o.progressEvery)
 	sum, runErr := runner.Run(ctx, runner.Config{
 		Flow: fl, Browser: b, Manager: m, Results: w, Tracker: tracker, Logger: log,
-		Escalator:     newEscalator(io, o.headful),
+		Escalator:     esc,
 		Skip:          skip,
 		Concurrency:   o.concurrency,
 		ItemAttempts:  o.itemAttempts,
@@ -192,11 +198,3 @@ func isTerminal(w any) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-var _ = strings.TrimSpace
