@@ -44,23 +44,35 @@ func (s *Session) click(ctx context.Context, sel string, nth int, strict bool) e
 			return err
 		}
 		// The press has been dispatched: from here on, nothing may lead to a second click.
-		var chk *struct {
-			Hit       *bool  `json:"hit"`
-			Bad       string `json:"bad"`
-			Clicked   bool   `json:"clicked"`
-			Prevented bool   `json:"prevented"`
-		}
-		err = evalExpr(p, `(() => { const s = window.__smartretry; if (!s || s.token !== `+jsString(res.token)+`) return null;
-			s.cleanup(); window.__smartretry = null; return {hit: s.hit, bad: s.bad, clicked: s.clicked, prevented: s.prevented}; })()`, &chk)
-		navigated := err != nil || chk == nil // the document changed under us: the click navigated
-		if chk != nil && chk.Hit != nil && !*chk.Hit {
+		if bad := s.afterInput(p, res.token, req0, com0, load0); bad != "" {
 			// Our guard blocked a press that something else would have received.
-			return &NotActionableError{Action: "click", Selector: sel, Reason: ReasonObscured, Detail: chk.Bad, Count: res.Count}
+			return &NotActionableError{Action: "click", Selector: sel, Reason: ReasonObscured, Detail: bad, Count: res.Count}
 		}
-		expect := navigated || (res.Nav && chk != nil && !chk.Prevented)
-		s.waitNavigation(p, expect, req0, com0, load0)
 		return nil
 	})
+}
+
+// afterInput reads what the page saw of the input just sent (locate.js's tracker for token) and
+// waits for a navigation it started. It returns the description of the element that received a
+// press meant for another (the press was blocked), or "".
+func (s *Session) afterInput(p *rod.Page, token string, req0, com0, load0 uint64) (blocked string) {
+	var chk *struct {
+		Hit             *bool  `json:"hit"`
+		Bad             string `json:"bad"`
+		Link            bool   `json:"link"`
+		Prevented       bool   `json:"prevented"`
+		Submitted       bool   `json:"submitted"`
+		SubmitPrevented bool   `json:"submitPrevented"`
+	}
+	err := evalExpr(p, `(() => { const s = window.__smartretry; if (!s || s.token !== `+jsString(token)+`) return null;
+		s.cleanup(); window.__smartretry = null; return s; })()`, &chk)
+	navigated := err != nil || chk == nil // the document changed under us: the input navigated
+	if chk != nil && chk.Hit != nil && !*chk.Hit {
+		return chk.Bad
+	}
+	expect := navigated || (chk.Link && !chk.Prevented) || (chk.Submitted && !chk.SubmitPrevented)
+	s.waitNavigation(p, expect, req0, com0, load0)
+	return ""
 }
 
 // mouseClick moves the mouse to (x, y) and presses and releases the left button there.
@@ -220,9 +232,12 @@ func (s *Session) Press(ctx context.Context, sel, key string) error {
 		return &ActionError{Action: "press", Target: sel, Err: fmt.Errorf("%w: %w", retry.ErrPermanent, err)}
 	}
 	return s.run(ctx, spec{action: "press", selector: sel}, func(p *rod.Page, a *retry.Attempt) error {
-		if _, err := s.locate(p, "press", locateReq{Sel: sel, Strict: true, State: stateEnabled, Op: "focus"}); err != nil {
+		req0, com0, load0, _ := s.navCounters()
+		res, err := s.locate(p, "press", locateReq{Sel: sel, Strict: true, State: stateEnabled, Op: "press"})
+		if err != nil {
 			return err
 		}
+		defer s.afterInput(p, res.token, req0, com0, load0)
 		for _, k := range keys[:len(keys)-1] { // modifiers down
 			if err := k.Encode(proto.InputDispatchKeyEventTypeKeyDown, 0).Call(p); err != nil {
 				return err

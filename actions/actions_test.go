@@ -3,6 +3,8 @@ package actions_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -268,7 +270,7 @@ func TestNavigateHonoursRetryAfter(t *testing.T) {
 }
 
 func TestNavigateRecoversFromServerErrorsAndResets(t *testing.T) {
-	for _, path := range []string{"/flaky?fail=2&code=503&id=f1", "/reset?fail=3&id=r1"} {
+	for _, path := range []string{"/flaky?fail=2&code=503&id=f1", "/reset?fail=2&id=r1"} {
 		t.Run(path, func(t *testing.T) {
 			s, clock := newSession(t)
 			res, err := s.Navigate(ctxT(t), site.URL(path))
@@ -395,4 +397,60 @@ func TestSessionIsSafeForConcurrentUse(t *testing.T) {
 	}
 	require.NoError(t, s.Close())
 	assert.ErrorIs(t, s.Click(ctxT(t), "#target"), actions.ErrClosed)
+}
+
+func TestLoginWallEscalatorLogsInThroughTheSession(t *testing.T) {
+	var calls int
+	login := actions.EscalatorFunc(func(ctx context.Context, e actions.Escalation) error {
+		calls++
+		s := e.Session // the Escalator may drive the session it was handed
+		if err := s.Fill(ctx, "#username", "ada"); err != nil {
+			return err
+		}
+		if err := s.FillSecret(ctx, "#password", "pw-123456"); err != nil {
+			return err
+		}
+		return s.Press(ctx, "#password", "Enter")
+	})
+	s, _ := newSession(t, actions.WithEscalator(login))
+	res, err := s.Navigate(ctxT(t), site.URL("/account"))
+	require.NoError(t, err)
+	assert.Equal(t, 1, calls)
+	assert.Equal(t, 200, res.Status)
+	assert.Equal(t, site.URL("/account"), res.URL)
+}
+
+func TestSelectAndPress(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`<!doctype html><select id="one"><option value="a">Apple</option><option value="b">Banana</option></select>
+<select id="many" multiple><option value="x">X</option><option value="y">Y</option><option value="z">Z</option></select>
+<input id="q"><output id="out"></output><output id="keys"></output>
+<script>
+document.getElementById('one').addEventListener('change', e => document.getElementById('out').textContent = 'one=' + e.target.value);
+document.getElementById('q').addEventListener('keydown', e => document.getElementById('keys').textContent += e.key + ' ');
+</script>`))
+	}))
+	defer srv.Close()
+	s, _ := newSession(t)
+	_, err := s.Navigate(ctxT(t), srv.URL)
+	require.NoError(t, err)
+
+	require.NoError(t, s.Select(ctxT(t), "#one", "Banana")) // by label
+	got, err := s.Text(ctxT(t), "#out")
+	require.NoError(t, err)
+	assert.Equal(t, "one=b", got)
+	require.NoError(t, s.Select(ctxT(t), "#many", "x", "z"))
+	err = s.Select(ctxT(t), "#one", "Cherry")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `"Cherry"`)
+	typ, n := attempts(t, err)
+	assert.Equal(t, retry.InvalidInput, typ)
+	assert.Equal(t, 1, n)
+
+	require.NoError(t, s.Press(ctxT(t), "#q", "Enter"))
+	require.NoError(t, s.Press(ctxT(t), "#q", "Shift+Tab"))
+	keys, err := s.Text(ctxT(t), "#keys")
+	require.NoError(t, err)
+	assert.Equal(t, "Enter Shift Tab", keys)
+	assert.Error(t, s.Press(ctxT(t), "#q", "NoSuchKey"))
 }

@@ -162,19 +162,20 @@ async (o) => {
     const out = {};
     const tag = el.tagName.toLowerCase();
     const type = (el.getAttribute('type') || '').toLowerCase();
-    if (o.op === 'click') {
-      const a = el.closest('a[href]');
+    if (o.op === 'click' || o.op === 'press') {
+      // What the input did, read back by the next evaluation: the press target, the click's and
+      // the form submission's default prevented or not (a navigation follows when not).
+      const a = o.op === 'click' ? el.closest('a[href]') : null;
       const href = a ? a.getAttribute('href') : '';
-      out.nav = !!(a && href && !href.startsWith('#') && !/^javascript:/i.test(href) && a.target !== '_blank') ||
-        ((tag === 'button' && (type === 'submit' || type === '') || tag === 'input' && (type === 'submit' || type === 'image')) && !!el.form);
-      // Check at press time that the pointer lands on the element; block the press if not.
-      const st = window.__smartretry = { token: o.token, target: el, hit: null, bad: '', clicked: false, prevented: false };
+      const link = !!(a && href && !href.startsWith('#') && !/^javascript:/i.test(href) && a.target !== '_blank');
+      const st = window.__smartretry = { token: o.token, hit: null, bad: '', link, clicked: false, prevented: false, submitted: false, submitPrevented: false };
       // The element the selector names at press time: a framework may have re-rendered it.
       const current = (t) => {
         if (contains(el, t)) return true;
         const p = pick();
         return !!(p.el && contains(p.el, t));
       };
+      // Check at press time that the pointer lands on the element; block the press if not.
       const guard = (e) => {
         if (window.__smartretry !== st) return;
         if (st.hit === true || (st.hit === null && current(e.target))) { if (e.type === 'mousedown') st.hit = true; return; }
@@ -182,15 +183,20 @@ async (o) => {
         if (st.hit === false) { e.stopImmediatePropagation(); e.preventDefault(); }
       };
       const after = (e) => {
-        if (window.__smartretry !== st || e.type !== 'click') return;
-        st.clicked = true; st.prevented = e.defaultPrevented;
+        if (window.__smartretry !== st) return;
+        if (e.type === 'click') { st.clicked = true; st.prevented = e.defaultPrevented; }
+        if (e.type === 'submit') { st.submitted = true; st.submitPrevented = e.defaultPrevented; }
       };
-      for (const t of ['mousedown', 'mouseup', 'click']) window.addEventListener(t, guard, { capture: true });
-      window.addEventListener('click', after, { capture: false });
+      const guarded = o.op === 'click' ? ['mousedown', 'mouseup', 'click'] : [];
+      for (const t of guarded) window.addEventListener(t, guard, { capture: true });
+      window.addEventListener('click', after);
+      window.addEventListener('submit', after);
       st.cleanup = () => {
-        for (const t of ['mousedown', 'mouseup', 'click']) window.removeEventListener(t, guard, { capture: true });
-        window.removeEventListener('click', after, { capture: false });
+        for (const t of guarded) window.removeEventListener(t, guard, { capture: true });
+        window.removeEventListener('click', after);
+        window.removeEventListener('submit', after);
       };
+      if (o.op === 'press') el.focus();
     } else if (o.op === 'fill') {
       el.focus();
       if (typeof el.select === 'function' && 'value' in el) {
@@ -226,8 +232,6 @@ async (o) => {
         out.set = true;
         out.value = el.value;
       }
-    } else if (o.op === 'focus') {
-      el.focus();
     } else if (o.op === 'select') {
       if (el.tagName !== 'SELECT') return { err: 'not a <select> element: ' + desc(el) };
       const want = o.values || [];
