@@ -45,6 +45,7 @@ type Engine struct {
 }
 
 // TypeConfig overrides one row of the engine's table; nil/zero fields keep the default.
+// Read-only once parsed: safe for concurrent use.
 type TypeConfig struct {
 	MaxAttempts int
 	Strategy    *retry.Strategy
@@ -53,6 +54,7 @@ type TypeConfig struct {
 }
 
 // Breaker overrides the per-domain circuit breaker policy. Zero fields keep the defaults.
+// Read-only once parsed: safe for concurrent use.
 type Breaker struct {
 	Enabled   *bool
 	Threshold int
@@ -86,14 +88,15 @@ type Step struct {
 	Timeout time.Duration
 }
 
-// ExtractField is one field of an extract step's records.
+// ExtractField is one field of an extract step's records. Safe for concurrent use (a value).
 type ExtractField struct {
 	Name     string
 	Selector string
 	Attr     string // "" → text content
 }
 
-// StepRetry is a per-step override of the retry policy.
+// StepRetry is a per-step override of the retry policy. Read-only once parsed: safe for
+// concurrent use.
 type StepRetry struct {
 	MaxAttempts int
 	Strategy    *retry.Strategy
@@ -127,7 +130,7 @@ func (s Step) String() string {
 	return s.Kind + " " + s.Fields["selector"]
 }
 
-// FieldKind is the shape of a step field.
+// FieldKind is the shape of a step field. Safe for concurrent use (a value).
 type FieldKind string
 
 // Field shapes.
@@ -138,7 +141,7 @@ const (
 	Fields   FieldKind = "fields" // extract's name → selector map
 )
 
-// FieldSpec describes one field of a step kind.
+// FieldSpec describes one field of a step kind. Safe for concurrent use (read-only).
 type FieldSpec struct {
 	Kind     FieldKind
 	Required bool
@@ -147,7 +150,7 @@ type FieldSpec struct {
 }
 
 // KindSpec describes one step kind: its fields, and which field a bare scalar fills in
-// ("click: '#buy'" means selector: '#buy').
+// ("click: '#buy'" means selector: '#buy'). Safe for concurrent use (read-only).
 type KindSpec struct {
 	Shorthand string
 	Fields    map[string]FieldSpec

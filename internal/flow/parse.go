@@ -21,6 +21,7 @@ import (
 )
 
 // Options tune Parse. The zero value reads the process environment and the file system.
+// Safe for concurrent use if Env and ReadFile are.
 type Options struct {
 	// File names the flow in messages and is where items_file is looked up from.
 	File string

@@ -49,7 +49,7 @@ type Writer struct {
 	closed bool
 }
 
-// Option configures a Writer.
+// Option configures a Writer. Safe for concurrent use (a function applied once, at creation).
 type Option func(*Writer)
 
 // Redact replaces every occurrence of the given values (secrets) with "[redacted]" in what is
