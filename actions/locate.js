@@ -148,12 +148,25 @@ async (o) => {
     if (now() - coverSince >= o.coverMs) return finish({ ok: false, reason: 'covered', detail: h.coverDesc, count: c.count, final: true });
     frameQueued = true; nextFrame(onFrame);
   };
+  let first = true;
+  const animating = () => {
+    if (!document.getAnimations) return true;
+    return document.getAnimations().some((an) => an.playState === 'running');
+  };
   const tick = () => {
     if (done || frameQueued) return;
+    const isFirst = first;
+    first = false;
     const c = check();
     if (c.fatal) return finish(c.fatal);
     if (c.wait) { last = { reason: c.wait, count: c.count }; return; }
     if (!act) return ready(c.el, c.count);
+    // Already there when we looked, and nothing animates: stable without waiting for a frame.
+    // (Script-driven motion is caught by the press-time check.)
+    if (isFirst && !animating()) {
+      const h = hitTest(c.el, c.rect);
+      if (h.x !== undefined) return ready(c.el, c.count, { x: h.x, y: h.y });
+    }
     prevEl = c.el; prev = c.rect;
     frameQueued = true; nextFrame(onFrame);
   };
