@@ -52,9 +52,9 @@ func BenchmarkLateElement(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer func() { _ = p.Close() }()
-			p = p.Timeout(30 * time.Second)
 			samples := make([]float64, 0, b.N)
 			for b.Loop() {
+				p := p.Timeout(30 * time.Second) // rod waits forever without one
 				if err := p.Navigate(url(path)); err != nil {
 					b.Fatal(err)
 				}
@@ -85,9 +85,10 @@ func BenchmarkClickOverhead(b *testing.B) {
 	if err := s.WaitFor(ctx, "#target"); err != nil {
 		b.Fatal(err)
 	}
-	p := s.Page().Timeout(30 * time.Second)
+	page := s.Page()
 	var rodTime, sessionTime time.Duration
 	for b.Loop() {
+		p := page.Timeout(30 * time.Second) // rod waits forever without one
 		start := time.Now()
 		p.MustElement("#target").MustClick()
 		rodTime += time.Since(start)
