@@ -157,3 +157,19 @@ func clickInFrames(ctx context.Context, p *rod.Page, sel string) error {
 	}
 	return fmt.Errorf("%s: not in the page or its frames", sel)
 }
+
+// resultAfter waits, inside the page (a MutationObserver, no polling), until #result no longer
+// reads from, and returns the new text. ctx bounds the wait.
+func resultAfter(ctx context.Context, s *actions.Session, from string) (string, error) {
+	res, err := s.Page().Context(ctx).Eval(`(from) => new Promise(resolve => {
+		const r = document.querySelector('#result');
+		const done = () => r.textContent.trim() !== from && (resolve(r.textContent.trim()), true);
+		if (done()) return;
+		new MutationObserver((_, mo) => done() && mo.disconnect())
+			.observe(r, {childList: true, characterData: true, subtree: true});
+	})`, from)
+	if err != nil {
+		return "", err
+	}
+	return res.Value.Str(), nil
+}

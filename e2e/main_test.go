@@ -52,6 +52,10 @@ func (s suite) Run() int {
 	code := s.m.Run()
 
 	chromium := chromiumDescendants()
+	if len(chromium) == 0 {
+		fmt.Fprintln(os.Stderr, "e2e: found no Chromium process under this test binary; cannot check for leftovers")
+		code = 1
+	}
 	if err := b.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: close Chromium:", err)
 		code = 1
