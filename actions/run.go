@@ -50,6 +50,16 @@ func (s *Session) run(ctx context.Context, sp spec, fn func(p *rod.Page, a *retr
 	}
 	start := time.Now()
 	attempts := 0
+	opts := append([]retry.CallOption{
+		retry.UsingManager(s.cfg.manager),
+		retry.OnEscalate(func(ctx context.Context, t retry.ErrorType, err error) error {
+			// Hand the session to the escalator: it may drive the page through it.
+			s.mu.Unlock()
+			locked = false
+			defer func() { s.mu.Lock(); locked = true }()
+			return s.escalate(ctx, t, err)
+		}),
+	}, callOptions(ctx)...)
 	err := retry.Run(ctx, sp.action, info, func(ctx context.Context, a *retry.Attempt) error {
 		attempts = a.Number + 1
 		if a.Number > 0 && a.LastError != nil {
@@ -69,16 +79,7 @@ func (s *Session) run(ctx context.Context, sp spec, fn func(p *rod.Page, a *retr
 				zap.String("type", classify(err).String()), zap.String("error", s.redact(err.Error())))
 		}
 		return err
-	},
-		retry.UsingManager(s.cfg.manager),
-		retry.OnEscalate(func(ctx context.Context, t retry.ErrorType, err error) error {
-			// Hand the session to the escalator: it may drive the page through it.
-			s.mu.Unlock()
-			locked = false
-			defer func() { s.mu.Lock(); locked = true }()
-			return s.escalate(ctx, t, err)
-		}),
-	)
+	}, opts...)
 	if err == nil {
 		if attempts > 1 {
 			s.cfg.log.Info("action recovered", zap.String("action", sp.action), zap.String("target", s.target(sp)),

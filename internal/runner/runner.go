@@ -132,7 +132,6 @@ func Run(ctx context.Context, c Config) (Summary, error) {
 	if c.Tracker != nil && sum.Skipped > 0 {
 		c.Tracker.Skipped(sum.Skipped)
 	}
-	warnStepRetry(f, c.Logger)
 
 	r := &run{c: c, lastErr: map[string]itemErr{}}
 	var mu sync.Mutex
@@ -275,6 +274,9 @@ func (r *run) step(ctx context.Context, s *actions.Session, st flow.Step, it flo
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, st.Timeout)
 		defer cancel()
+	}
+	if st.Retry != nil {
+		ctx = actions.WithCallOptions(ctx, stepRetryOptions(st.Retry)...)
 	}
 	sel, _, err := get("selector")
 	if err != nil {
@@ -461,17 +463,14 @@ func slug(key string) string {
 	return s
 }
 
-var warnOnce sync.Once
-
-func warnStepRetry(f *flow.Flow, log *zap.Logger) {
-	for _, st := range f.Steps {
-		if st.Retry != nil {
-			// TODO(actions request in /work/notes/requests.md): pass per-call retry options.
-			warnOnce.Do(func() {
-				log.Warn("per-step retry overrides are parsed but not applied yet (the Session takes no per-call retry options)",
-					zap.Int("line", st.Line))
-			})
-			return
-		}
+// stepRetryOptions turns a step's `retry:` block into per-call options for its Session call.
+func stepRetryOptions(r *flow.StepRetry) []retry.CallOption {
+	var opts []retry.CallOption
+	if r.MaxAttempts > 0 {
+		opts = append(opts, retry.MaxAttempts(r.MaxAttempts))
 	}
+	if r.Strategy != nil {
+		opts = append(opts, retry.UseStrategy(*r.Strategy))
+	}
+	return opts
 }
