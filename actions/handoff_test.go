@@ -250,13 +250,20 @@ func TestHandOff_NoPersonFailsAtOnce(t *testing.T) {
 			var out bytes.Buffer
 			opts := append([]actions.HandOffOption{actions.HandOffOutput(&out), actions.HandOffInput(nil)}, tc.opts...)
 			ho := actions.NewHandOff(opts...)
-			s, err := actions.NewSession(e.b, actions.WithEscalator(ho), actions.WithManager(retry.NewManager()))
+			artifacts := t.TempDir()
+			s, err := actions.NewSession(e.b, actions.WithEscalator(ho), actions.WithManager(retry.NewManager()),
+				actions.WithArtifacts(artifacts))
 			require.NoError(t, err)
 			defer func() { _ = s.Close() }()
 
 			u := e.srv.URL("/captcha/turnstile")
 			_, err = s.Navigate(e.ctx, u)
 			require.ErrorIs(t, err, retry.ErrEscalate)
+			var ae *actions.ActionError
+			require.ErrorAs(t, err, &ae)
+			assert.NotEmpty(t, ae.Artifacts, "the failed item leaves an error snapshot")
+			entries, _ := os.ReadDir(artifacts)
+			assert.NotEmpty(t, entries)
 			assert.Contains(t, err.Error(), "turnstile")
 			assert.Contains(t, err.Error(), u)
 			assert.Contains(t, err.Error(), tc.want)

@@ -324,6 +324,11 @@ func TestScenario_RendererCrash(t *testing.T) {
 
 	assert.NotEqual(t, oldTarget, f.s.Page().TargetID, "finished on a new tab")
 	assert.Equal(t, []retry.ErrorType{retry.PageCrash}, f.rec.retryTypes())
+	var solutions []string
+	for _, e := range f.rec.of("success") {
+		solutions = append(solutions, e.Action+":"+e.Solution)
+	}
+	assert.Contains(t, solutions, "click:new_page", "the Manager learns that a new tab fixed it")
 }
 
 // Each CAPTCHA look-alike is recognised with its vendor; the test escalator plays the person
