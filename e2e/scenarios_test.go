@@ -429,4 +429,3 @@ func typesOf(es []retry.Event) []retry.ErrorType {
 	}
 	return out
 }
-
