@@ -44,9 +44,13 @@ func (s *Session) click(ctx context.Context, sel string, nth int, strict bool) e
 			return err
 		}
 		// The press has been dispatched: from here on, nothing may lead to a second click.
-		if bad := s.afterInput(p, res.token, req0, com0, load0); bad != "" {
+		lost := false
+		if bad := s.afterInput(p, res.token, &lost, req0, com0, load0); bad != "" {
 			// Our guard blocked a press that something else would have received.
 			return &NotActionableError{Action: "click", Selector: sel, Reason: ReasonObscured, Detail: bad, Count: res.Count}
+		}
+		if lost {
+			return &NotActionableError{Action: "click", Selector: sel, Reason: ReasonReplaced, Count: res.Count}
 		}
 		return nil
 	})
@@ -55,9 +59,13 @@ func (s *Session) click(ctx context.Context, sel string, nth int, strict bool) e
 // afterInput reads what the page saw of the input just sent (locate.js's tracker for token) and
 // waits for a navigation it started. It returns the description of the element that received a
 // press meant for another (the press was blocked), or "".
-func (s *Session) afterInput(p *rod.Page, token string, req0, com0, load0 uint64) (blocked string) {
+//
+// For a click, lost (when not nil) is set when the press reached the element but no click event
+// followed.
+func (s *Session) afterInput(p *rod.Page, token string, lost *bool, req0, com0, load0 uint64) (blocked string) {
 	var chk *struct {
 		Hit             *bool  `json:"hit"`
+		ClickSeen       bool   `json:"clickSeen"`
 		Bad             string `json:"bad"`
 		Link            bool   `json:"link"`
 		Prevented       bool   `json:"prevented"`
@@ -69,6 +77,13 @@ func (s *Session) afterInput(p *rod.Page, token string, req0, com0, load0 uint64
 	navigated := err != nil || chk == nil // the document changed under us: the input navigated
 	if chk != nil && chk.Hit != nil && !*chk.Hit {
 		return chk.Bad
+	}
+	if lost != nil && !navigated && chk.Hit != nil && *chk.Hit && !chk.ClickSeen {
+		// Pressed on the element, released elsewhere: the page re-rendered it in between, and
+		// Chromium delivers no click when press and release targets share no ancestor. Nothing
+		// was clicked, so trying again cannot click twice.
+		*lost = true
+		return ""
 	}
 	expect := navigated || (chk.Link && !chk.Prevented) || (chk.Submitted && !chk.SubmitPrevented)
 	s.waitNavigation(p, expect, req0, com0, load0)
@@ -237,7 +252,7 @@ func (s *Session) Press(ctx context.Context, sel, key string) error {
 		if err != nil {
 			return err
 		}
-		defer s.afterInput(p, res.token, req0, com0, load0)
+		defer s.afterInput(p, res.token, nil, req0, com0, load0)
 		for _, k := range keys[:len(keys)-1] { // modifiers down
 			if err := k.Encode(proto.InputDispatchKeyEventTypeKeyDown, 0).Call(p); err != nil {
 				return err

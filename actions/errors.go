@@ -25,6 +25,7 @@ const (
 	ReasonUnusable = "unusable"  // the element is not of a kind the action can use (Fill on a <select>…)
 	ReasonMultiple = "multiple"  // the selector matches several elements where one is meant
 	ReasonInvalid  = "invalid"   // the selector is not valid CSS
+	ReasonReplaced = "replaced"  // pressed, but re-rendered before the release: no click was delivered
 )
 
 // NotActionableError says why the element a selector names could not be acted on. Its retry type:
@@ -65,6 +66,8 @@ func (e *NotActionableError) Error() string {
 		return fmt.Sprintf("%q is read-only%s", e.Selector, w)
 	case ReasonUnstable:
 		return fmt.Sprintf("%q kept moving%s", e.Selector, w)
+	case ReasonReplaced:
+		return fmt.Sprintf("%q was re-rendered between press and release: the page got no click", e.Selector)
 	}
 	return fmt.Sprintf("%q not actionable: %s %s%s", e.Selector, e.Reason, e.Detail, w)
 }
@@ -74,6 +77,8 @@ func (e *NotActionableError) RetryType() retry.ErrorType {
 	switch e.Reason {
 	case ReasonInvalid, ReasonMultiple, ReasonCovered, ReasonUnusable:
 		return retry.InvalidInput
+	case ReasonReplaced:
+		return retry.StaleElement
 	}
 	return retry.SelectorNotFound
 }

@@ -126,19 +126,40 @@ async (o) => {
   };
   const nextFrame = (cb) => {
     let fired = false;
-    const run = () => { if (!fired) { fired = true; cb(); } };
-    requestAnimationFrame(run);
-    setTimeout(run, 40); // rAF is late or absent in a hidden or starved tab
+    const run = (real) => { if (!fired) { fired = true; cb(real); } };
+    requestAnimationFrame(() => run(true));
+    setTimeout(() => run(false), 40); // rAF is late or absent in a hidden or starved tab
   };
+  const geometry = /^(transform|translate|scale|rotate|left|top|right|bottom|inset|margin|width|height|offset)/;
+  // Is a finite animation moving the element or one of its ancestors (a CSS transition, a slide)?
+  const moving = (el) => {
+    if (!document.getAnimations) return false;
+    return document.getAnimations().some((an) => {
+      const t = an.playState === 'running' && an.effect && an.effect.target;
+      if (!t || t.nodeType !== 1 || !contains(t, el)) return false;
+      if (an.effect.getComputedTiming().endTime === Infinity) return false;
+      const kf = an.effect.getKeyframes ? an.effect.getKeyframes() : [];
+      return kf.some((k) => Object.keys(k).some((prop) => geometry.test(prop)));
+    });
+  };
+  let stalls = 0;
   const ready = (el, count, extra) => finish(Object.assign({ ok: true, count, tag: el.tagName.toLowerCase() }, prepare(el), extra || {}));
-  const onFrame = () => {
+  const onFrame = (real) => {
     frameQueued = false;
     if (done) return;
     const c = check();
     if (c.fatal) return finish(c.fatal);
-    if (c.wait) { last = { reason: c.wait, count: c.count }; prev = null; return; }
-    if (c.el !== prevEl || !same(c.rect, prev)) {
+    if (c.wait) { last = { reason: c.wait, count: c.count }; prev = null; cover = null; return; }
+    // Stable means the same box over a frame the page really rendered, with no finite animation
+    // still running on it: a starved tab that renders no frame must not pass a moving target as
+    // still. (Endless animations, a pulsing button, do not block; a tab that renders nothing
+    // for 5 fallbacks in a row is taken as it is.)
+    const still = c.el === prevEl && same(c.rect, prev);
+    const waitFrame = !real && stalls < 5;
+    if (!still || waitFrame || moving(c.el)) {
+      stalls = real ? 0 : stalls + 1;
       prevEl = c.el; prev = c.rect; last = { reason: 'unstable', count: c.count };
+      cover = null; // a cover only counts while the target stands still under it
       frameQueued = true; nextFrame(onFrame); return;
     }
     const h = hitTest(c.el, c.rect);
@@ -163,7 +184,7 @@ async (o) => {
     if (!act) return ready(c.el, c.count);
     // Already there when we looked, and nothing animates: stable without waiting for a frame.
     // (Script-driven motion is caught by the press-time check.)
-    if (isFirst && !animating()) {
+    if (isFirst && !animating() && !moving(c.el)) {
       const h = hitTest(c.el, c.rect);
       if (h.x !== undefined) return ready(c.el, c.count, { x: h.x, y: h.y });
     }
@@ -181,7 +202,7 @@ async (o) => {
       const a = o.op === 'click' ? el.closest('a[href]') : null;
       const href = a ? a.getAttribute('href') : '';
       const link = !!(a && href && !href.startsWith('#') && !/^javascript:/i.test(href) && a.target !== '_blank');
-      const st = window.__smartretry = { token: o.token, hit: null, bad: '', link, clicked: false, prevented: false, submitted: false, submitPrevented: false };
+      const st = window.__smartretry = { token: o.token, hit: null, bad: '', link, clicked: false, clickSeen: false, prevented: false, submitted: false, submitPrevented: false };
       // The element the selector names at press time: a framework may have re-rendered it.
       const current = (t) => {
         if (contains(el, t)) return true;
@@ -191,6 +212,7 @@ async (o) => {
       // Check at press time that the pointer lands on the element; block the press if not.
       const guard = (e) => {
         if (window.__smartretry !== st) return;
+        if (e.type === 'click') st.clickSeen = true;
         if (st.hit === true || (st.hit === null && current(e.target))) { if (e.type === 'mousedown') st.hit = true; return; }
         if (e.type === 'mousedown') { st.hit = false; st.bad = desc(e.target); }
         if (st.hit === false) { e.stopImmediatePropagation(); e.preventDefault(); }

@@ -119,7 +119,10 @@ func classifyCDPMessage(msg string) (retry.ErrorType, bool) {
 //   - ERR_TIMED_OUT, ERR_CONNECTION_TIMED_OUT → NetworkTimeout;
 //   - ERR_NAME_NOT_RESOLVED (the name does not exist), ERR_FILE_NOT_FOUND → NotFound: a
 //     misspelt host never resolves, so retrying only delays the clear error;
-//   - ERR_ABORTED (a download or 204, or a navigation cancelled by another), ERR_INVALID_URL,
+//   - ERR_ABORTED (a navigation cancelled by another — the page's own script, a form still
+//     redirecting — or a download or 204) → ConnectionReset: usually a race that the next
+//     navigation does not meet, so back off and go again rather than give up at once;
+//   - ERR_INVALID_URL,
 //     ERR_UNKNOWN_URL_SCHEME, ERR_DISALLOWED_URL_SCHEME, ERR_BLOCKED_BY_*, ERR_UNSAFE_*,
 //     ERR_TOO_MANY_REDIRECTS, ERR_CERT_*, ERR_SSL_* → InvalidInput: the same request fails the
 //     same way.
@@ -133,13 +136,14 @@ func classifyNetError(reason string) (retry.ErrorType, bool) {
 		"ERR_SOCKET_NOT_CONNECTED", "ERR_NETWORK_CHANGED", "ERR_INTERNET_DISCONNECTED",
 		"ERR_ADDRESS_UNREACHABLE", "ERR_NAME_RESOLUTION_FAILED", "ERR_INCOMPLETE_CHUNKED_ENCODING",
 		"ERR_CONTENT_LENGTH_MISMATCH", "ERR_HTTP2_PROTOCOL_ERROR", "ERR_QUIC_PROTOCOL_ERROR",
-		"ERR_NETWORK_IO_SUSPENDED", "ERR_PROXY_CONNECTION_FAILED", "ERR_TUNNEL_CONNECTION_FAILED":
+		"ERR_NETWORK_IO_SUSPENDED", "ERR_PROXY_CONNECTION_FAILED", "ERR_TUNNEL_CONNECTION_FAILED",
+		"ERR_ABORTED":
 		return retry.ConnectionReset, true
 	case "ERR_TIMED_OUT", "ERR_CONNECTION_TIMED_OUT":
 		return retry.NetworkTimeout, true
 	case "ERR_NAME_NOT_RESOLVED", "ERR_FILE_NOT_FOUND":
 		return retry.NotFound, true
-	case "ERR_ABORTED", "ERR_INVALID_URL", "ERR_UNKNOWN_URL_SCHEME", "ERR_DISALLOWED_URL_SCHEME",
+	case "ERR_INVALID_URL", "ERR_UNKNOWN_URL_SCHEME", "ERR_DISALLOWED_URL_SCHEME",
 		"ERR_TOO_MANY_REDIRECTS", "ERR_INVALID_REDIRECT", "ERR_UNSAFE_REDIRECT", "ERR_UNSAFE_PORT":
 		return retry.InvalidInput, true
 	}

@@ -41,7 +41,7 @@ func TestClassifyTable(t *testing.T) {
 		{"timed out", &rod.NavigationError{Reason: "net::ERR_TIMED_OUT"}, retry.NetworkTimeout, true},
 		{"connection timed out", &rod.NavigationError{Reason: "ERR_CONNECTION_TIMED_OUT"}, retry.NetworkTimeout, true},
 		{"no such host", &rod.NavigationError{Reason: "net::ERR_NAME_NOT_RESOLVED"}, retry.NotFound, true},
-		{"aborted", &rod.NavigationError{Reason: "net::ERR_ABORTED"}, retry.InvalidInput, true},
+		{"aborted", &rod.NavigationError{Reason: "net::ERR_ABORTED"}, retry.ConnectionReset, true},
 		{"invalid url nav", &rod.NavigationError{Reason: "net::ERR_INVALID_URL"}, retry.InvalidInput, true},
 		{"cert", &rod.NavigationError{Reason: "net::ERR_CERT_AUTHORITY_INVALID"}, retry.InvalidInput, true},
 		{"redirect loop", &rod.NavigationError{Reason: "net::ERR_TOO_MANY_REDIRECTS"}, retry.InvalidInput, true},
