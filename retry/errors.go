@@ -66,16 +66,19 @@ func (e *Error) Error() string {
 	} else {
 		b.WriteString(" attempts")
 	}
-	if e.Reason != "" {
+	last := ""
+	if e.Err != nil {
+		last = e.Err.Error()
+	} else if e.cause != nil {
+		last = e.cause.Error()
+	}
+	if e.Reason != "" && e.Reason != last { // a cancellation's reason is its error: say it once
 		b.WriteString(": ")
 		b.WriteString(e.Reason)
 	}
-	if e.Err != nil {
+	if last != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
-	} else if e.cause != nil {
-		b.WriteString(": ")
-		b.WriteString(e.cause.Error())
+		b.WriteString(last)
 	}
 	return b.String()
 }
