@@ -16,12 +16,12 @@ test: setup
 	$(GO) test -race -count=1 -timeout 15m $(PKGS)
 	$(MAKE) --no-print-directory fuzz
 
-## fuzz: a short run of every fuzz target (FUZZTIME each)
+## fuzz: a short run of every fuzz target (FUZZTIME each; no minimising: a failing input is kept as found)
 fuzz:
 	@set -e; for spec in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs grep -ho '^func Fuzz[A-Za-z0-9_]*' /dev/null | sort -u | sed 's/^func //'); do \
 	  dir=$$(grep -rl --include='*_test.go' "^func $$spec(" . | head -1 | xargs dirname); \
 	  echo "fuzz $$dir $$spec ($(FUZZTIME))"; \
-	  $(GO) test -run='^$$' -fuzz="^$$spec$$" -fuzztime=$(FUZZTIME) $$dir; \
+	  $(GO) test -run='^$$' -fuzz="^$$spec$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=0 $$dir; \
 	done
 
 ## demo: the main job on the embedded test site
