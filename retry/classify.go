@@ -95,6 +95,8 @@ func classifyTyped(err error) (ErrorType, bool) {
 // Typed is implemented by errors that know their own retry type, such as the browser layer's
 // "not actionable" errors. Classify asks it before any built-in rule; returning Unknown means "no
 // opinion" and classification goes on.
+//
+// Implementations are called from any goroutine and must be safe for concurrent use.
 type Typed interface {
 	RetryType() ErrorType
 }

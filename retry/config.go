@@ -10,6 +10,8 @@ import "time"
 // for the transient types (NetworkTimeout, ConnectionReset, StaleElement) an Immediate strategy
 // retries at once the first time only; each later retry backs off exponentially from BaseDelay
 // (1s when BaseDelay is 0), capped at MaxDelay. MaxDelay 0 means no cap.
+//
+// A Config is a plain value: copy it freely; the Manager keeps its own copy.
 type Config struct {
 	MaxAttempts int
 	Strategy    Strategy

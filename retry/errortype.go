@@ -3,6 +3,8 @@ package retry
 import "fmt"
 
 // ErrorType is what went wrong, as far as retrying is concerned. The zero value is Unknown.
+//
+// An ErrorType is a plain value, safe for concurrent use.
 type ErrorType int
 
 // The error types of the reference guide, plus InvalidInput for bad selectors, URLs and the like.

@@ -16,6 +16,8 @@ const (
 // Event is one decision of the engine, given to the WithObserver function as it happens.
 // Attempt is 0-indexed (the attempt that just ended); Err is that attempt's error (for
 // give_up: the *Error returned). Breaker events carry the Domain and no Action.
+//
+// An Event is a plain value handed to the observer; it does not change after it is sent.
 type Event struct {
 	Kind     string
 	Action   string

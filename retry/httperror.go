@@ -12,6 +12,8 @@ import (
 // HTTPError is a response whose status says the request did not do what was asked
 // (4xx or 5xx), with the server's Retry-After when it sent one. Classify maps it by status:
 // 429 → RateLimit, 5xx → ServerError, 404/410 → NotFound, 401/403/407 → AuthRequired.
+//
+// An HTTPError is not modified after it is returned, so it is safe to read from many goroutines.
 type HTTPError struct {
 	StatusCode int
 	URL        string

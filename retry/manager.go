@@ -38,6 +38,8 @@ type Manager struct {
 }
 
 // Option configures a Manager in NewManager.
+//
+// Options are immutable values, safe to share between goroutines and Managers.
 type Option interface{ apply(*Manager) }
 
 type optionFunc func(*Manager)
@@ -214,6 +216,8 @@ func (m *Manager) classify(err error) ErrorType {
 
 // Decision is ShouldRetry's answer: retry or not, why (the reason texts of API.md), after how
 // long, and what type the error was classified as.
+//
+// A Decision is a plain value, safe for concurrent use.
 type Decision struct {
 	Retry  bool
 	Reason string
@@ -362,6 +366,8 @@ func stuckReason(action string, t ErrorType, n int) string {
 
 // Record is one attempt's outcome for RecordAttempt. Action defaults to Args["action"]; Err is
 // classified like Classify; Solution (on a success) is the repair applied before it.
+//
+// A Record is a plain value; RecordAttempt does not keep Args after it returns.
 type Record struct {
 	Action   string
 	Strategy string
@@ -445,6 +451,8 @@ func (m *Manager) releaseProbe(domain string) {
 
 // Recommendation is Recommend's advice: Action is "retry", "wait", "escalate" or "abort";
 // Solution the repair to apply before retrying (learnt, or suggested for the type).
+//
+// A Recommendation is a plain value, safe for concurrent use.
 type Recommendation struct {
 	Action   string
 	Reason   string
@@ -532,6 +540,8 @@ func orAny(domain string) string {
 // ErrorType.String() (cancellations excluded); KnownPatterns the failure patterns (action +
 // type + domain) remembered, PatternsWithSolutions those with a learnt solution;
 // CircuitBreakerStates every domain with a breaker.
+//
+// Stats is a snapshot: its maps are fresh copies the caller owns and may change.
 type Stats struct {
 	SessionAttempts       int
 	KnownPatterns         int
@@ -543,6 +553,8 @@ type Stats struct {
 // BreakerState is one domain's breaker: State "closed", "open" or "half_open" (the cooloff has
 // passed; the next attempt is the probe); Failures counted in the current window (closed);
 // OpenUntil the end of the cooloff (open, half_open).
+//
+// A BreakerState is a plain value, safe for concurrent use.
 type BreakerState struct {
 	State     string
 	Failures  int

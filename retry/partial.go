@@ -11,6 +11,8 @@ import (
 // Failure is an item PartialRetry could not process: the item, the give-up *Error (matching
 // ErrPermanent, ErrExhausted, ErrCircuitOpen… and unwrapping to the item's last error), how
 // many times it was tried, and the type of its last failure.
+//
+// A Failure is a plain value owned by the caller once PartialRetry returns.
 type Failure[T any] struct {
 	Item     T
 	Err      error
@@ -20,6 +22,8 @@ type Failure[T any] struct {
 
 // PanicError is the error of a PartialRetry item whose processor panicked: a permanent failure
 // of that item, never the caller's crash.
+//
+// A PanicError is not modified after it is created: safe to read from many goroutines.
 type PanicError struct{ Value any }
 
 func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }

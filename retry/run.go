@@ -11,6 +11,8 @@ import (
 )
 
 // CallOption configures one Do, DoValue, Run or PartialRetry call.
+//
+// CallOptions are immutable values, safe to reuse across calls and goroutines.
 type CallOption interface{ applyCall(*callOptions) }
 
 type callFunc func(*callOptions)

@@ -8,6 +8,8 @@ import (
 )
 
 // Strategy says how the delay grows from one attempt to the next.
+//
+// A Strategy is a plain value, safe for concurrent use.
 type Strategy int
 
 // The backoff strategies. FullJitter is AWS's "full jitter": uniform in [0, exponential delay].

@@ -9,6 +9,8 @@ import (
 )
 
 // Product is one item of the /catalog pages.
+//
+// A Product is a plain value, safe for concurrent use.
 type Product struct {
 	ID    int    // 1..200
 	Name  string // e.g. "Sturdy Lamp #1"

@@ -23,6 +23,8 @@ import (
 
 // Config is what one run needs. Browser, Manager, Flow and Results are required.
 // A Config is read by Run only; do not change it while Run runs.
+//
+// A Config is read, never modified, by Run: share it, but do not change it while a run is going.
 type Config struct {
 	Flow      *flow.Flow
 	Browser   *browser.Browser
