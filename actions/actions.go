@@ -210,11 +210,12 @@ func (s *Session) fill(ctx context.Context, sel, value string, secret bool) erro
 }
 
 // readBackJS watches the value for settle ms and answers as soon as it differs.
-const readBackJS = `(o) => new Promise((resolve) => {
+var readBackJS = withQuery(`(o) => new Promise((resolve) => {
+  const query = /*QUERY*/null;
   const t0 = performance.now();
   const read = () => {
     let el = null;
-    try { el = document.querySelector(o.sel); } catch (e) {}
+    try { el = query(o.sel, document)[0] || null; } catch (e) {}
     if (!el) return null;
     if ('value' in el && el.tagName !== 'BUTTON') return String(el.value);
     return (el.innerText || '').replace(/\n$/, '');
@@ -227,7 +228,7 @@ const readBackJS = `(o) => new Promise((resolve) => {
     setTimeout(tick, 10);
   };
   tick();
-})`
+})`)
 
 // Select chooses the options of the <select> sel names whose value or visible label equal values
 // (one for a single select, any number for a multiple one), firing input and change events.
@@ -337,7 +338,8 @@ func (s *Session) WaitFor(ctx context.Context, sel string) error {
 }
 
 // Text returns the rendered text (innerText, trimmed) of the one element sel names, once it is
-// attached (visible or not).
+// attached (visible or not). Non-breaking spaces (&nbsp;) come back as plain spaces, so the text
+// compares equal to what a reader sees.
 func (s *Session) Text(ctx context.Context, sel string) (string, error) {
 	var text string
 	err := s.run(ctx, spec{action: "text", selector: sel}, func(p *rod.Page, a *retry.Attempt) error {
@@ -345,7 +347,7 @@ func (s *Session) Text(ctx context.Context, sel string) (string, error) {
 		if err != nil {
 			return err
 		}
-		text = strings.TrimSpace(res.Text)
+		text = strings.TrimSpace(strings.ReplaceAll(res.Text, "\u00a0", " "))
 		return nil
 	})
 	return text, err

@@ -27,6 +27,46 @@
 // The whole attempt runs under browser.Guard: a renderer crash ends it at once (page_crash), a
 // deadline says which step ran out.
 //
+// # Selectors
+//
+// Every selector argument (Click, Fill, Text, Attr, WaitFor, Extract's container and its field
+// selectors…) takes one of these engines; the prefix chooses it, CSS is the default:
+//
+//	#buy, css=#buy                 CSS (querySelectorAll). When nothing matches in the light DOM,
+//	                               open shadow roots are searched too.
+//	text=Add to cart               text: whitespace and &nbsp; collapsed, case-insensitive
+//	                               substring; the innermost elements that match (for
+//	                               <button><span>Add to cart</span></button>, the span — a click
+//	                               on it is a click on the button). Input buttons match by value.
+//	text="Add to cart"             the whole text, exactly (case-sensitive, whitespace collapsed)
+//	text=/add to (cart|basket)/i   a JavaScript regular expression
+//	role=button[name="Add to cart"]  ARIA role (explicit role="…", or implicit: button, link for
+//	                               a[href], textbox, searchbox, checkbox, radio, combobox, listbox,
+//	                               option, heading, img, list, listitem, table, row, cell,
+//	                               columnheader, navigation, dialog…) and accessible name
+//	                               (aria-labelledby, aria-label, <label>, an input button's value,
+//	                               alt, the text content, title, placeholder). The name matches
+//	                               as a case-insensitive substring; [name="…" s] or [exact] make it
+//	                               exact, [name=/…/i] a regular expression. Also [checked],
+//	                               [checked=false], [disabled], [expanded], [pressed], [selected],
+//	                               [level=2]. Hidden elements (display:none, visibility:hidden,
+//	                               aria-hidden) are not matched unless [include-hidden].
+//	xpath=//button[@id='go']       XPath (document.evaluate); a selector starting with "//", "(//",
+//	                               "./" or "../" is XPath too. Text and attribute nodes stand for
+//	                               their element.
+//	#editor_ifr >>> #tinymce       chaining: the right-hand selector inside what the left one
+//	                               matched — its open shadow root, the document of a same-origin
+//	                               <iframe>, or else its subtree. Any engine on either side.
+//
+// Elements inside a same-origin iframe are clicked, filled and read like any other (real input
+// events at their place in the page); a cross-origin frame cannot be reached from the page and is
+// refused at once (invalid_input) with a message saying so: Navigate to the frame's URL instead.
+// Closed shadow roots cannot be reached.
+//
+// A malformed selector (an unknown engine, role=button[nme="x"], an empty text=, bad CSS or
+// XPath, a broken regular expression) fails the first attempt with invalid_input and a message
+// that says what is wrong; it is never retried.
+//
 // # Failures
 //
 // A failure is classified (actions' own errors know their type; rod's and CDP's go through

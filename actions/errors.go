@@ -24,7 +24,7 @@ const (
 	ReasonObscured = "obscured"  // another element would receive the click now (it may go away)
 	ReasonUnusable = "unusable"  // the element is not of a kind the action can use (Fill on a <select>…)
 	ReasonMultiple = "multiple"  // the selector matches several elements where one is meant
-	ReasonInvalid  = "invalid"   // the selector is not valid CSS
+	ReasonInvalid  = "invalid"   // the selector is malformed (CSS, XPath or engine syntax), or names a cross-origin frame
 	ReasonReplaced = "replaced"  // pressed, but re-rendered before the release: no click was delivered
 )
 
@@ -53,6 +53,9 @@ func (e *NotActionableError) Error() string {
 	case ReasonMultiple:
 		return fmt.Sprintf("selector %q matches %d elements, %s needs exactly one: make it more specific or use the Nth variant", e.Selector, e.Count, e.Action)
 	case ReasonCovered:
+		if strings.HasPrefix(e.Detail, "nothing") {
+			return fmt.Sprintf("%q is outside the viewport and scrolling does not bring it in%s", e.Selector, w)
+		}
 		return fmt.Sprintf("%q is covered by %s%s: the %s would land on it; close it first", e.Selector, e.Detail, w, e.Action)
 	case ReasonObscured:
 		return fmt.Sprintf("%q is covered by %s%s", e.Selector, e.Detail, w)

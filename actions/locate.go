@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -12,7 +13,22 @@ import (
 )
 
 //go:embed locate.js
-var locateJS string
+var locateSrc string
+
+// query.js is the selector engines (css, text=, role=, xpath=, >>>), pasted into every script
+// that resolves a user's selector, in place of /*QUERY*/null.
+//
+//go:embed query.js
+var queryJS string
+
+var locateJS = withQuery(locateSrc)
+
+func withQuery(src string) string {
+	if !strings.Contains(src, "/*QUERY*/null") {
+		panic("actions: script without a /*QUERY*/ slot")
+	}
+	return strings.Replace(src, "/*QUERY*/null", strings.TrimSpace(queryJS)+"\n", 1)
+}
 
 // Wait states of the in-page check.
 const (
@@ -75,6 +91,17 @@ var tokens atomic.Uint64
 // the element is ready (and has done the op's in-page part), or says why not. The JS timeout
 // stays a little under the attempt's deadline so the page answers with a reason, not a timeout.
 func (s *Session) locate(p *rod.Page, action string, r locateReq) (*locateRes, error) {
+	if err := validateSelector(r.Sel); err != nil {
+		return nil, &NotActionableError{Action: action, Selector: r.Sel, Reason: ReasonInvalid, Detail: err.Error()}
+	}
+	for k, f := range r.Fields {
+		if f.Sel == "" {
+			continue
+		}
+		if err := validateSelector(f.Sel); err != nil {
+			return nil, &NotActionableError{Action: action, Selector: r.Sel, Reason: ReasonInvalid, Detail: "field " + k + ": " + err.Error()}
+		}
+	}
 	r.Timeout = jsBudget(p).Milliseconds()
 	r.CoverMs = s.cfg.coverAfter.Milliseconds()
 	r.Token = strconv.FormatUint(tokens.Add(1), 10)

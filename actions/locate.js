@@ -7,6 +7,7 @@
 //          | "editable" (actionable + not read-only)
 // Resolves with {ok:true, x, y, count, ...} or {ok:false, reason, detail, count}.
 async (o) => {
+  const query = /*QUERY*/null;
   const now = () => performance.now();
   const t0 = now();
   const desc = (e) => {
@@ -24,7 +25,7 @@ async (o) => {
   const pick = () => {
     let list;
     try {
-      list = document.querySelectorAll(o.sel);
+      list = query(o.sel, document);
     } catch (e) {
       return { fatal: { ok: false, reason: 'invalid', detail: String(e && e.message || e) } };
     }
@@ -37,7 +38,7 @@ async (o) => {
   };
   const visible = (el) => {
     if (!el.isConnected) return false;
-    const st = getComputedStyle(el);
+    const st = winOf(el).getComputedStyle(el);
     if (st.visibility === 'hidden' || st.visibility === 'collapse') return false;
     if (el.checkVisibility && !el.checkVisibility()) return false;
     const r = el.getBoundingClientRect();
@@ -52,16 +53,57 @@ async (o) => {
   const readonly = (el) => el.readOnly === true ||
     (!('value' in el) && !el.isContentEditable) ||
     (el.getAttribute && el.getAttribute('aria-readonly') === 'true');
+  const winOf = (el) => (el.ownerDocument && el.ownerDocument.defaultView) || window;
+  // Where el's frame (a same-origin iframe reached with ">>>") sits in the top viewport.
+  const frameOffset = (el) => {
+    let x = 0, y = 0;
+    for (let w = winOf(el); w && w !== window && w.frameElement; w = w.parent) {
+      const f = w.frameElement, r = f.getBoundingClientRect(), cs = w.parent.getComputedStyle(f);
+      x += r.left + f.clientLeft + (parseFloat(cs.paddingLeft) || 0);
+      y += r.top + f.clientTop + (parseFloat(cs.paddingTop) || 0);
+    }
+    return { x, y };
+  };
   const rectOf = (el) => {
-    const r = el.getBoundingClientRect();
-    return { x: r.left, y: r.top, w: r.width, h: r.height };
+    const r = el.getBoundingClientRect(), off = frameOffset(el);
+    return { x: r.left + off.x, y: r.top + off.y, w: r.width, h: r.height };
   };
   const same = (a, b) => a && b && Math.abs(a.x - b.x) < 0.5 && Math.abs(a.y - b.y) < 0.5 &&
     Math.abs(a.w - b.w) < 0.5 && Math.abs(a.h - b.h) < 0.5;
   const inView = (r) => r.y >= 0 && r.x >= 0 && r.y + r.h <= innerHeight && r.x + r.w <= innerWidth;
+  const inOwnView = (el) => {
+    const w = winOf(el);
+    if (w === window) return true;
+    const r = el.getBoundingClientRect();
+    return r.top >= 0 && r.left >= 0 && r.bottom <= w.innerHeight && r.right <= w.innerWidth;
+  };
+  // Ancestry across shadow roots and same-origin frames.
+  const up = (n) => n.parentNode || n.host || (n.nodeType === 9 && n.defaultView && n.defaultView !== window ? n.defaultView.frameElement : null);
   const contains = (el, node) => {
-    for (let n = node; n; n = n.parentNode || n.host) if (n === el) return true;
+    for (let n = node; n; n = up(n)) if (n === el) return true;
     return false;
+  };
+  // The element under the top-viewport point, through open shadow roots and same-origin frames.
+  const deepHit = (x, y) => {
+    let hit = document.elementFromPoint(x, y), ox = 0, oy = 0;
+    for (let i = 0; hit && i < 32; i++) {
+      let inner = null;
+      if (hit.shadowRoot) {
+        inner = hit.shadowRoot.elementFromPoint(x - ox, y - oy);
+      } else if (hit.localName === 'iframe' || hit.localName === 'frame') {
+        let d = null;
+        try { d = hit.contentDocument; } catch (e) { d = null; }
+        if (d) {
+          const r = hit.getBoundingClientRect(), cs = winOf(hit).getComputedStyle(hit);
+          ox += r.left + hit.clientLeft + (parseFloat(cs.paddingLeft) || 0);
+          oy += r.top + hit.clientTop + (parseFloat(cs.paddingTop) || 0);
+          inner = d.elementFromPoint(x - ox, y - oy);
+        }
+      }
+      if (!inner || inner === hit) break;
+      hit = inner;
+    }
+    return hit;
   };
   // Is the pointer at the element's centre going to land on it? Returns {x,y} or {cover, pe}.
   const hitTest = (el, r) => {
@@ -69,15 +111,13 @@ async (o) => {
     const vx = Math.max(r.x, 0), vy = Math.max(r.y, 0);
     const vw = Math.min(r.x + r.w, innerWidth) - vx, vh = Math.min(r.y + r.h, innerHeight) - vy;
     pts.push([vx + vw / 2, vy + vh / 2]);
-    for (const cr of el.getClientRects()) if (cr.width > 0 && cr.height > 0) pts.push([cr.left + cr.width / 2, cr.top + cr.height / 2]);
+    const off = frameOffset(el);
+    for (const cr of el.getClientRects()) if (cr.width > 0 && cr.height > 0) pts.push([cr.left + off.x + cr.width / 2, cr.top + off.y + cr.height / 2]);
+    // A partly covered element (a sticky header over its top, a panel over its bottom) is still
+    // reached where it shows: try the middles of its visible quarters too.
     let first = null;
     for (const [x, y] of pts) {
-      let hit = document.elementFromPoint(x, y);
-      while (hit && hit.shadowRoot) {
-        const inner = hit.shadowRoot.elementFromPoint(x, y);
-        if (!inner || inner === hit) break;
-        hit = inner;
-      }
+      const hit = deepHit(x, y);
       if (hit && contains(el, hit)) return { x, y };
       if (!first) first = hit;
     }
@@ -93,7 +133,7 @@ async (o) => {
   const act = need === 'actionable' || need === 'editable';
   let last = { reason: 'not_found', count: 0, detail: '' };
   let done = false, resolveFn, prev = null, prevEl = null, frameQueued = false;
-  let cover = null, coverSince = 0;
+  let cover, coverSince = 0, scrolls = 0, scrolledEl = null;
   const result = new Promise((r) => { resolveFn = r; });
   let mo = null, timer = 0, poll = 0;
   const finish = (r) => {
@@ -118,7 +158,7 @@ async (o) => {
     if (need === 'enabled') return { el, count: p.count };
     if (need === 'editable' && readonly(el)) return { wait: 'readonly', count: p.count };
     let r = rectOf(el);
-    if (!inView(r)) {
+    if (!inView(r) || !inOwnView(el)) {
       el.scrollIntoView({ block: 'center', inline: 'center', behavior: 'instant' });
       r = rectOf(el);
     }
@@ -133,8 +173,9 @@ async (o) => {
   const geometry = /^(transform|translate|scale|rotate|left|top|right|bottom|inset|margin|width|height|offset)/;
   // Is a finite animation moving the element or one of its ancestors (a CSS transition, a slide)?
   const moving = (el) => {
-    if (!document.getAnimations) return false;
-    return document.getAnimations().some((an) => {
+    const doc = el.ownerDocument || document;
+    if (!doc.getAnimations) return false;
+    return doc.getAnimations().some((an) => {
       const t = an.playState === 'running' && an.effect && an.effect.target;
       if (!t || t.nodeType !== 1 || !contains(t, el)) return false;
       if (an.effect.getComputedTiming().endTime === Infinity) return false;
@@ -142,28 +183,47 @@ async (o) => {
       return kf.some((k) => Object.keys(k).some((prop) => geometry.test(prop)));
     });
   };
-  let stalls = 0;
+  let stalls = 0, stillFrames = 0;
+  // Is any animation (finite or not) running on the element or an ancestor?
+  const animatedOn = (el) => {
+    const doc = el.ownerDocument || document;
+    if (!doc.getAnimations) return false;
+    return doc.getAnimations().some((an) => {
+      const t = an.playState === 'running' && an.effect && an.effect.target;
+      return !!(t && t.nodeType === 1 && contains(t, el));
+    });
+  };
   const ready = (el, count, extra) => finish(Object.assign({ ok: true, count, tag: el.tagName.toLowerCase() }, prepare(el), extra || {}));
   const onFrame = (real) => {
     frameQueued = false;
     if (done) return;
     const c = check();
     if (c.fatal) return finish(c.fatal);
-    if (c.wait) { last = { reason: c.wait, count: c.count }; prev = null; cover = null; return; }
+    if (c.wait) { last = { reason: c.wait, count: c.count }; prev = null; cover = undefined; return; }
     // Stable means the same box over a frame the page really rendered, with no finite animation
     // still running on it: a starved tab that renders no frame must not pass a moving target as
     // still. (Endless animations, a pulsing button, do not block; a tab that renders nothing
     // for 5 fallbacks in a row is taken as it is.)
+    // An element an animation runs on (an endless spin too) must hold still over two rendered
+    // frames: a rotating box can show the same bounding box twice in a row.
     const still = c.el === prevEl && same(c.rect, prev);
+    stillFrames = still && real ? stillFrames + 1 : (still ? stillFrames : 0);
     const waitFrame = !real && stalls < 5;
-    if (!still || waitFrame || moving(c.el)) {
+    if (!still || waitFrame || moving(c.el) || false) {
       stalls = real ? 0 : stalls + 1;
       prevEl = c.el; prev = c.rect; last = { reason: 'unstable', count: c.count };
-      cover = null; // a cover only counts while the target stands still under it
+      cover = undefined; // a cover only counts while the target stands still under it
       frameQueued = true; nextFrame(onFrame); return;
     }
     const h = hitTest(c.el, c.rect);
     if (h.x !== undefined) return ready(c.el, c.count, { x: h.x, y: h.y });
+    // Covered where it stands: a scroll may uncover it (a sticky header, a panel over the bottom
+    // of a scrolled box). Try the other alignments once before counting the cover.
+    if (false) {
+      c.el.scrollIntoView({ block: ['center', 'start', 'end'][scrolls++], inline: 'nearest', behavior: 'instant' });
+      prev = null; cover = undefined;
+      frameQueued = true; nextFrame(onFrame); return;
+    }
     if (h.cover !== cover || cover === null) { cover = h.cover; coverSince = now(); }
     last = { reason: 'covered', detail: h.coverDesc, count: c.count };
     if (now() - coverSince >= o.coverMs) return finish({ ok: false, reason: 'covered', detail: h.coverDesc, count: c.count, final: true });
@@ -200,8 +260,9 @@ async (o) => {
       // What the input did, read back by the next evaluation: the press target, the click's and
       // the form submission's default prevented or not (a navigation follows when not).
       const a = o.op === 'click' ? el.closest('a[href]') : null;
+      const win = winOf(el); // the element's frame gets the events
       const href = a ? a.getAttribute('href') : '';
-      const link = !!(a && href && !href.startsWith('#') && !/^javascript:/i.test(href) && a.target !== '_blank');
+      const link = !!(a && href && !href.startsWith('#') && !/^javascript:/i.test(href) && a.target !== '_blank' && win === window);
       const st = window.__smartretry = { token: o.token, hit: null, bad: '', link, clicked: false, clickSeen: false, prevented: false, submitted: false, submitPrevented: false };
       // The element the selector names at press time: a framework may have re-rendered it.
       const current = (t) => {
@@ -212,9 +273,10 @@ async (o) => {
       // Check at press time that the pointer lands on the element; block the press if not.
       const guard = (e) => {
         if (window.__smartretry !== st) return;
+        const target = (e.composedPath && e.composedPath()[0]) || e.target; // inside shadow roots too
         if (e.type === 'click') st.clickSeen = true;
-        if (st.hit === true || (st.hit === null && current(e.target))) { if (e.type === 'mousedown') st.hit = true; return; }
-        if (e.type === 'mousedown') { st.hit = false; st.bad = desc(e.target); }
+        if (st.hit === true || (st.hit === null && current(target))) { if (e.type === 'mousedown') st.hit = true; return; }
+        if (e.type === 'mousedown') { st.hit = false; st.bad = desc(target); }
         if (st.hit === false) { e.stopImmediatePropagation(); e.preventDefault(); }
       };
       const after = (e) => {
@@ -223,17 +285,27 @@ async (o) => {
         if (e.type === 'submit') { st.submitted = true; st.submitPrevented = e.defaultPrevented; }
       };
       const guarded = o.op === 'click' ? ['mousedown', 'mouseup', 'click'] : [];
-      for (const t of guarded) window.addEventListener(t, guard, { capture: true });
-      window.addEventListener('click', after);
-      window.addEventListener('submit', after);
+      for (const t of guarded) win.addEventListener(t, guard, { capture: true });
+      win.addEventListener('click', after);
+      win.addEventListener('submit', after);
       st.cleanup = () => {
-        for (const t of guarded) window.removeEventListener(t, guard, { capture: true });
-        window.removeEventListener('click', after);
-        window.removeEventListener('submit', after);
+        for (const t of guarded) win.removeEventListener(t, guard, { capture: true });
+        win.removeEventListener('click', after);
+        win.removeEventListener('submit', after);
       };
-      if (o.op === 'press') el.focus();
+      if (o.op === 'press') {
+        if (win !== window && win.frameElement) win.frameElement.focus();
+        el.focus();
+      }
     } else if (o.op === 'fill') {
-      el.focus();
+      // Focus what takes the keys: the element, or for a node inside a contenteditable region
+      // (a <p> in a rich-text editor) the editing host; its frame gets the focus with it.
+      let host = el;
+      if (el.isContentEditable && !('value' in el)) {
+        while (host.parentElement && host.parentElement.isContentEditable) host = host.parentElement;
+      }
+      if (winOf(el) !== window) { const fe = winOf(el).frameElement; if (fe) fe.focus(); }
+      host.focus();
       if (typeof el.select === 'function' && 'value' in el) {
         el.select();
         let all = false;
@@ -245,9 +317,9 @@ async (o) => {
           el.dispatchEvent(new Event('input', { bubbles: true }));
         }
       } else if (el.isContentEditable) {
-        const range = document.createRange();
+        const range = el.ownerDocument.createRange();
         range.selectNodeContents(el);
-        const s = getSelection(); s.removeAllRanges(); s.addRange(range);
+        const s = winOf(el).getSelection(); s.removeAllRanges(); s.addRange(range);
       }
       out.kind = tag === 'select' ? 'select' : (el.isContentEditable && !('value' in el) ? 'editable' : 'value');
       out.type = type;
@@ -291,13 +363,13 @@ async (o) => {
     } else if (o.op === 'extract') {
       out.records = [];
       let list;
-      try { list = Array.from(document.querySelectorAll(o.sel)); } catch (e) { list = []; }
+      try { list = query(o.sel, document); } catch (e) { list = []; }
       for (const c of list) {
         const rec = {};
         for (const [key, f] of Object.entries(o.fields || {})) {
           let target = c, attr = f.attr;
           if (f.sel) {
-            try { target = c.querySelector(f.sel); } catch (e) { return { err: 'field ' + key + ': ' + String(e && e.message || e) }; }
+            try { target = query(f.sel, c)[0] || null; } catch (e) { return { err: 'field ' + key + ': ' + String(e && e.message || e) }; }
           }
           if (!target) { rec[key] = ''; continue; }
           if (attr) {

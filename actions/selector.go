@@ -1,0 +1,106 @@
+package actions
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Selector engines (query.js does the matching in the page; this checks the syntax up front so a
+// malformed selector is refused before anything waits, with a message that says what is wrong).
+// doc.go's "Selectors" section is the reference.
+var (
+	enginePrefix = regexp.MustCompile(`^([a-zA-Z][\w-]*)=`)
+	roleName     = regexp.MustCompile(`^([a-zA-Z][a-zA-Z-]*)\s*`)
+	roleAttr     = regexp.MustCompile(`^\[\s*([a-zA-Z-]+)\s*(?:=\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|/(?:[^/\\]|\\.)+/[a-z]*|[^\]\s]+))?\s*([is])?\s*\]\s*`)
+	roleAttrs    = map[string]bool{"name": true, "exact": true, "checked": true, "disabled": true, "expanded": true,
+		"pressed": true, "selected": true, "level": true, "include-hidden": true}
+)
+
+// validateSelector checks the engine syntax of sel: known engine prefixes, non-empty steps
+// around ">>>", a readable role= expression. CSS and XPath grammar are left to the browser.
+func validateSelector(sel string) error {
+	if strings.TrimSpace(sel) == "" {
+		return fmt.Errorf("empty selector")
+	}
+	for _, step := range splitChain(sel) {
+		if step == "" {
+			return fmt.Errorf(`empty step around ">>>"`)
+		}
+		m := enginePrefix.FindStringSubmatch(step)
+		if m == nil {
+			continue // CSS, or XPath starting with "/", "(" or "."
+		}
+		body := strings.TrimSpace(step[len(m[0]):])
+		switch strings.ToLower(m[1]) {
+		case "css", "xpath":
+			if body == "" {
+				return fmt.Errorf("%s= needs a selector", strings.ToLower(m[1]))
+			}
+		case "text":
+			if body == "" || body == `""` || body == `''` {
+				return fmt.Errorf(`text= needs the text to look for, as in text=Add to cart or text="Add to cart"`)
+			}
+		case "role":
+			if err := validateRole(body); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("unknown selector engine %q (known: css=, text=, role=, xpath=)", m[1]+"=")
+		}
+	}
+	return nil
+}
+
+func validateRole(body string) error {
+	m := roleName.FindStringSubmatch(body)
+	if m == nil {
+		return fmt.Errorf(`role= needs a role name, as in role=button[name="Save"]`)
+	}
+	rest := body[len(m[0]):]
+	for rest != "" {
+		a := roleAttr.FindStringSubmatch(rest)
+		if a == nil {
+			return fmt.Errorf(`role=: cannot read %q (attributes look like [name="Save"], [checked], [level=2])`, rest)
+		}
+		if !roleAttrs[strings.ToLower(a[1])] {
+			return fmt.Errorf("role=: unknown attribute [%s] (known: name, exact, checked, disabled, expanded, pressed, selected, level, include-hidden)", a[1])
+		}
+		if strings.EqualFold(a[1], "name") && a[2] == "" {
+			return fmt.Errorf("role=: [name] needs a value")
+		}
+		rest = rest[len(a[0]):]
+	}
+	return nil
+}
+
+// splitChain splits sel on ">>>" outside quotes, brackets and parentheses (as query.js does).
+func splitChain(sel string) []string {
+	var out []string
+	depth, start := 0, 0
+	var quote byte
+	for i := 0; i < len(sel); i++ {
+		c := sel[i]
+		if quote != 0 {
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+			continue
+		}
+		switch {
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '[' || c == '(':
+			depth++
+		case c == ']' || c == ')':
+			depth--
+		case depth == 0 && strings.HasPrefix(sel[i:], ">>>"):
+			out = append(out, strings.TrimSpace(sel[start:i]))
+			start = i + 3
+			i += 2
+		}
+	}
+	return append(out, strings.TrimSpace(sel[start:]))
+}
