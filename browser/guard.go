@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"syscall"
 	"time"
 
 	"github.com/go-rod/rod"
@@ -106,6 +109,17 @@ func (b *Browser) guard(ctx context.Context, p *rod.Page, timeout time.Duration,
 	if err == nil {
 		return nil
 	}
+	if lostConnection(err) {
+		// Chromium died (kill -9) or the socket broke: the call saw it a moment before the
+		// watcher, which closes every page's signal once the event stream ends. Wait for it
+		// (briefly: it follows at once) so the error says the browser is gone.
+		t := time.NewTimer(time.Second)
+		select {
+		case <-b.watch.done:
+		case <-t.C:
+		}
+		t.Stop()
+	}
 	if _, gone := st.crashed(); gone {
 		return st.err(op)
 	}
@@ -116,4 +130,12 @@ func (b *Browser) guard(ctx context.Context, p *rod.Page, timeout time.Duration,
 		return &TimeoutError{Op: op, After: timeout, Kind: kind, Err: err}
 	}
 	return err
+}
+
+// lostConnection reports whether err is the DevTools connection failing (the browser process
+// died or the socket was closed) rather than the browser answering with an error.
+func lostConnection(err error) bool {
+	var op *net.OpError
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.As(err, &op)
 }
