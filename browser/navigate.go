@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
@@ -35,11 +36,19 @@ type Response struct {
 	Header http.Header
 }
 
+// MaxURLLength is the longest URL Navigate accepts: Chromium's own limit (2 MiB). Chromium turns
+// a longer one into about:blank#blocked without an error, so it is refused before sending.
+const MaxURLLength = 2 << 20
+
 // ValidateURL reports, as an error wrapping ErrInvalidURL, why Navigate would refuse raw.
+// The error quotes at most the first 200 bytes of raw.
 func ValidateURL(raw string) error {
-	bad := func(why string) error { return fmt.Errorf("%w %q: %s", ErrInvalidURL, raw, why) }
+	bad := func(why string) error { return fmt.Errorf("%w %q: %s", ErrInvalidURL, clipText(raw), why) }
 	if raw == "" {
 		return fmt.Errorf("%w: empty", ErrInvalidURL)
+	}
+	if len(raw) > MaxURLLength {
+		return bad(fmt.Sprintf("%d bytes long, more than Chromium's limit of %d", len(raw), MaxURLLength))
 	}
 	isData := len(raw) >= 5 && strings.EqualFold(raw[:5], "data:")
 	for _, r := range raw {
@@ -58,7 +67,12 @@ func ValidateURL(raw string) error {
 		if u.Host == "" {
 			return bad("no host")
 		}
-	case "file", "about", "data":
+	case "data":
+		// Chromium rejects a data: URL without the comma before its payload with an error page.
+		if !strings.Contains(u.Opaque, ",") {
+			return bad("a data: URL needs a comma before its content (data:[<type>][;base64],<data>)")
+		}
+	case "file", "about":
 	default:
 		return bad("unsupported scheme " + u.Scheme + ": (use http, https, file, about or data)")
 	}
@@ -88,7 +102,7 @@ func (b *Browser) Navigate(ctx context.Context, p *rod.Page, url string, timeout
 		return nil, err
 	}
 	var resp *Response
-	err := b.Guard(ctx, p, timeout, "navigate "+url, func(pc *rod.Page) error {
+	err := b.Guard(ctx, p, timeout, "navigate "+clipText(url), func(pc *rod.Page) error {
 		var err error
 		resp, err = b.navigate(pc, url)
 		return err
@@ -143,7 +157,7 @@ func (b *Browser) navigate(p *rod.Page, target string) (*Response, error) {
 		if r := tr.response(res.LoaderID); r != nil && r.Status >= 400 {
 			return httpResult(target, r)
 		}
-		return nil, fmt.Errorf("navigate %s: %w", target, &rod.NavigationError{Reason: res.ErrorText})
+		return nil, fmt.Errorf("navigate %s: %w", clipText(target), &rod.NavigationError{Reason: res.ErrorText})
 	}
 	for {
 		r, done, ch := tr.loaded(res.LoaderID)
@@ -159,6 +173,20 @@ func (b *Browser) navigate(p *rod.Page, target string) (*Response, error) {
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// clipText shortens a URL (or any text an error repeats) to its first 200 bytes, on a rune
+// boundary, and says how long it was.
+func clipText(s string) string {
+	const max = 200
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s…(%d bytes)", s[:cut], len(s))
 }
 
 func httpResult(target string, r *proto.NetworkResponse) (*Response, error) {
