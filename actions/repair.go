@@ -2,6 +2,7 @@ package actions
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/go-rod/rod/lib/proto"
 	"go.uber.org/zap"
 
+	"github.com/smartretry/smartretry/browser"
 	"github.com/smartretry/smartretry/retry"
 	"github.com/smartretry/smartretry/snapshot"
 )
@@ -18,8 +20,15 @@ import (
 // repair preceded a success. An error from repair is the attempt's error.
 func (s *Session) repair(ctx context.Context, sp spec, a *retry.Attempt) error {
 	t := classify(a.LastError)
-	log := s.cfg.log.With(zap.String("action", sp.action), zap.String("target", s.target(sp)),
+	log := s.cfg.log.With(zap.String("action", sp.action), zap.String("target", s.shown(s.target(sp))),
 		zap.Int("attempt", a.Number+1), zap.String("after", t.String()))
+	// A page that did not answer at all within the attempt (a script hogging the main thread, an
+	// open dialog) cannot settle or be snapshotted either: waiting for it would only stretch the
+	// action past its attempts' deadlines. The next attempt asks it again.
+	var te *browser.TimeoutError
+	unresponsive := errors.As(a.LastError, &te)
+	// Repairs that wait on the page get at most a quarter of an attempt's deadline.
+	budget := s.cfg.timeout / 4
 	switch t {
 	case retry.PageCrash:
 		a.SetSolution("new_page")
@@ -27,8 +36,12 @@ func (s *Session) repair(ctx context.Context, sp spec, a *retry.Attempt) error {
 		return s.replacePage(ctx)
 	case retry.SelectorNotFound:
 		a.SetSolution("resnapshot")
-		s.settle(ctx, time.Second)
-		snap, err := s.quickSnapshot(ctx)
+		if unresponsive {
+			log.Debug("repair: the page did not answer; asking again")
+			return nil
+		}
+		s.settle(ctx, min(time.Second, budget/2))
+		snap, err := s.quickSnapshot(ctx, min(2*time.Second, budget/2))
 		if err != nil {
 			log.Debug("repair: snapshot failed", zap.Error(err))
 			return nil
@@ -41,7 +54,9 @@ func (s *Session) repair(ctx context.Context, sp spec, a *retry.Attempt) error {
 		}
 	case retry.StaleElement:
 		a.SetSolution("reresolve")
-		s.settle(ctx, 500*time.Millisecond)
+		if !unresponsive {
+			s.settle(ctx, min(500*time.Millisecond, budget))
+		}
 		log.Debug("repair: re-resolving after the DOM settled")
 	case retry.Captcha, retry.AuthRequired:
 		a.SetSolution("escalated")
@@ -87,13 +102,13 @@ func (s *Session) replacePage(ctx context.Context) error {
 // Errors are ignored: it is a courtesy before the real attempt, which reports properly.
 func (s *Session) settle(ctx context.Context, max time.Duration) {
 	p := s.Page()
-	ctx, cancel := context.WithTimeout(ctx, max+500*time.Millisecond)
+	ctx, cancel := context.WithTimeout(ctx, max+min(500*time.Millisecond, max/2))
 	defer cancel()
 	_, _ = evalJS(p.Context(ctx), settleJS, map[string]any{"quiet": 100, "max": max.Milliseconds()})
 }
 
-func (s *Session) quickSnapshot(ctx context.Context) (*snapshot.Snapshot, error) {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+func (s *Session) quickSnapshot(ctx context.Context, within time.Duration) (*snapshot.Snapshot, error) {
+	ctx, cancel := context.WithTimeout(ctx, within)
 	defer cancel()
 	p := s.Page().Context(ctx)
 	return snapshot.Take(ctx, p)

@@ -3,9 +3,11 @@ package actions
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-rod/rod"
 	"go.uber.org/zap"
@@ -75,14 +77,14 @@ func (s *Session) run(ctx context.Context, sp spec, fn func(p *rod.Page, a *retr
 			return fn(p, a)
 		})
 		if err != nil && a.Number == 0 {
-			s.cfg.log.Debug("attempt failed", zap.String("action", sp.action), zap.String("target", s.target(sp)),
-				zap.String("type", classify(err).String()), zap.String("error", s.redact(err.Error())))
+			s.cfg.log.Debug("attempt failed", zap.String("action", sp.action), zap.String("target", s.shown(s.target(sp))),
+				zap.String("type", classify(err).String()), zap.String("error", s.present(err.Error(), sp)))
 		}
 		return err
 	}, opts...)
 	if err == nil {
 		if attempts > 1 {
-			s.cfg.log.Info("action recovered", zap.String("action", sp.action), zap.String("target", s.target(sp)),
+			s.cfg.log.Info("action recovered", zap.String("action", sp.action), zap.String("target", s.shown(s.target(sp))),
 				zap.Int("attempts", attempts), zap.Duration("took", time.Since(start)))
 		}
 		return nil
@@ -90,11 +92,23 @@ func (s *Session) run(ctx context.Context, sp spec, fn func(p *rod.Page, a *retr
 	return s.fail(ctx, sp, err)
 }
 
-// bind ends ctx when the session closes.
+// bind ends ctx when the session closes, with ErrClosed as the cause.
 func (s *Session) bind(ctx context.Context) (context.Context, func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	stop := context.AfterFunc(s.ctx, cancel)
-	return ctx, func() { stop(); cancel() }
+	ctx, cancel := context.WithCancelCause(ctx)
+	stop := context.AfterFunc(s.ctx, func() { cancel(ErrClosed) })
+	return ctx, func() { stop(); cancel(nil) }
+}
+
+// closedDuring reports whether ctx (from bind) ended because Close was called, rather than by the
+// caller's cancellation or deadline.
+func (s *Session) closedDuring(ctx context.Context) bool {
+	return errors.Is(context.Cause(ctx), ErrClosed)
+}
+
+// closedDuring marks err, the end of an action that Close cut short, as ErrClosed: the caller did
+// not cancel anything, so a bare context.Canceled would mislead.
+func closedDuring(err error) error {
+	return fmt.Errorf("%w while the action ran: %w", ErrClosed, err)
 }
 
 // op names the step for timeouts: `click "#buy"`, `navigate https://…`.
@@ -117,6 +131,9 @@ func (s *Session) target(sp spec) string {
 
 // fail turns the engine's give-up into an *ActionError, writing the error snapshot when asked.
 func (s *Session) fail(ctx context.Context, sp spec, err error) error {
+	if s.closedDuring(ctx) {
+		err = closedDuring(err)
+	}
 	ae := &ActionError{Action: sp.action, Target: s.target(sp), URL: s.URL(), Err: err}
 	t := classify(err)
 	if s.cfg.artifacts != "" && !errors.Is(err, context.Canceled) && !s.isClosed() {
@@ -132,8 +149,8 @@ func (s *Session) fail(ctx context.Context, sp spec, err error) error {
 			ae.Artifacts = arts.Dir
 		}
 	}
-	msg := s.redact(ae.Error())
-	s.cfg.log.Warn("action failed", zap.String("action", sp.action), zap.String("target", s.target(sp)),
+	msg := s.present(ae.Error(), sp)
+	s.cfg.log.Warn("action failed", zap.String("action", sp.action), zap.String("target", s.shown(s.target(sp))),
 		zap.String("type", t.String()), zap.Int("attempts", ae.Attempts()), zap.String("artifacts", ae.Artifacts),
 		zap.String("error", msg))
 	if msg != ae.Error() {
@@ -151,6 +168,37 @@ func (s *Session) redact(msg string) string {
 		}
 	}
 	return msg
+}
+
+// maxShown is the longest selector or URL an error or a log line repeats in full; a longer one is
+// cut to its start and its length, so a 3 MB URL or a 300 kB selector gives a readable error.
+const maxShown = 200
+
+// clip shortens s to maxShown bytes (on a rune boundary) and says how long it was.
+func clip(s string) string {
+	if len(s) <= maxShown {
+		return s
+	}
+	cut := maxShown
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…(" + strconv.Itoa(len(s)) + " bytes)"
+}
+
+// shown is how a selector or URL appears in logs: FillSecret values redacted, clipped.
+func (s *Session) shown(v string) string { return clip(s.redact(v)) }
+
+// present is the text of an action's error as callers and logs see it: FillSecret values
+// redacted, and the action's own selector or URL clipped wherever it is repeated.
+func (s *Session) present(msg string, sp spec) string {
+	for _, long := range []string{sp.selector, sp.url} {
+		if len(long) > maxShown {
+			msg = strings.ReplaceAll(msg, strconv.Quote(long), strconv.Quote(clip(long)))
+			msg = strings.ReplaceAll(msg, long, clip(long))
+		}
+	}
+	return s.redact(msg)
 }
 
 // redactedError shows a redacted message but unwraps to the original.

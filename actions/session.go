@@ -67,8 +67,8 @@ type Session struct {
 	b   *browser.Browser
 	mu  sync.Mutex // held for the whole of one action
 
-	ctx    context.Context // ends with Close
-	cancel context.CancelFunc
+	ctx    context.Context // ends with Close; its cause is ErrClosed
+	cancel context.CancelCauseFunc
 
 	st        sync.Mutex // guards what follows
 	page      *rod.Page
@@ -98,7 +98,7 @@ func NewSession(b *browser.Browser, opts ...Option) (*Session, error) {
 	}
 	cfg := newConfig(opts)
 	s := &Session{cfg: cfg, b: b, secrets: map[string]string{}}
-	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.ctx, s.cancel = context.WithCancelCause(context.Background())
 	s.nav.changed = make(chan struct{})
 	p := cfg.page
 	owned := false
@@ -107,7 +107,7 @@ func NewSession(b *browser.Browser, opts ...Option) (*Session, error) {
 		defer cancel()
 		var err error
 		if p, err = b.NewPage(ctx); err != nil {
-			s.cancel()
+			s.cancel(ErrClosed)
 			return nil, fmt.Errorf("actions: new page: %w", err)
 		}
 		owned = true
@@ -150,17 +150,47 @@ func (s *Session) LastNavigation() NavResult {
 }
 
 // Cookies returns the cookies of the session's current page URL (or of urls), for handing a
-// session over to another tool or person.
+// session over to another tool or person. Like every action it runs under the attempt deadline
+// (WithTimeout) inside ctx, ends with ErrClosed once the session is closed, and with an error
+// wrapping browser.ErrPageCrashed when the tab or the browser is gone. It is not retried.
 func (s *Session) Cookies(ctx context.Context, urls ...string) ([]*proto.NetworkCookie, error) {
-	p := s.Page()
-	return p.Context(ctx).Cookies(urls)
+	var out []*proto.NetworkCookie
+	err := s.direct(ctx, "cookies", func(p *rod.Page) error {
+		var err error
+		out, err = p.Cookies(urls)
+		return err
+	})
+	return out, err
 }
 
 // SetCookies sets cookies in the session's browser context (they apply to every tab of it,
-// including the tab that replaces a crashed one).
+// including the tab that replaces a crashed one). Bounded and not retried, like Cookies; its
+// errors never show a cookie's value.
 func (s *Session) SetCookies(ctx context.Context, cookies ...*proto.NetworkCookieParam) error {
-	p := s.Page()
-	return p.Context(ctx).SetCookies(cookies)
+	return s.direct(ctx, "set_cookies", func(p *rod.Page) error {
+		return p.SetCookies(cookies)
+	})
+}
+
+// direct runs one unretried browser call on the session's page under the attempt deadline.
+func (s *Session) direct(ctx context.Context, action string, fn func(p *rod.Page) error) error {
+	if s.isClosed() {
+		return ErrClosed
+	}
+	ctx, stop := s.bind(ctx)
+	defer stop()
+	err := s.b.Guard(ctx, s.Page(), s.cfg.timeout, action, fn)
+	if err == nil {
+		return nil
+	}
+	if s.closedDuring(ctx) {
+		err = closedDuring(err)
+	}
+	ae := &ActionError{Action: action, URL: s.URL(), Err: err}
+	if msg := s.redact(ae.Error()); msg != ae.Error() {
+		return &redactedError{msg: msg, err: ae}
+	}
+	return ae
 }
 
 // Close stops watching the page and closes it if the session opened it. Idempotent. An action
@@ -175,7 +205,7 @@ func (s *Session) Close() error {
 	p, owned, stop := s.page, s.owned, s.stopWatch
 	s.stopWatch = nil
 	s.st.Unlock()
-	s.cancel()
+	s.cancel(ErrClosed)
 	if stop != nil {
 		stop()
 	}
@@ -317,17 +347,14 @@ func (s *Session) secretLists() (values, selectors []string) {
 
 // Snapshot takes a snapshot of the page now (no retry: it is what a caller looks at to decide).
 func (s *Session) Snapshot(ctx context.Context) (*snapshot.Snapshot, error) {
-	if s.isClosed() {
-		return nil, ErrClosed
-	}
 	var snap *snapshot.Snapshot
-	err := s.b.Guard(ctx, s.Page(), s.cfg.timeout, "snapshot", func(p *rod.Page) error {
+	err := s.direct(ctx, "snapshot", func(p *rod.Page) error {
 		var err error
 		snap, err = snapshot.Take(p.GetContext(), p)
 		return err
 	})
 	if err != nil {
-		return nil, &ActionError{Action: "snapshot", URL: s.URL(), Err: err}
+		return nil, err
 	}
 	return snap, nil
 }
