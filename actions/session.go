@@ -194,7 +194,8 @@ func (s *Session) direct(ctx context.Context, action string, fn func(p *rod.Page
 }
 
 // Close stops watching the page and closes it if the session opened it. Idempotent. An action
-// running concurrently is cancelled.
+// running concurrently is cancelled and returns an error that Is(ErrClosed); every later call
+// returns ErrClosed at once.
 func (s *Session) Close() error {
 	s.st.Lock()
 	if s.closed {
