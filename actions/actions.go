@@ -141,10 +141,12 @@ func (s *Session) waitNavigation(p *rod.Page, expect bool, req0, com0, load0 uin
 }
 
 // Fill types value into the input, textarea or contenteditable sel names (replacing what was
-// there), then reads it back over WithFillSettle (100ms). If the page erased or changed it, Fill
-// scrolls it into view, focuses it, selects all and types again once; if it still differs the
-// error (*FillError, invalid_input) says so without showing the value. Inputs that cannot be
-// typed into (date, time, color, range…) are set directly, with input and change events.
+// there) with real key events — keydown, keypress, input and keyup for each character, so pages
+// that only listen for keys see it (a value over 256 bytes is inserted in one go) — then reads it
+// back over WithFillSettle (100ms). If the page erased or changed it, Fill scrolls it into view,
+// focuses it, selects all and types again once; if it still differs the error (*FillError,
+// invalid_input) says so without showing the value. Inputs that cannot be typed into (date,
+// time, color, range…) are set directly, with input and change events.
 func (s *Session) Fill(ctx context.Context, sel, value string) error {
 	return s.fill(ctx, sel, value, false)
 }
@@ -177,7 +179,7 @@ func (s *Session) fill(ctx context.Context, sel, value string, secret bool) erro
 				return &NotActionableError{Action: action, Selector: sel, Reason: ReasonUnusable, Detail: "it is a <select>: use Select"}
 			}
 			if !res.Set && value != "" {
-				if err := (proto.InputInsertText{Text: value}).Call(p); err != nil {
+				if err := typeText(p, value); err != nil {
 					return err
 				}
 			}
@@ -208,6 +210,51 @@ func (s *Session) fill(ctx context.Context, sel, value string, secret bool) erro
 		}
 	})
 }
+
+// typeText types value into the focused element as a keyboard does: a keyDown carrying each
+// character's text and a keyUp, so a page that listens for key events (keydown, keypress, keyup,
+// all trusted) sees the typing, not only the input event. Control characters (runs of them
+// together, so "\r\n" stays one line break) and values too long to type key by key (over
+// maxKeyTyped bytes) are inserted as text, as before.
+func typeText(p *rod.Page, value string) error {
+	if len(value) > maxKeyTyped {
+		return proto.InputInsertText{Text: value}.Call(p)
+	}
+	rs := []rune(value)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		if r < ' ' || r == 0x7f {
+			j := i
+			for j < len(rs) && (rs[j] < ' ' || rs[j] == 0x7f) {
+				j++
+			}
+			if err := (proto.InputInsertText{Text: string(rs[i:j])}).Call(p); err != nil {
+				return err
+			}
+			i = j - 1
+			continue
+		}
+		ch := string(r)
+		down := &proto.InputDispatchKeyEvent{Type: proto.InputDispatchKeyEventTypeKeyDown, Key: ch, Text: ch, UnmodifiedText: ch}
+		up := &proto.InputDispatchKeyEvent{Type: proto.InputDispatchKeyEventTypeKeyUp, Key: ch}
+		if r < 128 { // rod knows the US layout's code and keyCode
+			k := input.Key(r)
+			down = k.Encode(proto.InputDispatchKeyEventTypeKeyDown, 0)
+			up = k.Encode(proto.InputDispatchKeyEventTypeKeyUp, 0)
+			down.Key, down.Text, down.UnmodifiedText, up.Key = ch, ch, ch, ch
+		}
+		if err := down.Call(p); err != nil {
+			return err
+		}
+		if err := up.Call(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// maxKeyTyped is the longest value (in bytes) Fill types key by key.
+const maxKeyTyped = 256
 
 // readBackJS watches the value for settle ms and answers as soon as it differs.
 var readBackJS = withQuery(`(o) => new Promise((resolve) => {

@@ -67,6 +67,20 @@
 // XPath, a broken regular expression) fails the first attempt with invalid_input and a message
 // that says what is wrong; it is never retried.
 //
+// # What "visible" and "actionable" mean
+//
+// WaitFor waits until the element is rendered: it has a box (non-zero size) and is not
+// visibility:hidden or inside display:none. An element with opacity:0, one positioned off-screen
+// and one under an overlay are visible in that sense — they are laid out, as Playwright counts
+// them too. Click goes further and refuses what a person could not click: an element covered by
+// the same other element for WithCoverTimeout is refused naming the cover; one outside the
+// viewport that scrolling cannot bring in is refused saying so (both invalid_input). Before
+// either, it scrolls the element to the centre, the top and the bottom of its scroll box (a sticky
+// header or a panel may hide it in one place, not another) and tries five points of it, not only
+// the centre. A transparent (opacity:0) element is clicked: real clicks land on it, and styled
+// file inputs and checkboxes rely on that. An element an animation runs on (an endless spin too)
+// must stand still over two rendered frames before it is clicked.
+//
 // # Failures
 //
 // A failure is classified (actions' own errors know their type; rod's and CDP's go through

@@ -115,6 +115,9 @@ async (o) => {
     for (const cr of el.getClientRects()) if (cr.width > 0 && cr.height > 0) pts.push([cr.left + off.x + cr.width / 2, cr.top + off.y + cr.height / 2]);
     // A partly covered element (a sticky header over its top, a panel over its bottom) is still
     // reached where it shows: try the middles of its visible quarters too.
+    if (vw > 0 && vh > 0) {
+      for (const [fx, fy] of [[0.5, 0.2], [0.5, 0.8], [0.2, 0.5], [0.8, 0.5]]) pts.push([vx + vw * fx, vy + vh * fy]);
+    }
     let first = null;
     for (const [x, y] of pts) {
       const hit = deepHit(x, y);
@@ -209,7 +212,7 @@ async (o) => {
     const still = c.el === prevEl && same(c.rect, prev);
     stillFrames = still && real ? stillFrames + 1 : (still ? stillFrames : 0);
     const waitFrame = !real && stalls < 5;
-    if (!still || waitFrame || moving(c.el) || false) {
+    if (!still || waitFrame || moving(c.el) || (stillFrames < 2 && animatedOn(c.el))) {
       stalls = real ? 0 : stalls + 1;
       prevEl = c.el; prev = c.rect; last = { reason: 'unstable', count: c.count };
       cover = undefined; // a cover only counts while the target stands still under it
@@ -219,12 +222,13 @@ async (o) => {
     if (h.x !== undefined) return ready(c.el, c.count, { x: h.x, y: h.y });
     // Covered where it stands: a scroll may uncover it (a sticky header, a panel over the bottom
     // of a scrolled box). Try the other alignments once before counting the cover.
-    if (false) {
+    if (scrolledEl !== c.el) { scrolledEl = c.el; scrolls = 0; }
+    if (scrolls < 3) {
       c.el.scrollIntoView({ block: ['center', 'start', 'end'][scrolls++], inline: 'nearest', behavior: 'instant' });
       prev = null; cover = undefined;
       frameQueued = true; nextFrame(onFrame); return;
     }
-    if (h.cover !== cover || cover === null) { cover = h.cover; coverSince = now(); }
+    if (h.cover !== cover) { cover = h.cover; coverSince = now(); }
     last = { reason: 'covered', detail: h.coverDesc, count: c.count };
     if (now() - coverSince >= o.coverMs) return finish({ ok: false, reason: 'covered', detail: h.coverDesc, count: c.count, final: true });
     frameQueued = true; nextFrame(onFrame);
