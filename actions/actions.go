@@ -178,6 +178,12 @@ func (s *Session) fill(ctx context.Context, sel, value string, secret bool) erro
 			if res.Kind == "select" {
 				return &NotActionableError{Action: action, Selector: sel, Reason: ReasonUnusable, Detail: "it is a <select>: use Select"}
 			}
+			if res.Tag == "input" && strings.ContainsAny(value, "\r\n") {
+				// The browser drops line breaks from an <input>: the read-back could only say "the
+				// page changed it", which would be wrong.
+				return &NotActionableError{Action: action, Selector: sel, Reason: ReasonUnusable,
+					Detail: "an <input> holds one line and the value has a line break (fill a <textarea>, or Press Enter)"}
+			}
 			if !res.Set && value != "" {
 				if err := typeText(p, value); err != nil {
 					return err
@@ -260,6 +266,8 @@ const maxKeyTyped = 256
 var readBackJS = withQuery(`(o) => new Promise((resolve) => {
   const query = /*QUERY*/null;
   const t0 = performance.now();
+  // Text controls store every line break as "\n" (HTML's value normalisation).
+  const want = o.want.replace(/\r\n?/g, '\n');
   const read = () => {
     let el = null;
     try { el = query(o.sel, document)[0] || null; } catch (e) {}
@@ -270,7 +278,7 @@ var readBackJS = withQuery(`(o) => new Promise((resolve) => {
   const tick = () => {
     const v = read();
     if (v === null) return resolve({ ok: false, gone: true, len: 0 });
-    if (v !== o.want) return resolve({ ok: false, len: v.length, erased: v === '' });
+    if (v !== want) return resolve({ ok: false, len: v.length, erased: v === '' });
     if (performance.now() - t0 >= o.settle) return resolve({ ok: true, len: v.length });
     setTimeout(tick, 10);
   };
