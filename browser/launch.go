@@ -34,6 +34,7 @@ type Browser struct {
 	controlURL string
 	headless   bool
 	log        *zap.Logger
+	loadGrace  time.Duration
 	ctx        context.Context    // the browser's lifetime
 	cancel     context.CancelFunc // ends every rod goroutine bound to that lifetime
 	proc       *process           // nil when connected to someone else's browser
@@ -150,6 +151,7 @@ func connect(ctx context.Context, wsURL string, cfg *config, proc *process) (*Br
 		ws:         ws,
 		controlURL: wsURL,
 		log:        cfg.logger,
+		loadGrace:  cfg.loadGrace,
 		ctx:        bctx,
 		cancel:     cancel,
 		proc:       proc,

@@ -34,6 +34,9 @@ type Response struct {
 	URL    string
 	Status int
 	Header http.Header
+	// Loaded is false when Navigate went on after DOMContentLoaded without the load event, a
+	// subresource being still on its way after LoadGrace.
+	Loaded bool
 }
 
 // MaxURLLength is the longest URL Navigate accepts: Chromium's own limit (2 MiB). Chromium turns
@@ -159,20 +162,42 @@ func (b *Browser) navigate(p *rod.Page, target string) (*Response, error) {
 		}
 		return nil, fmt.Errorf("navigate %s: %w", clipText(target), &rod.NavigationError{Reason: res.ErrorText})
 	}
+	var grace <-chan time.Time
 	for {
-		r, done, ch := tr.loaded(res.LoaderID)
+		r, done, parsed, ch := tr.loaded(res.LoaderID)
 		if done {
-			if r == nil {
-				return &Response{URL: tr.url(target), Header: http.Header{}}, nil
+			return navResult(target, tr.url(target), r, true)
+		}
+		if parsed && grace == nil && b.loadGrace > 0 {
+			g := b.loadGrace
+			if dl, ok := ctx.Deadline(); ok {
+				g = min(g, time.Until(dl)/2) // a short deadline must not run out while we wait
 			}
-			return httpResult(target, r)
+			t := time.NewTimer(g)
+			defer t.Stop()
+			grace = t.C
 		}
 		select {
 		case <-ch:
+		case <-grace:
+			// The document is here and parsed; something it loads is not. Waiting for it would
+			// turn a working page into a timeout.
+			b.log.Debug("navigate: no load event after DOMContentLoaded; going on",
+				zap.String("url", clipText(target)), zap.Duration("grace", b.loadGrace))
+			return navResult(target, tr.url(target), tr.current(), false)
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
 	}
+}
+
+func navResult(target, committedURL string, r *proto.NetworkResponse, loaded bool) (*Response, error) {
+	if r == nil {
+		return &Response{URL: committedURL, Header: http.Header{}, Loaded: loaded}, nil
+	}
+	resp, err := httpResult(target, r)
+	resp.Loaded = loaded
+	return resp, err
 }
 
 // clipText shortens a URL (or any text an error repeats) to its first 200 bytes, on a rune
@@ -231,6 +256,7 @@ type navTracker struct {
 	last      proto.NetworkLoaderID         // the most recently committed loader
 	lastURL   string
 	loadSeq   int // seq of the latest Page.loadEventFired
+	dclSeq    int // seq of the latest Page.domContentEventFired
 	responses map[proto.NetworkLoaderID]*proto.NetworkResponse
 	changed   chan struct{} // closed and replaced on every change
 }
@@ -241,6 +267,7 @@ func (t *navTracker) handle(msg *rod.Message) *proto.PageJavascriptDialogOpening
 		rr proto.NetworkResponseReceived
 		fn proto.PageFrameNavigated
 		ld proto.PageLoadEventFired
+		dc proto.PageDomContentEventFired
 		dl proto.PageJavascriptDialogOpening
 	)
 	t.mu.Lock()
@@ -262,6 +289,9 @@ func (t *navTracker) handle(msg *rod.Message) *proto.PageJavascriptDialogOpening
 	case msg.Load(&ld):
 		t.seq++
 		t.loadSeq = t.seq
+	case msg.Load(&dc):
+		t.seq++
+		t.dclSeq = t.seq
 	case msg.Load(&dl):
 		return &dl
 	default:
@@ -288,16 +318,27 @@ func (t *navTracker) url(fallback string) string {
 }
 
 // loaded reports whether the document committed by loader id (or one committed after it, from
-// a script redirect) has fired its load event, with the response of the final document.
-func (t *navTracker) loaded(id proto.NetworkLoaderID) (*proto.NetworkResponse, bool, <-chan struct{}) {
+// a script redirect) has fired its load event, with the response of the final document, and
+// whether it has been parsed (DOMContentLoaded).
+func (t *navTracker) loaded(id proto.NetworkLoaderID) (r *proto.NetworkResponse, done, parsed bool, changed <-chan struct{}) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	at, ok := t.committed[id]
-	if !ok || t.loadSeq <= at {
-		return nil, false, t.changed
+	if !ok {
+		return nil, false, false, t.changed
+	}
+	if t.loadSeq <= at {
+		return nil, false, t.dclSeq > at, t.changed
 	}
 	if r := t.responses[t.last]; r != nil {
-		return r, true, nil
+		return r, true, true, nil
 	}
-	return t.responses[id], true, nil
+	return t.responses[id], true, true, nil
+}
+
+// current is the response of the most recently committed main-frame document.
+func (t *navTracker) current() *proto.NetworkResponse {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.responses[t.last]
 }

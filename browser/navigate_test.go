@@ -67,6 +67,9 @@ func newSite(t *testing.T) *site {
 			_ = conn.Close()
 		}
 	})
+	mux.HandleFunc("/slow-image", func(w http.ResponseWriter, r *http.Request) {
+		page(w, 200, `<p id="content">here</p><img src="/hang">`)
+	})
 	mux.HandleFunc("/hang", func(w http.ResponseWriter, r *http.Request) {
 		s.arrived <- struct{}{}
 		select {
@@ -302,4 +305,24 @@ func TestNavigateAfterTimeoutIsNotAborted(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 200, resp.Status)
 	close(s.release)
+}
+
+// A subresource that never finishes holds back the load event; the document itself is there,
+// so Navigate goes on after LoadGrace instead of failing as a timeout.
+func TestNavigateDoesNotWaitForeverForSubresources(t *testing.T) {
+	b := shared(t)
+	s := newSite(t)
+	defer close(s.release)
+	p := newPage(t, b)
+
+	resp, err := b.Navigate(testCtx(t), p, s.URL+"/ok", 10*time.Second)
+	require.NoError(t, err)
+	assert.True(t, resp.Loaded, "a page without slow parts reaches its load event")
+
+	resp, err = b.Navigate(testCtx(t), p, s.URL+"/slow-image", 10*time.Second)
+	require.NoError(t, err, "the document arrived; only an image is late")
+	assert.Equal(t, 200, resp.Status)
+	assert.Equal(t, s.URL+"/slow-image", resp.URL)
+	assert.False(t, resp.Loaded)
+	<-s.arrived // the image request really was pending
 }

@@ -1,6 +1,8 @@
 package browser
 
 import (
+	"time"
+
 	"go.uber.org/zap"
 )
 
@@ -34,10 +36,11 @@ type config struct {
 	allowDownload bool
 	logger        *zap.Logger
 	flags         []flag
+	loadGrace     time.Duration
 }
 
 func newConfig(opts []Option) *config {
-	c := &config{headless: true, logger: zap.NewNop()}
+	c := &config{headless: true, logger: zap.NewNop(), loadGrace: DefaultLoadGrace}
 	for _, o := range opts {
 		if o != nil {
 			o.apply(c)
@@ -47,6 +50,19 @@ func newConfig(opts []Option) *config {
 		c.logger = zap.NewNop()
 	}
 	return c
+}
+
+// DefaultLoadGrace is how long Navigate waits for the load event once the document has been
+// parsed (DOMContentLoaded). See LoadGrace.
+const DefaultLoadGrace = 3 * time.Second
+
+// LoadGrace sets how long Navigate waits for the load event after DOMContentLoaded before it
+// returns anyway (Response.Loaded false), or half the time left before the deadline if that is
+// shorter. A page whose ad, tracker or huge image never finishes
+// would otherwise fail as a timeout although its document arrived; the actions that follow wait
+// for their own elements. 0 waits for the load event until the deadline. Default DefaultLoadGrace.
+func LoadGrace(d time.Duration) Option {
+	return optionFunc(func(c *config) { c.loadGrace = max(d, 0) })
 }
 
 // Headless chooses between a headless browser (true, the default) and a visible window (false).
