@@ -25,6 +25,7 @@ import (
 // It returns the final URL and the main document's status.
 func (s *Session) Navigate(ctx context.Context, rawURL string) (NavResult, error) {
 	var out NavResult
+	s.rememberURLSecret(rawURL)
 	err := s.run(ctx, spec{action: "navigate", url: rawURL}, func(p *rod.Page, a *retry.Attempt) error {
 		res, err := s.navigateOnce(p, rawURL)
 		out = res

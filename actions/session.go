@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -70,14 +72,15 @@ type Session struct {
 	ctx    context.Context // ends with Close; its cause is ErrClosed
 	cancel context.CancelCauseFunc
 
-	st        sync.Mutex // guards what follows
-	page      *rod.Page
-	owned     bool // the session opened page (and so closes it)
-	stopWatch func()
-	lastURL   string // the last URL Navigate reached, for crash recovery
-	nav       navState
-	secrets   map[string]string // selector → value, for redaction and masking
-	closed    bool
+	st         sync.Mutex // guards what follows
+	page       *rod.Page
+	owned      bool // the session opened page (and so closes it)
+	stopWatch  func()
+	lastURL    string // the last URL Navigate reached, for crash recovery
+	nav        navState
+	secrets    map[string]string // selector → value, for redaction and masking
+	urlSecrets []string          // passwords of user:password@ URLs given to Navigate
+	closed     bool
 }
 
 // navState follows the main frame, from the page's events.
@@ -327,6 +330,31 @@ func (s *Session) getLastURL() string {
 	return s.lastURL
 }
 
+// rememberURLSecret records the password of a user:password@ URL for redaction, in both its
+// decoded and its escaped form, so neither appears in errors, logs or error snapshots.
+func (s *Session) rememberURLSecret(raw string) {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return
+	}
+	pw, ok := u.User.Password()
+	if !ok || pw == "" {
+		return
+	}
+	s.st.Lock()
+	defer s.st.Unlock()
+	s.urlSecrets = append(s.urlSecrets, pw)
+	// The password as written in raw (escaped or not), from the authority's userinfo.
+	if _, rest, ok := strings.Cut(raw, "://"); ok {
+		auth, _, _ := strings.Cut(rest, "/")
+		if i := strings.LastIndex(auth, "@"); i >= 0 {
+			if _, esc, ok := strings.Cut(auth[:i], ":"); ok && esc != pw && esc != "" {
+				s.urlSecrets = append(s.urlSecrets, esc)
+			}
+		}
+	}
+}
+
 // rememberSecret records a FillSecret value for redaction in error snapshots and errors.
 func (s *Session) rememberSecret(sel, value string) {
 	s.st.Lock()
@@ -343,6 +371,7 @@ func (s *Session) secretLists() (values, selectors []string) {
 			values = append(values, v)
 		}
 	}
+	values = append(values, s.urlSecrets...)
 	return values, selectors
 }
 

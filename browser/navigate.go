@@ -46,7 +46,7 @@ const MaxURLLength = 2 << 20
 // ValidateURL reports, as an error wrapping ErrInvalidURL, why Navigate would refuse raw.
 // The error quotes at most the first 200 bytes of raw.
 func ValidateURL(raw string) error {
-	bad := func(why string) error { return fmt.Errorf("%w %q: %s", ErrInvalidURL, clipText(raw), why) }
+	bad := func(why string) error { return fmt.Errorf("%w %q: %s", ErrInvalidURL, showURL(raw), why) }
 	if raw == "" {
 		return fmt.Errorf("%w: empty", ErrInvalidURL)
 	}
@@ -105,7 +105,7 @@ func (b *Browser) Navigate(ctx context.Context, p *rod.Page, url string, timeout
 		return nil, err
 	}
 	var resp *Response
-	err := b.Guard(ctx, p, timeout, "navigate "+clipText(url), func(pc *rod.Page) error {
+	err := b.Guard(ctx, p, timeout, "navigate "+showURL(url), func(pc *rod.Page) error {
 		var err error
 		resp, err = b.navigate(pc, url)
 		return err
@@ -160,7 +160,7 @@ func (b *Browser) navigate(p *rod.Page, target string) (*Response, error) {
 		if r := tr.response(res.LoaderID); r != nil && r.Status >= 400 {
 			return httpResult(target, r)
 		}
-		return nil, fmt.Errorf("navigate %s: %w", clipText(target), &rod.NavigationError{Reason: res.ErrorText})
+		return nil, fmt.Errorf("navigate %s: %w", showURL(target), &rod.NavigationError{Reason: res.ErrorText})
 	}
 	var grace <-chan time.Time
 	for {
@@ -183,7 +183,7 @@ func (b *Browser) navigate(p *rod.Page, target string) (*Response, error) {
 			// The document is here and parsed; something it loads is not. Waiting for it would
 			// turn a working page into a timeout.
 			b.log.Debug("navigate: no load event after DOMContentLoaded; going on",
-				zap.String("url", clipText(target)), zap.Duration("grace", b.loadGrace))
+				zap.String("url", showURL(target)), zap.Duration("grace", b.loadGrace))
 			return navResult(target, tr.url(target), tr.current(), false)
 		case <-ctx.Done():
 			return nil, ctx.Err()
@@ -198,6 +198,24 @@ func navResult(target, committedURL string, r *proto.NetworkResponse, loaded boo
 	resp, err := httpResult(target, r)
 	resp.Loaded = loaded
 	return resp, err
+}
+
+// showURL is how a URL appears in errors and logs: the password of a user:password@ authority
+// replaced by "xxxxx" (as url.URL.Redacted does, also for a URL that does not parse), and
+// clipped by clipText.
+func showURL(raw string) string {
+	if scheme, rest, ok := strings.Cut(raw, "://"); ok {
+		end := strings.IndexAny(rest, "/?#")
+		if end < 0 {
+			end = len(rest)
+		}
+		if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+			if user, _, has := strings.Cut(rest[:at], ":"); has {
+				raw = scheme + "://" + user + ":xxxxx" + rest[at:]
+			}
+		}
+	}
+	return clipText(raw)
 }
 
 // clipText shortens a URL (or any text an error repeats) to its first 200 bytes, on a rune

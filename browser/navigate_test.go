@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -325,4 +326,17 @@ func TestNavigateDoesNotWaitForeverForSubresources(t *testing.T) {
 	assert.Equal(t, s.URL+"/slow-image", resp.URL)
 	assert.False(t, resp.Loaded)
 	<-s.arrived // the image request really was pending
+}
+
+func TestNavigateErrorsHideURLPasswords(t *testing.T) {
+	b := shared(t)
+	s := newSite(t)
+	p := newPage(t, b)
+	_, err := b.Navigate(testCtx(t), p, strings.Replace(s.URL, "http://", "http://ada:hunter22@", 1)+"/reset", 10*time.Second)
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "hunter22")
+	assert.Contains(t, err.Error(), "ada:xxxxx@")
+	err = ValidateURL("http://ada:hunter22@exa mple.com/")
+	require.ErrorIs(t, err, ErrInvalidURL)
+	assert.NotContains(t, err.Error(), "hunter22")
 }
