@@ -31,6 +31,8 @@ const (
 // NotActionableError says why the element a selector names could not be acted on. Its retry type:
 // invalid, multiple and a lasting cover are InvalidInput (retrying the same call cannot help: fix
 // the selector, or close the overlay first); everything else is SelectorNotFound.
+//
+// Errors are not modified after they are returned: safe to read from many goroutines.
 type NotActionableError struct {
 	Action   string
 	Selector string
@@ -89,6 +91,8 @@ func (e *NotActionableError) RetryType() retry.ErrorType {
 // FillError says the page did not keep the value Fill typed, even after typing it again. It never
 // contains the value. Its retry type is InvalidInput: the page refuses the value (a mask, a
 // maxlength, a script that rewrites it), and retrying the same value cannot help.
+//
+// Not modified after it is returned: safe to read from many goroutines.
 type FillError struct {
 	Selector string
 	WantLen  int // characters typed
@@ -111,6 +115,8 @@ func (e *FillError) Error() string {
 func (e *FillError) RetryType() retry.ErrorType { return retry.InvalidInput }
 
 // ChallengeError is a CAPTCHA or bot wall met by Navigate. Type Captcha.
+//
+// Not modified after it is returned: safe to read from many goroutines.
 type ChallengeError struct {
 	Vendor, Kind, URL string
 	Evidence          string
@@ -129,6 +135,8 @@ func (e *ChallengeError) RetryType() retry.ErrorType { return retry.Captcha }
 
 // LoginWallError is a page that wants a login: 401/403, or a redirect to a password form.
 // Type AuthRequired. It wraps the *retry.HTTPError when there was one.
+//
+// Not modified after it is returned: safe to read from many goroutines.
 type LoginWallError struct {
 	URL     string // what was asked for
 	Landed  string // where the browser ended up
@@ -160,6 +168,8 @@ func (e *LoginWallError) RetryType() retry.ErrorType { return retry.AuthRequired
 // URL, and the engine's *retry.Error (type, attempts, reason, last cause), plus where the error
 // snapshot went when WithArtifacts is set. errors.Is/As reach everything it wraps
 // (retry.ErrPermanent, *retry.Error, *NotActionableError…).
+//
+// Not modified after it is returned: safe to read from many goroutines.
 type ActionError struct {
 	Action    string // "click", "navigate", …
 	Target    string // the selector, or the URL for navigate

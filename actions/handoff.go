@@ -64,6 +64,8 @@ type HandOff struct {
 
 // HandOffPrompt describes one request to a person. It is given to the HandOffNotify hook right
 // after the message is printed, while the person is expected to act.
+//
+// A plain value, safe for concurrent use.
 type HandOffPrompt struct {
 	Type    retry.ErrorType
 	Vendor  string // "recaptcha", "hcaptcha", "turnstile", "cloudflare", … ("" for a login wall)
@@ -78,6 +80,8 @@ type HandOffPrompt struct {
 }
 
 // HandOffOption configures NewHandOff.
+//
+// Options are applied once, by NewHandOff; reuse them freely.
 type HandOffOption func(*HandOff)
 
 // HandOffTimeout sets how long the person has (default DefaultHandOffTimeout). d ≤ 0 keeps the default.

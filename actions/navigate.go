@@ -103,5 +103,3 @@ func redirectedPath(asked, landed string) bool {
 	}
 	return a.Host != b.Host || ap != bp
 }
-
-var _ = context.Background

@@ -21,6 +21,8 @@ import (
 //   - Dialogs: alert/confirm/prompt accepted at once, prompt with "" (WithDialogs)
 //   - Cover refusal: an element covered by the same other element for 1s is refused (WithCoverTimeout)
 //   - Fill verification: the value is read back over 100ms after typing (WithFillSettle)
+//
+// Options are immutable values, safe to share between goroutines and Sessions.
 type Option interface{ apply(*config) }
 
 type optionFunc func(*config)
@@ -118,6 +120,8 @@ func WithFillSettle(d time.Duration) Option {
 }
 
 // Dialog is a JS dialog the page opened.
+//
+// A plain value, safe for concurrent use.
 type Dialog struct {
 	Type          string // "alert", "confirm", "prompt", "beforeunload"
 	Message       string
@@ -127,6 +131,8 @@ type Dialog struct {
 
 // DialogHandler answers a dialog: accept or dismiss, and the text for a prompt. It is called on
 // the session's event goroutine and must not block or call the Session.
+//
+// It may be called from the session's event goroutine while another goroutine uses the Session.
 type DialogHandler func(d Dialog) (accept bool, promptText string)
 
 // AcceptDialogs accepts every dialog; prompts get text (the page's default when text is "").

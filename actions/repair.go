@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/go-rod/rod"
-	"github.com/go-rod/rod/lib/proto"
 	"go.uber.org/zap"
 
 	"github.com/smartretry/smartretry/browser"
@@ -126,6 +124,3 @@ const settleJS = `(o) => new Promise((resolve) => {
   };
   setTimeout(tick, 20);
 })`
-
-var _ = proto.RuntimeEvaluate{}
-var _ *rod.Page

@@ -19,6 +19,8 @@ import (
 )
 
 // NavResult is where a navigation landed: the main document's final URL and HTTP status.
+//
+// A plain value, safe for concurrent use.
 type NavResult struct {
 	URL    string
 	Status int
@@ -27,6 +29,8 @@ type NavResult struct {
 // Escalation is what an Escalator gets: the kind of wall, the vendor and kind of a CAPTCHA
 // ("recaptcha", "checkbox"), the page's URL, the error, and the Session (whose Page a person or a
 // test can work on; the Session's methods may be called from inside Escalate).
+//
+// A plain value; its Session is itself safe for concurrent use.
 type Escalation struct {
 	Type         retry.ErrorType // retry.Captcha or retry.AuthRequired
 	Vendor, Kind string
@@ -38,11 +42,15 @@ type Escalation struct {
 // Escalator is called when an action meets a CAPTCHA or a login wall that only a person (or a
 // login flow) can get past. Returning nil means "solved": the action checks again and goes on;
 // an error ends the action with an error that Is(retry.ErrEscalate).
+//
+// Implementations may be called from several Sessions at once and must be safe for concurrent use.
 type Escalator interface {
 	Escalate(ctx context.Context, e Escalation) error
 }
 
 // EscalatorFunc adapts a function to Escalator.
+//
+// It is safe for concurrent use when f is.
 type EscalatorFunc func(ctx context.Context, e Escalation) error
 
 // Escalate calls f.
