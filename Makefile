@@ -14,6 +14,7 @@ setup:
 test: setup
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 -timeout 15m $(PKGS)
+	@./scripts/no-leftovers.sh
 	$(MAKE) --no-print-directory fuzz
 
 ## fuzz: a short run of every fuzz target (FUZZTIME each; no minimising: a failing input is kept as found)

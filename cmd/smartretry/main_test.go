@@ -30,6 +30,9 @@ import (
 var (
 	bin    string
 	marker = fmt.Sprintf("SMARTRETRY_CLI_TEST=%d", os.Getpid())
+	// tmp is every run's TMPDIR: a run killed with SIGKILL cannot remove its Chromium profile,
+	// so the profiles live here and go with it.
+	tmp string
 )
 
 func TestMain(m *testing.M) {
@@ -38,6 +41,10 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	bin = filepath.Join(dir, "smartretry")
+	tmp = filepath.Join(dir, "tmp")
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		panic(err)
+	}
 	build := exec.Command("go", "build", "-o", bin, ".")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
@@ -101,7 +108,7 @@ type result struct {
 func cmd(ctx context.Context, dir string, env []string, args ...string) *exec.Cmd {
 	c := exec.CommandContext(ctx, bin, args...)
 	c.Dir = dir
-	c.Env = append(append(os.Environ(), marker), env...)
+	c.Env = append(append(os.Environ(), marker, "TMPDIR="+tmp), env...)
 	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	c.Cancel = func() error { return syscall.Kill(-c.Process.Pid, syscall.SIGKILL) }
 	return c
