@@ -236,6 +236,12 @@ func (b *Browser) attach(rb *rod.Browser, id proto.TargetTargetID) (*rod.Page, e
 	if err := (proto.NetworkEnable{}).Call(p); err != nil {
 		return nil, err
 	}
+	// Every tab behaves as the focused one: with several sessions in one browser, a new tab would
+	// otherwise take the focus from the others, blurring their inputs (firing "change", closing
+	// menus) and pausing focus-dependent pages in the middle of an action.
+	if err := (proto.EmulationSetFocusEmulationEnabled{Enabled: true}).Call(p); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
