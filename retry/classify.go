@@ -2,6 +2,7 @@ package retry
 
 import (
 	"context"
+	"hash/maphash"
 	"io"
 	"net"
 	"strings"
@@ -219,6 +220,34 @@ func ClassifyText(msg string) ErrorType {
 	if msg == "" {
 		return Unknown
 	}
+	// A retry loop meets the same message again and again (every attempt of one failure, every
+	// item of a batch hitting the same wall): remember the last answers.
+	if len(msg) > maxCachedMessage {
+		return classifyText(msg)
+	}
+	slot := &textCache[maphash.String(textCacheSeed, msg)%uint64(len(textCache))]
+	if e := slot.Load(); e != nil && e.msg == msg {
+		return e.t
+	}
+	t := classifyText(msg)
+	slot.Store(&cachedClass{msg: msg, t: t})
+	return t
+}
+
+// The text classification cache: direct-mapped, lock-free, bounded (256 × 512 bytes at most).
+const maxCachedMessage = 512
+
+type cachedClass struct {
+	msg string
+	t   ErrorType
+}
+
+var (
+	textCache     [256]atomic.Pointer[cachedClass]
+	textCacheSeed = maphash.MakeSeed()
+)
+
+func classifyText(msg string) ErrorType {
 	// Lower-case into a stack buffer: classification runs on every failed attempt and should not
 	// allocate. The lowered string never leaves this function.
 	var buf [1024]byte
