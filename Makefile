@@ -29,9 +29,11 @@ fuzz:
 demo: setup
 	$(GO) run ./cmd/smartretry demo
 
-## bench: engine micro-benchmarks and the e2e latency benchmarks
+## bench: engine and snapshot micro-benchmarks, then the e2e latency and click-overhead benchmarks
+## (10 rounds each: one round of the late-element benchmark lasts as long as its delay)
 bench: setup
-	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
+	$(GO) test -run='^$$' -bench=. -benchmem ./retry/... ./snapshot/...
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=10x ./e2e/
 
 ## lint: formatting and vet
 lint:
