@@ -1,0 +1,49 @@
+package testenv_test
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/smartretry/smartretry/internal/testenv"
+)
+
+// Only tests may import testenv: a package's own imports (not its tests') never name it.
+func TestOnlyTestsImportIt(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, "github.com/smartretry/smartretry/...").Output()
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	require.NotEmpty(t, lines)
+	for _, l := range lines {
+		f := strings.Fields(l)
+		assert.NotContains(t, f[1:], "github.com/smartretry/smartretry/internal/testenv", "%s imports testenv outside its tests", f[0])
+	}
+}
+
+func TestProcesses(t *testing.T) {
+	self := os.Getpid()
+	assert.True(t, testenv.ProcessAlive(self))
+	assert.False(t, testenv.ProcessAlive(0))
+	assert.False(t, testenv.ProcessAlive(-1))
+	assert.Contains(t, testenv.GroupMembers(syscall.Getpgrp()), self)
+	assert.NotContains(t, testenv.ProcessesWithEnv("TESTENV_NO_SUCH_MARKER=1"), self)
+
+	c := exec.Command("sleep", "300")
+	c.Env = append(os.Environ(), "TESTENV_MARKER=x")
+	require.NoError(t, c.Start())
+	pid := c.Process.Pid
+	assert.True(t, testenv.ProcessAlive(pid))
+	assert.Contains(t, testenv.ProcessesWithEnv("TESTENV_MARKER=x"), pid)
+	assert.NotContains(t, testenv.ProcessesWithEnv("TESTENV_MARKER="), pid, "the whole entry, not a prefix")
+	assert.Contains(t, testenv.ProcessesWithCmdline("sleep"), pid)
+	require.NoError(t, c.Process.Kill())
+	assert.Empty(t, testenv.StillRunning([]int{pid}, 10*time.Second), "a zombie counts as gone")
+	_ = c.Wait()
+	assert.False(t, testenv.ProcessAlive(pid))
+}
