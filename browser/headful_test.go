@@ -1,13 +1,10 @@
 package browser
 
 import (
-	"bufio"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -15,53 +12,12 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/smartretry/smartretry/internal/testenv"
 )
 
-// startXvfb starts a virtual display on a free display number and returns it (":N").
-// Xvfb is killed when the test ends (and by the kernel if this process dies first).
-func startXvfb(t *testing.T) string {
-	t.Helper()
-	bin, err := exec.LookPath("Xvfb")
-	require.NoError(t, err, "Xvfb is not installed: run `make setup`")
-	r, w, err := os.Pipe()
-	require.NoError(t, err)
-	cmd := exec.Command(bin, "-displayfd", "3", "-nolisten", "tcp", "-screen", "0", "1280x800x24")
-	cmd.ExtraFiles = []*os.File{w}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	require.NoError(t, cmd.Start())
-	_ = w.Close()
-	exited := make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		close(exited)
-	}()
-	t.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-exited
-		assert.False(t, processAlive(cmd.Process.Pid), "Xvfb survived")
-	})
-	line := make(chan string, 1)
-	go func() {
-		s, _ := bufio.NewReader(r).ReadString('\n')
-		_ = r.Close()
-		line <- strings.TrimSpace(s)
-	}()
-	select {
-	case n := <-line:
-		require.NotEmpty(t, n, "Xvfb did not report a display")
-		return ":" + n
-	case <-exited:
-		t.Fatal("Xvfb exited at start")
-	case <-time.After(20 * time.Second):
-		t.Fatal("Xvfb did not start within 20s")
-	}
-	return ""
-}
-
 func TestHeadfulUnderXvfb(t *testing.T) {
-	display := startXvfb(t)
-	t.Setenv("WAYLAND_DISPLAY", "")
-	t.Setenv("DISPLAY", display)
+	testenv.UseXvfb(t)
 	require.True(t, DisplayAvailable())
 
 	b := launch(t, Headless(false))
@@ -75,7 +31,7 @@ func TestHeadfulUnderXvfb(t *testing.T) {
 
 	pid := b.PID()
 	require.NoError(t, b.Close())
-	assert.False(t, processAlive(pid))
+	assert.False(t, testenv.ProcessAlive(pid))
 }
 
 func TestHeadfulWithoutDisplayFailsClearly(t *testing.T) {
@@ -120,8 +76,7 @@ func TestCopyCookiesBetweenBrowsers(t *testing.T) {
 // Cancelling ctx while the real Chromium starts: either Launch won the race and Close cleans
 // up, or it returns ctx's error — and in both cases no process of that profile remains.
 func TestLaunchCancelledRealChromium(t *testing.T) {
-	real, ok := lookPath()
-	require.True(t, ok, "no Chromium: run `make setup`")
+	real := testenv.RequireChromiumPath(t)
 	argsFile := filepath.Join(t.TempDir(), "args")
 	bin := writeScript(t, `echo "$@" > `+argsFile+"\nexec "+real+` "$@"`+"\n")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -154,6 +109,6 @@ func TestLaunchCancelledRealChromium(t *testing.T) {
 	} else {
 		require.ErrorIs(t, err, context.Canceled)
 	}
-	assert.Empty(t, processesWith(dir))
+	assert.Empty(t, testenv.ProcessesWithCmdline(dir))
 	assert.NoDirExists(t, dir)
 }

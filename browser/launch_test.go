@@ -13,6 +13,8 @@ import (
 	"github.com/go-rod/rod/lib/proto"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/smartretry/smartretry/internal/testenv"
 )
 
 func TestLaunchThenCloseLeavesNoProcessAndNoProfile(t *testing.T) {
@@ -21,7 +23,7 @@ func TestLaunchThenCloseLeavesNoProcessAndNoProfile(t *testing.T) {
 	require.NotEmpty(t, b.ControlURL())
 	dir := b.proc.dir
 	require.DirExists(t, dir)
-	require.NotEmpty(t, processesWith(dir), "chromium runs with our profile")
+	require.NotEmpty(t, testenv.ProcessesWithCmdline(dir), "chromium runs with our profile")
 
 	p := newPage(t, b)
 	info, err := p.Info()
@@ -31,8 +33,8 @@ func TestLaunchThenCloseLeavesNoProcessAndNoProfile(t *testing.T) {
 	pid := b.PID()
 	require.NoError(t, b.Close())
 	require.NoError(t, b.Close(), "Close is idempotent")
-	assert.False(t, processAlive(pid), "chromium pid %d still alive", pid)
-	assert.Empty(t, processesWith(dir), "no process of that profile remains")
+	assert.False(t, testenv.ProcessAlive(pid), "chromium pid %d still alive", pid)
+	assert.Empty(t, testenv.ProcessesWithCmdline(dir), "no process of that profile remains")
 	assert.NoDirExists(t, dir)
 
 	_, err = b.NewPage(context.Background())
@@ -114,7 +116,7 @@ func TestLaunchCancelledKillsProcessGroup(t *testing.T) {
 	err := <-errc
 	require.ErrorIs(t, err, context.Canceled)
 	for _, pid := range pids {
-		assert.False(t, processAlive(pid), "pid %d survived", pid)
+		assert.False(t, testenv.ProcessAlive(pid), "pid %d survived", pid)
 	}
 }
 
@@ -139,7 +141,7 @@ func TestConnectToRunningBrowser(t *testing.T) {
 	assert.True(t, b.Crashed(p), "after Close a page of the closed Browser is unusable")
 
 	// The owner's browser is still there, and Close closed the tab the connection opened.
-	assert.True(t, processAlive(owner.PID()))
+	assert.True(t, testenv.ProcessAlive(owner.PID()))
 	targets, err := proto.TargetGetTargets{}.Call(owner.Rod().Context(testCtx(t)))
 	require.NoError(t, err)
 	for _, ti := range targets.TargetInfos {

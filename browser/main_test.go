@@ -4,16 +4,15 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strconv"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/go-rod/rod"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/smartretry/smartretry/internal/testenv"
 )
 
 // closingM closes the package's shared browser after the tests and before goleak looks.
@@ -27,7 +26,7 @@ func (c closingM) Run() int {
 			fmt.Fprintln(os.Stderr, "close shared browser:", err)
 			code = 1
 		}
-		if processAlive(pid) {
+		if testenv.ProcessAlive(pid) {
 			fmt.Fprintln(os.Stderr, "shared chromium still running after Close, pid", pid)
 			code = 1
 		}
@@ -82,44 +81,4 @@ func launch(t *testing.T, opts ...Option) *Browser {
 	return b
 }
 
-func testCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-// processAlive reports whether pid is a live process (a zombie counts as gone).
-func processAlive(pid int) bool {
-	if pid <= 0 {
-		return false
-	}
-	if err := syscall.Kill(pid, 0); err != nil {
-		return false
-	}
-	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return false
-	}
-	s := string(stat)
-	if i := strings.LastIndexByte(s, ')'); i >= 0 && len(s) > i+2 {
-		return s[i+2] != 'Z'
-	}
-	return true
-}
-
-// processesWith lists the pids whose command line contains s.
-func processesWith(s string) []int {
-	var pids []int
-	ents, _ := os.ReadDir("/proc")
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		cmd, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
-		if err == nil && strings.Contains(string(cmd), s) && processAlive(pid) {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
-}
+func testCtx(t *testing.T) context.Context { return testenv.Context(t, 30*time.Second) }
