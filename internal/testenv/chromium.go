@@ -46,7 +46,8 @@ func RequireChromiumPath(t testing.TB) string {
 // package browser (which must not depend on it). Stop ends it.
 type Chromium struct {
 	*rod.Browser
-	l *launcher.Launcher
+	l   *launcher.Launcher
+	end context.CancelFunc // ends the connection's context
 }
 
 // launchTimeout bounds starting Chromium and connecting to it.
@@ -110,12 +111,21 @@ func StartChromium() (*Chromium, error) {
 		stopLauncher(l, profile)
 		return nil, fmt.Errorf("launch %s: no DevTools endpoint within %s", bin, launchTimeout)
 	}
-	b := rod.New().ControlURL(u).Context(ctx)
-	if err := b.Connect(); err != nil {
+	// rod ties the connection's event stream to the context it connects with: give it one that
+	// lives until Stop, and let the deadline cut only the connecting.
+	life, end := context.WithCancel(context.Background())
+	stop := context.AfterFunc(ctx, end)
+	b := rod.New().ControlURL(u).Context(life)
+	err = b.Connect()
+	if !stop() || err != nil {
+		end()
 		stopLauncher(l, profile)
+		if err == nil {
+			err = ctx.Err()
+		}
 		return nil, fmt.Errorf("connect to %s: %w", bin, err)
 	}
-	return &Chromium{Browser: b.Context(context.Background()), l: l}, nil
+	return &Chromium{Browser: b, l: l, end: end}, nil
 }
 
 // Stop closes the browser, kills its process group, waits for it to exit and removes its profile.
@@ -123,6 +133,7 @@ func (c *Chromium) Stop() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_ = c.Browser.Context(ctx).Close()
+	c.end()
 	c.l.Kill()
 	c.l.Cleanup() // waits for the process to exit, then removes the profile
 }
