@@ -1,15 +1,12 @@
 package actions_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,32 +17,10 @@ import (
 
 	"github.com/smartretry/smartretry/actions"
 	"github.com/smartretry/smartretry/browser"
+	"github.com/smartretry/smartretry/internal/testenv"
 	"github.com/smartretry/smartretry/retry"
 	"github.com/smartretry/smartretry/testpages"
 )
-
-// handOffXvfb starts Xvfb on a display it picks itself (-displayfd: no guessing, no polling),
-// points DISPLAY at it for the test, and stops it at the end.
-func handOffXvfb(t *testing.T) {
-	t.Helper()
-	bin, err := exec.LookPath("Xvfb")
-	require.NoError(t, err, "Xvfb is needed for the hand-off tests: run make setup")
-	r, w, err := os.Pipe()
-	require.NoError(t, err)
-	cmd := exec.Command(bin, "-displayfd", "3", "-screen", "0", "1280x900x24", "-nolisten", "tcp")
-	cmd.ExtraFiles = []*os.File{w}
-	require.NoError(t, cmd.Start())
-	_ = w.Close()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	line, err := bufio.NewReader(r).ReadString('\n')
-	_ = r.Close()
-	require.NoError(t, err, "Xvfb did not report its display")
-	t.Setenv("DISPLAY", ":"+strings.TrimSpace(line))
-	t.Setenv("WAYLAND_DISPLAY", "")
-}
 
 type handOffEnv struct {
 	srv *testpages.Server
@@ -82,7 +57,7 @@ func (sp *scriptedPerson) notify(ctx context.Context, p actions.HandOffPrompt) {
 	sp.wg.Add(1)
 	go func() {
 		defer sp.wg.Done()
-		if err := handOffClick(ctx, p.Page, "#captcha-solve"); err != nil {
+		if err := testenv.ClickInFrames(ctx, p.Page, "#captcha-solve"); err != nil {
 			sp.mu.Lock()
 			sp.errs = append(sp.errs, err)
 			sp.mu.Unlock()
@@ -90,36 +65,11 @@ func (sp *scriptedPerson) notify(ctx context.Context, p actions.HandOffPrompt) {
 	}()
 }
 
-// handOffClick finds sel in the page or in any frame of it and clicks it.
-func handOffClick(ctx context.Context, p *rod.Page, sel string) error {
-	p = p.Context(ctx)
-	if err := p.WaitLoad(); err != nil {
-		return err
-	}
-	if els, err := p.Elements(sel); err == nil && len(els) > 0 {
-		return els[0].Click("left", 1)
-	}
-	frames, err := p.Elements("iframe")
-	if err != nil {
-		return err
-	}
-	for _, fr := range frames {
-		fp, err := fr.Frame()
-		if err != nil {
-			continue
-		}
-		if err := handOffClick(ctx, fp, sel); err == nil {
-			return nil
-		}
-	}
-	return fmt.Errorf("%s: not in the page or its frames", sel)
-}
-
 // A headless session meets a CAPTCHA; the HandOff opens a visible browser under Xvfb with the
 // session's cookies, the scripted person solves it there, the cookies come back, and the headless
 // flow resumes and reads the content.
 func TestHandOff_HeadlessOpensVisibleBrowser(t *testing.T) {
-	handOffXvfb(t)
+	testenv.UseXvfb(t)
 	for _, vendor := range []string{"recaptcha", "turnstile"} {
 		t.Run(vendor, func(t *testing.T) {
 			e := newHandOffEnv(t)
@@ -172,7 +122,7 @@ func TestHandOff_HeadlessOpensVisibleBrowser(t *testing.T) {
 
 // A headful session: the person solves it in the session's own window; nothing else opens.
 func TestHandOff_HeadfulWaitsInPlace(t *testing.T) {
-	handOffXvfb(t)
+	testenv.UseXvfb(t)
 	e := newHandOffEnv(t, browser.Headless(false))
 	require.False(t, e.b.IsHeadless())
 	var out bytes.Buffer
@@ -199,7 +149,7 @@ func TestHandOff_HeadfulWaitsInPlace(t *testing.T) {
 // Enter on the terminal ends the wait even when the page still shows the challenge; the time
 // limit ends it with ErrEscalate.
 func TestHandOff_EnterAndTimeLimit(t *testing.T) {
-	handOffXvfb(t)
+	testenv.UseXvfb(t)
 	e := newHandOffEnv(t, browser.Headless(false))
 	s, err := actions.NewSession(e.b, actions.WithManager(retry.NewManager()))
 	require.NoError(t, err)

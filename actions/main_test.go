@@ -12,6 +12,7 @@ import (
 
 	"github.com/smartretry/smartretry/actions"
 	"github.com/smartretry/smartretry/browser"
+	"github.com/smartretry/smartretry/internal/testenv"
 	"github.com/smartretry/smartretry/retry"
 	"github.com/smartretry/smartretry/retry/retrytest"
 	"github.com/smartretry/smartretry/testpages"
@@ -62,8 +63,4 @@ func newSession(t *testing.T, opts ...actions.Option) (*actions.Session, *retryt
 	return s, clock
 }
 
-func ctxT(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
+func ctxT(t *testing.T) context.Context { return testenv.Context(t, 60*time.Second) }
