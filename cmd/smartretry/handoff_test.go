@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -20,48 +18,16 @@ import (
 
 	"github.com/smartretry/smartretry/browser"
 	"github.com/smartretry/smartretry/internal/results"
+	"github.com/smartretry/smartretry/internal/testenv"
 )
-
-// startXvfb starts a virtual display for the test and returns its DISPLAY value.
-func startXvfb(t *testing.T) string {
-	t.Helper()
-	bin, err := exec.LookPath("Xvfb")
-	require.NoError(t, err, "Xvfb is needed: run make setup")
-	for n := 90 + os.Getpid()%50; ; n++ {
-		disp := fmt.Sprintf(":%d", n)
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-			continue
-		}
-		c := exec.Command(bin, disp, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
-		c.Env = append(os.Environ(), marker)
-		c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		require.NoError(t, c.Start())
-		t.Cleanup(func() { _ = syscall.Kill(-c.Process.Pid, syscall.SIGKILL); _ = c.Wait() })
-		for i := 0; i < 100; i++ {
-			if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-				return disp
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		t.Fatalf("Xvfb %s did not start", disp)
-	}
-}
 
 // cliChromium finds the control address of the Chromium the CLI under test launched (the one
 // whose environment carries the marker and whose profile has a DevToolsActivePort).
 func cliChromium(t *testing.T, ctx context.Context) string {
 	t.Helper()
 	for ctx.Err() == nil {
-		entries, _ := os.ReadDir("/proc")
-		for _, e := range entries {
-			if _, err := strconv.Atoi(e.Name()); err != nil {
-				continue
-			}
-			env, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
-			if err != nil || !bytes.Contains(env, []byte(marker+"\x00")) {
-				continue
-			}
-			cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		for _, pid := range testenv.ProcessesWithEnv(marker) {
+			cmdline, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "cmdline"))
 			for _, arg := range strings.Split(string(cmdline), "\x00") {
 				if dir, ok := strings.CutPrefix(arg, "--user-data-dir="); ok {
 					if data, err := os.ReadFile(filepath.Join(dir, "DevToolsActivePort")); err == nil {
@@ -78,29 +44,12 @@ func cliChromium(t *testing.T, ctx context.Context) string {
 	return ""
 }
 
-// personClick clicks sel in p or any of its frames with real mouse events, as a person would.
-func personClick(p *rod.Page, sel string) error {
-	if els, err := p.Elements(sel); err == nil && len(els) > 0 {
-		return els[0].Click("left", 1)
-	}
-	frames, err := p.Elements("iframe")
-	if err != nil {
-		return err
-	}
-	for _, fr := range frames {
-		if fp, err := fr.Frame(); err == nil && personClick(fp, sel) == nil {
-			return nil
-		}
-	}
-	return fmt.Errorf("%s not found", sel)
-}
-
 // A headful run meets a reCAPTCHA: the CLI pauses that item and says what and where; a scripted
 // person solves it in the visible window (real mouse events on the look-alike's checkbox); the
 // item resumes and finishes. The item after it runs too. Under Xvfb: the path a real person takes.
 func TestHandOffHeadfulUnderXvfb(t *testing.T) {
 	_, site := startSite(t)
-	disp := startXvfb(t)
+	disp := testenv.StartXvfb(t, marker)
 	dir := t.TempDir()
 	flowFile := filepath.Join(dir, "captcha.yaml")
 	require.NoError(t, os.WriteFile(flowFile, []byte(`
@@ -163,7 +112,7 @@ steps:
 		time.Sleep(100 * time.Millisecond)
 	}
 	require.NotNil(t, page)
-	require.NoError(t, personClick(page.Context(ctx), "#captcha-solve"))
+	require.NoError(t, testenv.ClickInFrames(ctx, page, "#captcha-solve"))
 
 	require.NoError(t, c.Wait(), "exit code of a run whose CAPTCHA a person solved")
 	lines := readResults(t, out)

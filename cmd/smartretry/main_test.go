@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,6 +21,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/smartretry/smartretry/internal/results"
+	"github.com/smartretry/smartretry/internal/testenv"
 	"github.com/smartretry/smartretry/testpages"
 )
 
@@ -67,36 +67,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// leftovers returns the pids of live processes started by these tests, after waiting up to grace.
+// leftovers returns the pids of live processes started by these tests (they carry the marker),
+// after waiting up to grace for them to go.
 func leftovers(grace time.Duration) []int {
-	deadline := time.Now().Add(grace)
-	for {
-		var pids []int
-		entries, _ := os.ReadDir("/proc")
-		for _, e := range entries {
-			pid, err := strconv.Atoi(e.Name())
-			if err != nil || pid == os.Getpid() {
-				continue
-			}
-			env, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
-			if err != nil || !bytes.Contains(env, []byte(marker+"\x00")) {
-				continue
-			}
-			if st, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat")); err == nil && isZombie(st) {
-				continue
-			}
-			pids = append(pids, pid)
-		}
-		if len(pids) == 0 || time.Now().After(deadline) {
-			return pids
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-func isZombie(stat []byte) bool {
-	i := bytes.LastIndexByte(stat, ')')
-	return i > 0 && i+2 < len(stat) && stat[i+2] == 'Z'
+	return testenv.WaitGone(grace, func() []int { return testenv.ProcessesWithEnv(marker) })
 }
 
 type result struct {
