@@ -2,87 +2,46 @@ package snapshot_test
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/go-rod/rod"
-	"github.com/go-rod/rod/lib/launcher"
 	"github.com/go-rod/rod/lib/proto"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/smartretry/smartretry/internal/testenv"
 )
 
-// One Chromium for the package run, started on first use and killed after the last test (before
+// One Chromium for the package run, started on first use and stopped after the last test (before
 // goleak looks for leftovers).
 var shared struct {
-	once    sync.Once
-	l       *launcher.Launcher
-	browser *rod.Browser
-	err     error
+	once     sync.Once
+	chromium *testenv.Chromium
+	err      error
 }
 
 type closingM struct{ m *testing.M }
 
 func (c closingM) Run() int {
 	code := c.m.Run()
-	stopBrowser()
+	if shared.chromium != nil {
+		shared.chromium.Stop()
+	}
 	return code
 }
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(closingM{m}) }
 
-func browserBin() (string, error) {
-	if p := os.Getenv("SMARTRETRY_BROWSER"); p != "" {
-		return p, nil
-	}
-	if p, ok := launcher.LookPath(); ok {
-		return p, nil
-	}
-	return "", fmt.Errorf("no Chromium found (set SMARTRETRY_BROWSER or run make setup)")
-}
-
 func startBrowser() (*rod.Browser, error) {
-	shared.once.Do(func() {
-		bin, err := browserBin()
-		if err != nil {
-			shared.err = err
-			return
-		}
-		l := launcher.New().Bin(bin).Headless(true).Set("no-sandbox").
-			Set("disable-gpu").Set("disable-background-networking").Set("disable-component-update").
-			Set("disable-sync").Set("no-first-run")
-		u, err := l.Launch()
-		if err != nil {
-			l.Kill()
-			l.Cleanup()
-			shared.err = fmt.Errorf("launch %s: %w", bin, err)
-			return
-		}
-		b := rod.New().ControlURL(u)
-		if err := b.Connect(); err != nil {
-			l.Kill()
-			l.Cleanup()
-			shared.err = fmt.Errorf("connect: %w", err)
-			return
-		}
-		shared.l, shared.browser = l, b
-	})
-	return shared.browser, shared.err
-}
-
-func stopBrowser() {
-	if shared.browser != nil {
-		_ = shared.browser.Close()
+	shared.once.Do(func() { shared.chromium, shared.err = testenv.StartChromium() })
+	if shared.err != nil {
+		return nil, shared.err
 	}
-	if shared.l != nil {
-		shared.l.Kill()
-		shared.l.Cleanup()
-	}
+	return shared.chromium.Browser, nil
 }
 
 // site serves inline HTML fixtures: path → body (status 200, text/html) or a handler.
@@ -127,8 +86,4 @@ func open(t testing.TB, url string) *rod.Page {
 	return page
 }
 
-func ctxT(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
+func ctxT(t testing.TB) context.Context { return testenv.Context(t, 10*time.Second) }

@@ -3,104 +3,21 @@ package testpages_test
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-rod/rod"
-	"github.com/go-rod/rod/lib/launcher"
 	"github.com/go-rod/rod/lib/proto"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/smartretry/smartretry/internal/testenv"
 	"github.com/smartretry/smartretry/testpages"
 )
 
 // stepTimeout bounds every rod call: rod waits forever without a deadline.
 const stepTimeout = 20 * time.Second
-
-// launchChromium starts the system Chromium headless and returns it connected. Cleanup closes the
-// browser, kills its whole process group and removes its profile, so nothing outlives the test.
-func launchChromium(t *testing.T) *rod.Browser {
-	t.Helper()
-	bin := os.Getenv("SMARTRETRY_BROWSER")
-	if bin == "" {
-		var ok bool
-		if bin, ok = launcher.LookPath(); !ok {
-			t.Fatal("no Chromium found: run `make setup` (installs Debian's chromium) or set SMARTRETRY_BROWSER to a Chromium binary")
-		}
-	}
-	if _, err := os.Stat(bin); err != nil {
-		t.Fatalf("SMARTRETRY_BROWSER=%s: %v; run `make setup` or fix the path", bin, err)
-	}
-
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	l := launcher.New().
-		Context(context.Background()). // the process lives until Kill, not until this ctx ends
-		Bin(bin).
-		Headless(true).
-		Leakless(false). // the process-group kill below does its job without a helper binary
-		Set("no-sandbox").
-		Set("disable-gpu").
-		Set("disable-background-networking").
-		Set("disable-component-update").
-		Set("disable-sync").
-		Set("no-first-run").
-		Set("disable-dev-shm-usage")
-	l = l.UserDataDir(profileWithoutPrediction(t))
-	type launched struct {
-		url string
-		err error
-	}
-	done := make(chan launched, 1)
-	go func() {
-		u, err := l.Launch()
-		done <- launched{u, err}
-	}()
-	var u string
-	select {
-	case r := <-done:
-		if r.err != nil {
-			l.Kill()
-			t.Fatalf("launch %s: %v (run `make setup` if Chromium is missing or broken)", bin, r.err)
-		}
-		u = r.url
-	case <-ctx.Done():
-		l.Kill()
-		t.Fatalf("launch %s: no DevTools endpoint within 60s", bin)
-	}
-
-	b := rod.New().ControlURL(u).Context(ctx)
-	if err := b.Connect(); err != nil {
-		l.Kill()
-		l.Cleanup()
-		t.Fatalf("connect to %s: %v", bin, err)
-	}
-	b = b.Context(context.Background())
-	t.Cleanup(func() {
-		cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer ccancel()
-		_ = b.Context(cctx).Close()
-		l.Kill()
-		l.Cleanup() // waits for the process to exit, then removes the profile
-	})
-	return b
-}
-
-// profileWithoutPrediction is a fresh profile with Chromium's network prediction off. Prediction
-// opens sockets ahead of time (preconnect), and Chromium silently resends a request that fails on
-// such a socket, so /reset?fail=1 would fail twice on the server and never in the browser.
-func profileWithoutPrediction(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	require.NoError(t, os.MkdirAll(filepath.Join(dir, "Default"), 0o700))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "Default", "Preferences"),
-		[]byte(`{"net":{"network_prediction_options":2}}`), 0o600))
-	return dir
-}
 
 // step returns p bound to a fresh deadline.
 func step(t *testing.T, p *rod.Page) *rod.Page {
@@ -112,7 +29,7 @@ func step(t *testing.T, p *rod.Page) *rod.Page {
 
 func TestBrowserSmoke(t *testing.T) {
 	srv := start(t)
-	b := launchChromium(t)
+	b := testenv.LaunchChromium(t)
 
 	newPage := func(t *testing.T) *rod.Page {
 		t.Helper()
