@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-rod/rod"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap"
 
@@ -133,29 +132,6 @@ func asRetryError(t *testing.T, err error) *retry.Error {
 	var re *retry.Error
 	require.True(t, errors.As(err, &re), "want a *retry.Error, got %T: %v", err, err)
 	return re
-}
-
-// clickInFrames finds sel in the page or any of its frames (depth first) and clicks it with real
-// input events, as a person's mouse would.
-func clickInFrames(ctx context.Context, p *rod.Page, sel string) error {
-	p = p.Context(ctx)
-	if els, err := p.Elements(sel); err == nil && len(els) > 0 {
-		return els[0].Click("left", 1)
-	}
-	frames, err := p.Elements("iframe")
-	if err != nil {
-		return err
-	}
-	for _, fr := range frames {
-		fp, err := fr.Frame()
-		if err != nil {
-			continue
-		}
-		if err := clickInFrames(ctx, fp, sel); err == nil {
-			return nil
-		}
-	}
-	return fmt.Errorf("%s: not in the page or its frames", sel)
 }
 
 // resultAfter waits, inside the page (a MutationObserver, no polling), until #result no longer

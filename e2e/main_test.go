@@ -4,15 +4,13 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/smartretry/smartretry/browser"
+	"github.com/smartretry/smartretry/internal/testenv"
 	"github.com/smartretry/smartretry/testpages"
 )
 
@@ -51,7 +49,7 @@ func (s suite) Run() int {
 
 	code := s.m.Run()
 
-	chromium := chromiumDescendants()
+	chromium := testenv.ChromiumDescendants()
 	if len(chromium) == 0 {
 		fmt.Fprintln(os.Stderr, "e2e: found no Chromium process under this test binary; cannot check for leftovers")
 		code = 1
@@ -60,7 +58,7 @@ func (s suite) Run() int {
 		fmt.Fprintln(os.Stderr, "e2e: close Chromium:", err)
 		code = 1
 	}
-	if left := stillRunning(chromium, 10*time.Second); len(left) > 0 {
+	if left := testenv.StillRunning(chromium, 10*time.Second); len(left) > 0 {
 		fmt.Fprintf(os.Stderr, "e2e: Chromium processes outlived the run: %v\n", left)
 		code = 1
 	}
@@ -73,92 +71,4 @@ func requireEnv(t testing.TB) {
 	if env.err != nil {
 		t.Fatalf("e2e needs Chromium at /usr/bin/chromium (or SMARTRETRY_BROWSER): %v", env.err)
 	}
-}
-
-// chromiumDescendants lists the Chromium processes this test binary started (directly or through
-// rod's leakless guard), from /proc.
-func chromiumDescendants() []int {
-	parent := map[int]int{}
-	comm := map[int]string{}
-	dirs, _ := os.ReadDir("/proc")
-	for _, d := range dirs {
-		pid, err := strconv.Atoi(d.Name())
-		if err != nil {
-			continue
-		}
-		ppid, name, ok := procStat(pid)
-		if !ok {
-			continue
-		}
-		parent[pid] = ppid
-		comm[pid] = name
-	}
-	self := os.Getpid()
-	var out []int
-	for pid := range parent {
-		for p, n := parent[pid], 0; p > 1 && n < 64; p, n = parent[p], n+1 {
-			if p == self {
-				if strings.Contains(comm[pid], "chrom") {
-					out = append(out, pid)
-				}
-				break
-			}
-		}
-	}
-	return out
-}
-
-// stillRunning waits (bounded) for pids to exit and returns those still alive; zombies count as
-// gone. This is process bookkeeping after the run, not a test's timing.
-func stillRunning(pids []int, within time.Duration) []int {
-	deadline := time.Now().Add(within)
-	for {
-		var alive []int
-		for _, pid := range pids {
-			if processAlive(pid) {
-				alive = append(alive, pid)
-			}
-		}
-		if len(alive) == 0 || time.Now().After(deadline) {
-			return alive
-		}
-		pids = alive
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-func processAlive(pid int) bool {
-	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return false
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 || i+2 >= len(s) {
-		return false
-	}
-	return s[i+2] != 'Z' && s[i+2] != 'X'
-}
-
-// procStat reads the parent pid and the command name of pid.
-func procStat(pid int) (ppid int, name string, ok bool) {
-	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return 0, "", false
-	}
-	s := string(b)
-	open, closing := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
-	if open < 0 || closing < open {
-		return 0, "", false
-	}
-	name = s[open+1 : closing]
-	f := strings.Fields(s[closing+1:])
-	if len(f) < 2 {
-		return 0, "", false
-	}
-	ppid, err = strconv.Atoi(f[1])
-	if err != nil {
-		return 0, "", false
-	}
-	return ppid, name, true
 }

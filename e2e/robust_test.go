@@ -27,6 +27,7 @@ import (
 
 	"github.com/smartretry/smartretry/actions"
 	"github.com/smartretry/smartretry/browser"
+	"github.com/smartretry/smartretry/internal/testenv"
 	"github.com/smartretry/smartretry/retry"
 	"github.com/smartretry/smartretry/retry/retrytest"
 )
@@ -117,35 +118,9 @@ func ownBrowser(t *testing.T, ctx context.Context) *browser.Browser {
 	pgid := b.PID()
 	t.Cleanup(func() {
 		require.NoError(t, b.Close())
-		assert.Empty(t, stillRunning(groupMembers(pgid), 10*time.Second), "Chromium processes of group %d outlived Close", pgid)
+		assert.Empty(t, testenv.StillRunning(testenv.GroupMembers(pgid), 10*time.Second), "Chromium processes of group %d outlived Close", pgid)
 	})
 	return b
-}
-
-// groupMembers lists the live processes whose process group is pgid.
-func groupMembers(pgid int) []int {
-	var out []int
-	dirs, _ := os.ReadDir("/proc")
-	for _, d := range dirs {
-		pid, err := strconv.Atoi(d.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join("/proc", d.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		s := string(b)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(s[i+1:])
-		if len(f) > 3 && f[3] == strconv.Itoa(pgid) && processAlive(pid) {
-			out = append(out, pid)
-		}
-	}
-	return out
 }
 
 func session(t *testing.T, b *browser.Browser, timeout time.Duration, opts ...actions.Option) (*actions.Session, *retry.Manager) {
@@ -157,11 +132,7 @@ func session(t *testing.T, b *browser.Browser, timeout time.Duration, opts ...ac
 	return s, m
 }
 
-func testCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
-	t.Cleanup(cancel)
-	return ctx
-}
+func testCtx(t *testing.T) context.Context { return testenv.Context(t, testTimeout) }
 
 // everyAction calls every Session method once on the form page's elements.
 func everyAction(s *actions.Session, ctx context.Context, nav string) map[string]error {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/smartretry/smartretry/actions"
+	"github.com/smartretry/smartretry/internal/testenv"
 	"github.com/smartretry/smartretry/retry"
 )
 
@@ -352,7 +353,7 @@ func TestScenario_Captcha(t *testing.T) {
 			var seen []actions.Escalation
 			person := actions.EscalatorFunc(func(ctx context.Context, e actions.Escalation) error {
 				seen = append(seen, e)
-				return clickInFrames(ctx, e.Session.Page(), "#captcha-solve")
+				return testenv.ClickInFrames(ctx, e.Session.Page(), "#captcha-solve")
 			})
 			f := newFixture(t, fixtureConfig{sessionOpts: []actions.Option{actions.WithEscalator(person)}})
 			_, err := f.s.Navigate(f.ctx, url("/captcha/"+vendor))
