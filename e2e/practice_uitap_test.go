@@ -374,8 +374,9 @@ hideButton.onclick = () => {
   offscreenButton.style = 'position:absolute;left:-9999px;top:-9999px';
 };
 </script>`})
-	// Two sessions on the same page: short attempts to say "not visible" quickly; longer ones for
-	// the clicks, whose refusals wait out the cover timeout after trying to scroll.
+	// Three sessions on the same page: short attempts to say "not visible" quickly; longer ones for
+	// what is visible and for the clicks, whose refusals wait out the cover timeout after trying
+	// to scroll.
 	f := newFixture(t, fixtureConfig{timeout: time.Second, managerOpts: []retry.Option{retry.WithCircuitBreaker(false)}})
 	_, err := f.s.Navigate(f.ctx, site.url("/"))
 	require.NoError(t, err)
@@ -391,6 +392,12 @@ hideButton.onclick = () => {
 		err := f.s.WaitFor(ctx, sel)
 		assert.Equal(t, reason, reasonOf(err), "%s: %v", sel, err)
 	}
+	// What is visible answers at once; a session with room for a loaded machine checks it.
+	f = newFixture(t, fixtureConfig{managerOpts: []retry.Option{retry.WithCircuitBreaker(false)}})
+	_, err = f.s.Navigate(f.ctx, site.url("/"))
+	require.NoError(t, err)
+	require.NoError(t, f.s.Click(f.ctx, "#hideButton"))
+	ctx = once(f.ctx)
 	for _, sel := range []string{"#transparentButton", "#offscreenButton", "#overlappedButton"} {
 		assert.NoError(t, f.s.WaitFor(ctx, sel), "%s has a box: visible to WaitFor", sel)
 	}
