@@ -255,7 +255,7 @@ func TestNavigateHonoursRetryAfter(t *testing.T) {
 	for _, ra := range []string{"2", "date:2"} {
 		t.Run(ra, func(t *testing.T) {
 			s, clock := newSession(t)
-			id := "ra-" + strings.ReplaceAll(ra, ":", "") + t.Name()
+			id := uid("ra-" + strings.ReplaceAll(ra, ":", ""))
 			res, err := s.Navigate(ctxT(t), site.URL("/ratelimit?fail=1&ra="+ra+"&id="+id))
 			require.NoError(t, err)
 			assert.Equal(t, 200, res.Status)
@@ -270,8 +270,9 @@ func TestNavigateHonoursRetryAfter(t *testing.T) {
 }
 
 func TestNavigateRecoversFromServerErrorsAndResets(t *testing.T) {
-	for _, path := range []string{"/flaky?fail=2&code=503&id=f1", "/reset?fail=2&id=r1"} {
+	for _, path := range []string{"/flaky?fail=2&code=503&id=", "/reset?fail=2&id="} {
 		t.Run(path, func(t *testing.T) {
+			path += uid("recover")
 			s, clock := newSession(t)
 			res, err := s.Navigate(ctxT(t), site.URL(path))
 			require.NoError(t, err)

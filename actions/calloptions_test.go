@@ -14,16 +14,17 @@ func TestWithCallOptionsLimitsOneCall(t *testing.T) {
 	s, clock := newSession(t)
 	// server_error allows several attempts by default; this call allows one.
 	ctx := actions.WithCallOptions(ctxT(t), retry.MaxAttempts(1))
-	_, err := s.Navigate(ctx, site.URL("/flaky?fail=1&code=503&id=callopt"))
+	id := uid("callopt")
+	_, err := s.Navigate(ctx, site.URL("/flaky?fail=1&code=503&id="+id))
 	require.Error(t, err)
 	typ, n := attempts(t, err)
 	assert.Equal(t, retry.ServerError, typ)
 	assert.Equal(t, 1, n)
 	assert.Empty(t, clock.Sleeps())
-	assert.Equal(t, 1, site.Hits("/flaky", "callopt"))
+	assert.Equal(t, 1, site.Hits("/flaky", id))
 
 	// The options belonged to that call only: the next one runs under the Session defaults.
-	res, err := s.Navigate(ctxT(t), site.URL("/flaky?fail=1&code=503&id=callopt"))
+	res, err := s.Navigate(ctxT(t), site.URL("/flaky?fail=1&code=503&id="+id))
 	require.NoError(t, err)
 	assert.Equal(t, 200, res.Status)
 }

@@ -131,9 +131,9 @@ func jsBudget(p *rod.Page) time.Duration {
 	if dl, ok := p.GetContext().Deadline(); ok {
 		d = time.Until(dl)
 	}
-	margin := d / 20
-	if margin < 150*time.Millisecond {
-		margin = 150 * time.Millisecond
+	margin := d / 10
+	if margin < 300*time.Millisecond {
+		margin = 300 * time.Millisecond
 	}
 	if margin > time.Second {
 		margin = time.Second

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -64,3 +65,9 @@ func newSession(t *testing.T, opts ...actions.Option) (*actions.Session, *retryt
 }
 
 func ctxT(t *testing.T) context.Context { return testenv.Context(t, 60*time.Second) }
+
+var ids atomic.Int64
+
+// uid makes a testpages counter key unique to this run of the test (go test -count=N reuses the
+// site, whose fail-N-times counters are per key).
+func uid(name string) string { return fmt.Sprintf("%s-%d", name, ids.Add(1)) }
