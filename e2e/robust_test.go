@@ -329,6 +329,15 @@ func TestRobust_FrozenPage(t *testing.T) {
 		require.NoError(t, err)
 		_, err = proto.RuntimeEvaluate{Expression: `setTimeout(() => { for (;;) {} }, 0)`}.Call(s.Page().Context(ctx))
 		require.NoError(t, err)
+		// The loop starts on the page's next task; an action's evaluation could be served before
+		// it. Probe until the page stops answering, so every action below meets a frozen page.
+		for frozen := false; !frozen; {
+			pctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+			_, err := proto.RuntimeEvaluate{Expression: `1`}.Call(s.Page().Context(pctx))
+			cancel()
+			frozen = errors.Is(err, context.DeadlineExceeded)
+			require.NoError(t, ctx.Err(), "the page never froze")
+		}
 		for name, err := range everyAction(s, ctx, h.url("/form")) {
 			if name == "Cookies" || name == "SetCookies" || name == "Screenshot" {
 				// Cookies live in the browser process, screenshots come from the compositor: either
