@@ -76,7 +76,9 @@
       // a digit inside a longer token (not a plain counter like "address2") is a generated name
       if (tok.length >= 6 && digits > 0 && letters > 0 && !/^[a-z]+\d+$/i.test(tok) && !/^\d+[a-z]+$/i.test(tok)) return true;
       if (tok.length >= 6 && /[bcdfghjklmnpqrstvwxz]{5,}/i.test(tok)) return true; // xkqzvbwp
-      if (tok.length >= 8 && digits > 0 && /^[0-9a-f]+$/i.test(tok)) return true; // hex hash
+      // hex hash, also the 1 in ~2,500 of 8 hex digits with no digit in it ("eaacbdde"): hardly
+      // any word of 8 letters uses a-f only
+      if (tok.length >= 8 && /^[0-9a-f]+$/i.test(tok)) return true;
       if (tok.length >= 10 && digits > 0 && /[a-z]/.test(tok) && /[A-Z]/.test(tok)) return true; // base64-ish
       if (tok.length >= 6 && /^[a-z]{0,3}[A-Z][a-z]?[A-Z]/.test(tok) && digits === 0 && !/[aeiou]{1}[a-z]{2,}/.test(tok)) return true; // sc-bdVaJa
     }

@@ -62,3 +62,16 @@ func TestSelectorsSurviveReloadWithRandomIDs(t *testing.T) {
 		assert.Equal(t, first.Elements[i].Selector, second.Elements[i].Selector, "selector changed across reloads")
 	}
 }
+
+// A generated id made only of the letters a-f ("css-eaacbdde", 1 in ~2,500 of 8 hex digits) is
+// as random as one with digits in it: the selector must not use it.
+func TestLetterOnlyHexIDIsNotStable(t *testing.T) {
+	srv := serve(t, site{"/": `<!doctype html><title>t</title><div><button id="css-eaacbdde">Go</button></div>
+<div><button id="save-button">Save</button></div>`})
+	p := open(t, srv.URL+"/")
+	s, err := snapshot.Take(ctxT(t), p)
+	require.NoError(t, err)
+	require.Len(t, s.Elements, 2, s.String())
+	assert.NotContains(t, s.Elements[0].Selector, "eaacbdde")
+	assert.Equal(t, "#save-button", s.Elements[1].Selector, "a readable id is still used")
+}
