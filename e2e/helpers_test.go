@@ -9,8 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/smartretry/smartretry/actions"
 	"github.com/smartretry/smartretry/retry"
@@ -148,4 +150,16 @@ func resultAfter(ctx context.Context, s *actions.Session, from string) (string, 
 		return "", err
 	}
 	return res.Value.Str(), nil
+}
+
+// assertLogsLack checks that no captured log entry, message or field, contains s.
+func assertLogsLack(t *testing.T, logs *observer.ObservedLogs, s string) {
+	t.Helper()
+	for _, e := range logs.All() {
+		line := e.Message
+		for k, v := range e.ContextMap() {
+			line += " " + k + "=" + toString(v)
+		}
+		assert.NotContains(t, line, s, "log entry %q", e.Message)
+	}
 }
