@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Makes sure a Chromium (and Xvfb, for the headful tests) is on this machine.
+# Makes sure a Chromium (and Xvfb, for the headful tests, and redis-server, for the shared-state
+# and job-queue tests) is on this machine.
 # Installs Debian's packages with apt-get when run as root; otherwise says what to install.
 # Never downloads a browser from the internet.
 set -euo pipefail
@@ -12,8 +13,11 @@ fi
 if ! command -v Xvfb >/dev/null 2>&1; then
   need+=(xvfb)
 fi
+if ! command -v redis-server >/dev/null 2>&1; then
+  need+=(redis-server)
+fi
 if [ ${#need[@]} -eq 0 ]; then
-  echo "setup: browser $browser; Xvfb $(command -v Xvfb)"
+  echo "setup: browser $browser; Xvfb $(command -v Xvfb); redis-server $(command -v redis-server)"
   exit 0
 fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -28,7 +32,7 @@ fi
 cat >&2 <<MSG
 setup: missing: ${need[*]}
   smartretry drives a system Chromium and never downloads one. Install it, for example:
-    sudo apt-get install -y chromium xvfb        (Debian/Ubuntu)
+    sudo apt-get install -y chromium xvfb redis-server   (Debian/Ubuntu)
   or point SMARTRETRY_BROWSER at a Chromium/Chrome binary.
 MSG
 exit 1

@@ -23,4 +23,6 @@
 //   - chromium.go: ChromiumPath (SMARTRETRY_BROWSER, else the system Chromium) and
 //     StartChromium / LaunchChromium, a bare rod browser for tests below package browser.
 //   - click.go: ClickInFrames, a person's click on a selector in a page or any of its frames.
+//   - redis.go: StartRedis, a real redis-server on a free loopback port with its data in the
+//     test's temporary directory; Stop (a crash) and Restart (data kept).
 package testenv

@@ -47,3 +47,20 @@ func TestProcesses(t *testing.T) {
 	_ = c.Wait()
 	assert.False(t, testenv.ProcessAlive(pid))
 }
+
+// A test's redis-server answers, keeps its data over a restart (appendonly) and is gone after Stop.
+func TestRedis(t *testing.T) {
+	r := testenv.StartRedis(t, testenv.RedisPassword("s3cret"))
+	require.Contains(t, r.URL(2), ":s3cret@127.0.0.1:")
+	cli := func(args ...string) string {
+		out, err := exec.Command("redis-cli", append([]string{"-u", r.URL(0), "--no-auth-warning"}, args...)...).CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		return strings.TrimSpace(string(out))
+	}
+	assert.Equal(t, "OK", cli("SET", "k", "v"))
+	r.Restart()
+	assert.Equal(t, "v", cli("GET", "k"), "appendonly data kept over a restart")
+	r.Stop()
+	_, err := exec.Command("redis-cli", "-u", r.URL(0), "--no-auth-warning", "PING").CombinedOutput()
+	assert.Error(t, err, "the server is gone after Stop")
+}
