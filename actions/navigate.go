@@ -6,7 +6,6 @@ import (
 	"net/url"
 
 	"github.com/go-rod/rod"
-	"go.uber.org/zap"
 
 	"github.com/smartretry/smartretry/retry"
 	"github.com/smartretry/smartretry/snapshot"
@@ -22,23 +21,14 @@ import (
 //   - 429 and 5xx → backed off (at least Retry-After) and loaded again; connection resets and
 //     timeouts likewise, by their own budgets.
 //
-// It returns the final URL and the main document's status.
+// It returns the final URL and the main document's status. NavigateWith takes options that make
+// chosen statuses (ExpectStatus, AnyStatus) a success.
 func (s *Session) Navigate(ctx context.Context, rawURL string) (NavResult, error) {
-	var out NavResult
-	s.rememberURLSecret(rawURL)
-	err := s.run(ctx, spec{action: "navigate", url: rawURL}, func(p *rod.Page, a *retry.Attempt) error {
-		res, err := s.navigateOnce(p, rawURL)
-		out = res
-		return err
-	})
-	if err != nil {
-		return out, err
-	}
-	s.cfg.log.Debug("navigated", zap.String("url", out.URL), zap.Int("status", out.Status))
-	return out, nil
+	return s.NavigateWith(ctx, rawURL)
 }
 
-func (s *Session) navigateOnce(p *rod.Page, rawURL string) (NavResult, error) {
+// navigateOnce is one attempt of NavigateWith; no says which statuses are expected.
+func (s *Session) navigateOnce(p *rod.Page, rawURL string, no *navOpts) (NavResult, error) {
 	ctx := p.GetContext()
 	resp, err := s.b.Navigate(ctx, p, rawURL, s.cfg.timeout)
 	var res NavResult
@@ -56,6 +46,17 @@ func (s *Session) navigateOnce(p *rod.Page, rawURL string) (NavResult, error) {
 	var he *retry.HTTPError
 	if err != nil && !errors.As(err, &he) {
 		return res, err
+	}
+	if he != nil && no.expected(he.StatusCode) {
+		// The caller asked for this status: the page is the result. A wall is still a wall.
+		ch, derr := snapshot.DetectChallenge(ctx, p, resp.Status, resp.Header)
+		if derr != nil {
+			return res, derr
+		}
+		if ch != nil {
+			return res, &ChallengeError{Vendor: ch.Vendor, Kind: ch.Kind, URL: resp.URL, Evidence: ch.Evidence}
+		}
+		return res, nil
 	}
 	switch {
 	case he != nil && (he.StatusCode == 401 || he.StatusCode == 403 || he.StatusCode == 405):
