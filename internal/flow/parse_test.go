@@ -263,6 +263,9 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"start_url":"http://h/","steps":[{"click":"a"}]}`))
 	f.Add([]byte("a: &x [*x]\n"))
 	f.Add([]byte("steps:\n  - extract: {container: a, fields: {x: {selector: b}}}\nstart_url: ${"))
+	f.Add([]byte(everydayFlow))
+	f.Add([]byte("start_url: http://h/\nsteps:\n  - navigate: {url: 'http://h/', expect_status: [404, 9e9, any]}\n  - scroll: {dy: -1e5}\n  - text: {selector: a, nth: 1, as: a}\n  - attr: {selector: a, name: href, as: a}\n"))
+	f.Add([]byte("viewport: {width: 100, height: 10000}\nisolated: true\nstart_url: http://h/\nsteps:\n  - wait_for: {selector: a, state: gone}\n  - scroll_until: {selector: a, count: 1}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fl, err := Parse(data, Options{File: "fuzz.yaml", Env: testEnv, ReadFile: noFiles})
 		if err != nil {
@@ -277,6 +280,17 @@ func FuzzParse(f *testing.F) {
 					_, _, _ = fl.Resolve(v, it)
 				}
 				_ = s.String()
+				if s.Nth != nil && *s.Nth < 0 || s.Kind == "scroll_until" && s.Count < 1 {
+					t.Fatalf("accepted a bad step: %+v", s)
+				}
+				for _, c := range s.ExpectStatus {
+					if c < 100 || c > 599 {
+						t.Fatalf("accepted status %d", c)
+					}
+				}
+				if s.IsRead() && !varName.MatchString(s.Into()) {
+					t.Fatalf("read into %q", s.Into())
+				}
 			}
 		}
 		_ = strings.TrimSpace

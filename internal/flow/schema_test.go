@@ -251,6 +251,17 @@ func validate(root, schema map[string]any, v any, at string) []string {
 			bad("%d of oneOf match", n)
 		}
 	}
+	if alts, ok := schema["anyOf"].([]any); ok {
+		n := 0
+		for _, a := range alts {
+			if len(validate(root, a.(map[string]any), v, at)) == 0 {
+				n++
+			}
+		}
+		if n == 0 {
+			bad("none of anyOf match")
+		}
+	}
 	if not, ok := schema["not"].(map[string]any); ok && len(validate(root, not, v, at)) == 0 {
 		bad("matches not")
 	}
