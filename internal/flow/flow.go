@@ -32,8 +32,6 @@ type Flow struct {
 	Path string
 
 	env map[string]string // the environment variables the templates use, read at load
-
-	crawl *crawlSpec // stages: and crawl: (stages.go); nil for a single-stage flow
 }
 
 // Variable is a named value. Value already has its ${ENV} references expanded. Secret values are

@@ -151,8 +151,8 @@ func (p *parser) parse(data []byte) {
 	}
 	if n := fields["steps"]; n != nil {
 		p.steps(n)
-	} else if fields["stages"] == nil {
-		p.errAt(root, "steps", "field is required (a list of steps, or stages: for a crawl)")
+	} else {
+		p.errAt(root, "steps", "field is required (a list of steps)")
 	}
 	if n := fields["start_url"]; n != nil {
 		p.f.StartURL = p.str(n, "start_url")
@@ -179,7 +179,6 @@ func (p *parser) parse(data []byte) {
 			p.errAt(root, "start_url", "field is required unless the first step is navigate")
 		}
 	}
-	p.crawlFlow(root, fields) // stages: and crawl: (stages.go)
 	p.checkItems()
 }
 
