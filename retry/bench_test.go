@@ -1,6 +1,7 @@
 package retry_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"syscall"
@@ -9,6 +10,40 @@ import (
 
 	"github.com/smartretry/smartretry/retry"
 )
+
+// The success path of a Run with a Manager and a URL: what every action pays when nothing fails.
+func BenchmarkDoSuccess(b *testing.B) {
+	m := retry.NewManager()
+	info := retry.Info{"url": "https://shop.example.com/p/42?color=red"}
+	ctx := context.Background()
+	fn := func(context.Context) error { return nil }
+	b.ReportAllocs()
+	defer cpuPerOp(b)()
+	for b.Loop() {
+		_ = retry.Do(ctx, fn, retry.UsingManager(m), retry.WithInfo(info))
+	}
+}
+
+// One failure (a stale element, retried at once), then a success.
+func BenchmarkDoOneFailure(b *testing.B) {
+	m := retry.NewManager()
+	info := retry.Info{"url": "https://shop.example.com/p/42?color=red"}
+	ctx := context.Background()
+	stale := errors.New("stale element reference")
+	n := 0
+	fn := func(context.Context) error {
+		n++
+		if n%2 == 1 {
+			return stale
+		}
+		return nil
+	}
+	b.ReportAllocs()
+	defer cpuPerOp(b)()
+	for b.Loop() {
+		_ = retry.Do(ctx, fn, retry.UsingManager(m), retry.WithInfo(info))
+	}
+}
 
 func BenchmarkShouldRetry(b *testing.B) {
 	m := retry.NewManager()

@@ -34,6 +34,7 @@ var defaultConfigs = [numErrorTypes]Config{
 	ConnectionReset:  {MaxAttempts: 3, Strategy: ExponentialJitter, BaseDelay: time.Second, MaxDelay: 60 * time.Second},
 	PageCrash:        {MaxAttempts: 2, Strategy: Linear, BaseDelay: 2 * time.Second, MaxDelay: 60 * time.Second},
 	InvalidInput:     {MaxAttempts: 1, Strategy: Immediate, BaseDelay: 0, MaxDelay: 60 * time.Second},
+	CircuitOpen:      {MaxAttempts: 2, Strategy: Immediate, BaseDelay: 0, MaxDelay: 60 * time.Second},
 }
 
 // DefaultConfig returns the guide's configuration for t:
@@ -51,6 +52,7 @@ var defaultConfigs = [numErrorTypes]Config{
 //	connection_reset   3         exponential_jitter  1s      60s
 //	page_crash         2         linear              2s      60s
 //	invalid_input      1         immediate           0       60s
+//	circuit_open       2         immediate           0       60s   (waits its Retry-After: the cooloff left)
 //
 // An unknown t gets Unknown's configuration.
 func DefaultConfig(t ErrorType) Config {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The conditions a give-up *Error matches with errors.Is.
@@ -14,7 +15,9 @@ var (
 	// ErrExhausted: the attempt budget ran out, or retrying was refused for taking too long
 	// (a Retry-After above the Manager's limit) or for going round in circles (see ErrStuck).
 	ErrExhausted = errors.New("retry: attempts exhausted")
-	// ErrCircuitOpen: the domain's circuit breaker is open.
+	// ErrCircuitOpen: the domain's circuit breaker was open (or its cooloff ran) and the call was
+	// not allowed to wait for it (see WithMaxBreakerWait): the item did nothing wrong, run it
+	// again later; RetryAfterOf(err) says when.
 	ErrCircuitOpen = errors.New("retry: circuit open")
 	// ErrEscalate: a person is needed (captcha, auth_required), or the escalation hook failed.
 	ErrEscalate = errors.New("retry: escalation needed")
@@ -45,11 +48,14 @@ type Error struct {
 	Reason   string    // why retrying stopped, e.g. "not_found is not retryable"
 	Err      error     // the last underlying error (nil if fn never ran)
 
-	kind  giveUp
-	cause error // ctx.Err() or an escalation hook's error, also matched by errors.Is
+	kind       giveUp
+	cause      error         // ctx.Err() or an escalation hook's error, also matched by errors.Is
+	retryAfter time.Duration // circuit_open: the cooloff left, for RetryAfterOf
 }
 
-// Error reads "<action>: <type> after <n> attempt(s): <reason>: <last error>".
+// Error reads "<action>: <type> after <n> attempt(s): <reason>: <last error>", or, when the
+// call was refused by its domain (Type CircuitOpen), "<action>: circuit_open: <reason>" and,
+// if attempts were made before, "(<n> attempt(s) before; last: <last error>)".
 func (e *Error) Error() string {
 	var b strings.Builder
 	a := e.Action
@@ -59,6 +65,27 @@ func (e *Error) Error() string {
 	b.WriteString(a)
 	b.WriteString(": ")
 	b.WriteString(e.Type.String())
+	if e.Type == CircuitOpen {
+		if e.Reason != "" {
+			b.WriteString(": ")
+			b.WriteString(e.Reason)
+		}
+		if e.Attempts > 0 && e.Err != nil {
+			b.WriteString(" (")
+			b.WriteString(strconv.Itoa(e.Attempts))
+			if e.Attempts == 1 {
+				b.WriteString(" attempt before; last: ")
+			} else {
+				b.WriteString(" attempts before; last: ")
+			}
+			b.WriteString(e.Err.Error())
+			b.WriteString(")")
+		} else if e.cause != nil && e.cause.Error() != e.Reason {
+			b.WriteString(": ")
+			b.WriteString(e.cause.Error())
+		}
+		return b.String()
+	}
 	b.WriteString(" after ")
 	b.WriteString(strconv.Itoa(e.Attempts))
 	if e.Attempts == 1 {

@@ -7,7 +7,9 @@ import "fmt"
 // An ErrorType is a plain value, safe for concurrent use.
 type ErrorType int
 
-// The error types of the reference guide, plus InvalidInput for bad selectors, URLs and the like.
+// The error types of the reference guide, plus InvalidInput for bad selectors, URLs and the like,
+// and CircuitOpen for an action that was not allowed to wait for its domain's breaker or cooloff
+// (see WithMaxBreakerWait): the item itself did nothing wrong and can be run again later.
 const (
 	Unknown ErrorType = iota
 	NetworkTimeout
@@ -21,6 +23,7 @@ const (
 	ConnectionReset
 	PageCrash
 	InvalidInput
+	CircuitOpen
 
 	numErrorTypes = iota // how many types there are; keep last
 )
@@ -38,6 +41,7 @@ var errorTypeNames = [...]string{
 	ConnectionReset:  "connection_reset",
 	PageCrash:        "page_crash",
 	InvalidInput:     "invalid_input",
+	CircuitOpen:      "circuit_open",
 }
 
 // ErrorTypes lists every error type in declaration order.

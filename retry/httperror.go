@@ -71,9 +71,13 @@ type retryAfterer interface {
 	RetryAfter() time.Duration
 }
 
-// RetryAfterOf returns the Retry-After carried by err or anything it wraps: an *HTTPError with
-// RetryAfter > 0, or any error with a RetryAfter() time.Duration method.
+// RetryAfterOf returns the Retry-After carried by err or anything it wraps: the cooloff left of
+// a give-up *Error that matches ErrCircuitOpen, an *HTTPError with RetryAfter > 0, or any error
+// with a RetryAfter() time.Duration method.
 func RetryAfterOf(err error) (time.Duration, bool) {
+	if e, ok := errors.AsType[*Error](err); ok && e.retryAfter > 0 {
+		return e.retryAfter, true
+	}
 	if he, ok := errors.AsType[*HTTPError](err); ok && he.RetryAfter > 0 {
 		return he.RetryAfter, true
 	}

@@ -64,3 +64,8 @@ func isAllDigits(s string) bool {
 	}
 	return true
 }
+
+func (info Info) url() string {
+	s, _ := info["url"].(string)
+	return s
+}

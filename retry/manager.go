@@ -14,15 +14,17 @@ import (
 )
 
 // Manager decides whether, when and how to retry, and learns from what happened: a circuit
-// breaker per domain, failure patterns (action + error type + domain) with the solution that
-// preceded the next success, and stuck-loop detection. Create one with NewManager; the zero
-// value is not usable. A Manager is safe for concurrent use.
+// breaker and a cooloff per domain, failure patterns (action + error type + domain) with the
+// solution that preceded the next success, and stuck-loop detection, all kept in its Store.
+// Create one with NewManager; the zero value is not usable. A Manager is safe for concurrent use.
 type Manager struct {
 	clock          Clock
+	realClock      bool // the clock is the real one: a wait may also use a timer
 	log            *zap.Logger
 	breakerOn      bool
-	policy         breakerPolicy
+	policy         BreakerPolicy
 	maxRetryAfter  time.Duration
+	maxBreakerWait time.Duration
 	stuckThreshold int
 	stuckWindow    time.Duration
 	limit          int
@@ -32,9 +34,12 @@ type Manager struct {
 	mu      sync.RWMutex
 	configs [numErrorTypes]Config
 
-	st       store
+	st       Store
 	attempts atomic.Int64
 	dist     [numErrorTypes]atomic.Int64
+
+	probeMu sync.Mutex
+	probes  map[string]chan struct{} // half-open probes this Manager's calls hold; closed when they report
 }
 
 // Option configures a Manager in NewManager.
@@ -57,16 +62,19 @@ const (
 	DefaultMemoryLimit      = 1000             // entries per table (domains, patterns, stuck counters)
 )
 
-// NewManager returns a Manager with the guide's defaults: circuit breaker on (3 failures in
-// 30s → 60s cooloff), DefaultConfig for every type, the real clock, no logging, Retry-After up
-// to 10 minutes, stuck loops stopped after 5 identical failures, at most 1000 entries per table.
+// NewManager returns a Manager with the guide's defaults: circuit breaker on in its count form
+// (3 site failures in 30s → 60s cooloff; see BreakerPolicy), calls that meet an open breaker or
+// a domain cooloff wait for it up to DefaultMaxBreakerWait, DefaultConfig for every type, the
+// real clock, no logging, Retry-After up to 10 minutes, stuck loops stopped after 5 identical
+// failures, a MemoryStore of at most 1000 entries per table.
 func NewManager(opts ...Option) *Manager {
 	m := &Manager{
 		clock:          realClock{},
 		log:            zap.NewNop(),
 		breakerOn:      true,
-		policy:         breakerPolicy{DefaultBreakerThreshold, DefaultBreakerWindow, DefaultBreakerCooloff},
+		policy:         BreakerPolicy{}.withDefaults(),
 		maxRetryAfter:  DefaultMaxRetryAfter,
+		maxBreakerWait: DefaultMaxBreakerWait,
 		stuckThreshold: DefaultStuckThreshold,
 		stuckWindow:    DefaultStuckWindow,
 		limit:          DefaultMemoryLimit,
@@ -77,29 +85,17 @@ func NewManager(opts ...Option) *Manager {
 			o.apply(m)
 		}
 	}
-	m.st = newMemStore(m.limit)
+	if m.st == nil {
+		m.st = NewMemoryStore(m.limit)
+	}
+	_, m.realClock = m.clock.(realClock)
 	return m
 }
 
-// WithCircuitBreaker turns the per-domain circuit breaker on or off (default on).
+// WithCircuitBreaker turns the per-domain circuit breaker on or off (default on). Domain
+// cooloffs (a server's Retry-After) apply either way.
 func WithCircuitBreaker(enabled bool) Option {
 	return optionFunc(func(m *Manager) { m.breakerOn = enabled })
-}
-
-// WithBreakerPolicy sets the breaker: threshold failures for one domain inside window open it
-// for cooloff (defaults 3, 30s, 60s). Values below 1 (threshold) or 0 keep the default.
-func WithBreakerPolicy(threshold int, window, cooloff time.Duration) Option {
-	return optionFunc(func(m *Manager) {
-		if threshold >= 1 {
-			m.policy.threshold = threshold
-		}
-		if window > 0 {
-			m.policy.window = window
-		}
-		if cooloff > 0 {
-			m.policy.cooloff = cooloff
-		}
-	})
 }
 
 // WithClock sets where the Manager reads time and waits (default: the real clock).
@@ -172,8 +168,9 @@ func WithStuckDetection(threshold int, window time.Duration) Option {
 	})
 }
 
-// WithMemoryLimit caps each learnt table (breaker domains, failure patterns, stuck counters)
-// at n entries; the least recently seen entry goes first (default 1000).
+// WithMemoryLimit caps each learnt table of the default MemoryStore (domains, failure
+// patterns, stuck counters) at n entries; the least recently seen entry goes first (default
+// 1000). A Store given with WithStore has its own limits.
 func WithMemoryLimit(n int) Option {
 	return optionFunc(func(m *Manager) {
 		if n >= 1 {
@@ -249,15 +246,20 @@ type verdict struct {
 //   - a stuck loop (info["action"] and info failing the same way again and again; see
 //     WithStuckDetection and RecordAttempt): no, the reason starts with "stuck";
 //   - else yes: "Retry #1 with immediate backoff (0ms delay)" or "Retry #N with <strategy>
-//     backoff (<ms>ms delay)", the delay being max(backoff, Retry-After).
+//     backoff (<ms>ms delay)", the delay being max(backoff, Retry-After, the domain's cooloff
+//     left).
 //
 // ShouldRetry only reads: it does not count the failure (RecordAttempt does) nor take the
-// half-open probe (CheckDomainCircuitBreaker does).
+// half-open probe (CheckDomainCircuitBreaker does). Run does not refuse for an open breaker: it
+// waits for it before the next attempt (see WithMaxBreakerWait).
 func (m *Manager) ShouldRetry(err error, attempt int, info Info) Decision {
-	return m.decide(info.action(), err, m.classify(err), attempt, info, info.Domain(), nil).Decision
+	return m.decide(info.action(), err, m.classify(err), attempt, info, info.Domain(), nil, -1).Decision
 }
 
-func (m *Manager) decide(action string, err error, t ErrorType, attempt int, info Info, domain string, cp *callPolicy) verdict {
+// decide is ShouldRetry's rule. stuck < 0: read the breaker, the cooloff and the stuck-loop
+// counter from the store (ShouldRetry); stuck ≥ 0: the counter Record just returned, and no
+// breaker check (Run and PartialRetry wait for the breaker before their next attempt).
+func (m *Manager) decide(action string, err error, t ErrorType, attempt int, info Info, domain string, cp *callPolicy, stuck int) verdict {
 	if err == nil {
 		return verdict{Decision: Decision{Reason: "no error"}}
 	}
@@ -283,24 +285,31 @@ func (m *Manager) decide(action string, err error, t ErrorType, attempt int, inf
 	if hasRA && ra > m.maxRetryAfter {
 		return verdict{Decision{Reason: "Retry-After " + ra.String() + " exceeds the limit of " + m.maxRetryAfter.String(), Type: t}, kindExhausted}
 	}
-	var now time.Time
-	if m.breakerOn && domain != "" || m.stuckThreshold > 0 && len(info) > 0 {
-		now = m.clock.Now()
-	}
-	if m.breakerOn && domain != "" {
-		if ok, remaining, tr := m.st.breakerAllow(domain, now, m.policy, false); !ok || tr != "" {
-			if tr != "" {
-				m.emit(Event{Kind: tr, Domain: domain, Time: now})
+	var cooloff time.Duration
+	if stuck < 0 {
+		var now time.Time
+		if domain != "" || m.stuckThreshold > 0 && len(info) > 0 {
+			now = m.clock.Now()
+		}
+		if domain != "" {
+			adm := m.st.Admit(context.Background(), domain, now, m.policy, false)
+			if adm.Transition != "" {
+				m.emit(Event{Kind: adm.Transition, Domain: domain, Time: now})
 			}
-			if !ok {
-				return verdict{Decision{Reason: cooloffReason(domain, remaining), Type: t}, kindCircuit}
+			switch {
+			case adm.Allowed:
+			case adm.Cooloff:
+				cooloff = adm.Wait
+			case m.breakerOn:
+				return verdict{Decision{Reason: cooloffReason(domain, adm.Wait, adm.HalfOpen), Type: t}, kindCircuit}
 			}
 		}
-	}
-	if m.stuckThreshold > 0 && len(info) > 0 {
-		if n := m.st.stuckCount(fingerprint(action, info), t, now, m.stuckWindow); n >= m.stuckThreshold {
-			return verdict{Decision{Reason: stuckReason(action, t, n), Type: t}, kindStuck}
+		if m.stuckThreshold > 0 && len(info) > 0 {
+			stuck = m.st.StuckCount(context.Background(), fingerprint(action, info), t, now, m.stuckWindow)
 		}
+	}
+	if m.stuckThreshold > 0 && stuck >= m.stuckThreshold {
+		return verdict{Decision{Reason: stuckReason(action, t, stuck), Type: t}, kindStuck}
 	}
 	var (
 		delay time.Duration
@@ -322,6 +331,9 @@ func (m *Manager) decide(action string, err error, t ErrorType, attempt int, inf
 	byRA := hasRA && ra > delay
 	if byRA {
 		delay = ra
+	}
+	if cooloff > delay {
+		delay, byRA = cooloff, true
 	}
 	return verdict{Decision: Decision{Retry: true, Reason: retryReason(attempt+1, strat, delay, byRA), Delay: delay, Type: t}}
 }
@@ -350,8 +362,11 @@ func budgetReason(t ErrorType, max int) string {
 	return t.String() + ": all " + strconv.Itoa(max) + " attempts used"
 }
 
-func cooloffReason(domain string, remaining time.Duration) string {
-	if remaining <= 0 {
+// cooloffReason is the reason text of API.md for a domain that refuses traffic: its breaker is
+// open or its cooloff runs ("Domain example.com in cooloff for 42.0s"), or its half-open probe
+// is in flight.
+func cooloffReason(domain string, remaining time.Duration, halfOpen bool) string {
+	if halfOpen || remaining <= 0 {
 		return "Domain " + domain + " half-open: waiting for the probe in flight"
 	}
 	return "Domain " + domain + " in cooloff for " + strconv.FormatFloat(remaining.Seconds(), 'f', 1, 64) + "s"
@@ -377,76 +392,92 @@ type Record struct {
 	Solution string
 }
 
-// RecordAttempt counts an attempt in the stats and teaches the Manager: a failure counts
-// towards the domain's breaker (unless permanent or a cancellation), its failure pattern
-// (action + type + domain) and its stuck-loop counter; a success closes the breaker, resets the
-// counter and, with a Solution, remembers it for the pattern of the failure it followed.
-// Run records every attempt itself.
+// RecordAttempt counts an attempt in the stats and teaches the Manager: a failure that says the
+// site is unhealthy counts towards the domain's breaker (see BreakerPolicy), a 429 or 5xx with
+// a Retry-After sets the domain's cooloff, and every failure but a cancellation feeds its
+// failure pattern (action + type + domain) and its stuck-loop counter; a success resets the
+// breaker's count (closes a half-open one), resets the stuck-loop counter and, with a Solution,
+// remembers it for the pattern of the failure it followed. Run records every attempt itself.
 func (m *Manager) RecordAttempt(r Record) {
 	action := r.Action
 	if action == "" {
 		action = r.Args.action()
 	}
-	m.record(action, r.Args, r.Args.Domain(), r.Success, m.classify(r.Err), r.Err, r.Solution)
+	t := Unknown
+	if !r.Success {
+		t = m.classify(r.Err)
+	}
+	m.record(context.Background(), action, r.Args, r.Args.Domain(), r.Success, t, r.Err, r.Solution, m.clock.Now())
 }
 
-func (m *Manager) record(action string, info Info, domain string, success bool, t ErrorType, err error, solution string) {
-	now := m.clock.Now()
+// record counts an attempt in the stats and hands it to the store; now is when it ended (for a
+// success, when it started will do: nothing reads a success's time but the breaker, which must
+// ignore attempts that started before it opened).
+func (m *Manager) record(ctx context.Context, action string, info Info, domain string, success bool, t ErrorType, err error, solution string, now time.Time) Recorded {
 	m.attempts.Add(1)
-	canceled := !success && errors.Is(err, context.Canceled)
-	if !success && !canceled {
-		m.dist[t].Add(1)
-	}
-	if m.breakerOn && domain != "" {
-		counts := !success && !canceled && !t.IsPermanent()
-		if tr := m.st.breakerResult(domain, now, m.policy, success, counts); tr != "" {
-			ev := Event{Kind: tr, Domain: domain, Time: now}
-			if tr == EventBreakerOpen {
-				ev.Delay, ev.Reason = m.policy.cooloff, cooloffReason(domain, m.policy.cooloff)
-			}
-			m.emit(ev)
-		}
-	}
-	switch {
-	case success:
-		m.st.patternSuccess(action, domain, solution, now)
-	case !canceled:
-		m.st.patternFailure(patternKey{action, t, domain}, now)
-	}
-	if m.stuckThreshold > 0 && len(info) > 0 && !canceled {
-		fp := fingerprint(action, info)
-		if success {
-			m.st.stuckSuccess(fp)
+	r := Result{Domain: domain, Action: action, Solution: solution, Outcome: OutcomeSuccess}
+	if !success {
+		r.Type = t
+		if errors.Is(err, context.Canceled) {
+			r.Outcome = OutcomeIgnored
 		} else {
-			m.st.stuckFailure(fp, t, now, m.stuckWindow)
+			m.dist[t].Add(1)
+			var perURL bool
+			r.Outcome, perURL = outcomeOf(t)
+			switch {
+			case r.Outcome != OutcomeSiteFailure:
+			case !m.breakerOn:
+				r.Outcome = OutcomeFailure
+			case perURL:
+				r.Key = urlKey(info.url())
+			}
+			if (t == RateLimit || t == ServerError) && domain != "" {
+				if ra, ok := RetryAfterOf(err); ok {
+					r.Cooloff = min(ra, m.maxRetryAfter)
+				}
+			}
 		}
 	}
+	if r.Outcome != OutcomeIgnored && m.stuckThreshold > 0 && len(info) > 0 {
+		r.Fingerprint = fingerprint(action, info)
+	}
+	if domain == "" && r.Outcome == OutcomeIgnored {
+		return Recorded{}
+	}
+	rec := m.st.Record(ctx, r, now, m.policy, m.stuckWindow)
+	if r.Cooloff > 0 {
+		m.emit(Event{Kind: EventCooloff, Action: action, Domain: domain, Type: t, Delay: r.Cooloff,
+			Reason: cooloffReason(domain, r.Cooloff, false), Err: err, Time: now})
+	}
+	if rec.Transition != "" {
+		ev := Event{Kind: rec.Transition, Domain: domain, Time: now}
+		if rec.Transition == EventBreakerOpen {
+			ev.Delay, ev.Reason = m.policy.Cooloff, cooloffReason(domain, m.policy.Cooloff, false)
+		}
+		m.emit(ev)
+	}
+	return rec
 }
 
-// CheckDomainCircuitBreaker reports whether domain's breaker refuses traffic now, and why
-// ("Domain example.com in cooloff for 60.0s"). After the cooloff it lets exactly one caller
-// through (half-open) and takes that probe for it: report the probe's outcome with
-// RecordAttempt (Run does). A probe that never reports is given up after one more cooloff.
-// With the breaker disabled it always says (false, "").
+// CheckDomainCircuitBreaker reports whether domain refuses traffic now, and why: its breaker
+// is open, or its cooloff (a server's Retry-After) runs ("Domain example.com in cooloff for
+// 60.0s"). After the breaker's cooloff it lets exactly one caller through (half-open) and takes
+// that probe for it: report the probe's outcome with RecordAttempt (Run does). A probe that
+// never reports is given up after one more cooloff. With the breaker disabled only a cooloff
+// refuses.
 func (m *Manager) CheckDomainCircuitBreaker(domain string) (broken bool, reason string) {
-	if !m.breakerOn || domain == "" {
+	if domain == "" {
 		return false, ""
 	}
-	ok, remaining, tr := m.st.breakerAllow(domain, m.clock.Now(), m.policy, true)
-	if tr != "" {
-		m.emit(Event{Kind: tr, Domain: domain, Time: m.clock.Now()})
+	now := m.clock.Now()
+	adm := m.st.Admit(context.Background(), domain, now, m.policy, m.breakerOn)
+	if adm.Transition != "" {
+		m.emit(Event{Kind: adm.Transition, Domain: domain, Time: now})
 	}
-	if ok {
+	if adm.Allowed || !adm.Cooloff && !m.breakerOn {
 		return false, ""
 	}
-	return true, cooloffReason(domain, remaining)
-}
-
-// releaseProbe gives back a half-open probe taken for an attempt whose result does not count.
-func (m *Manager) releaseProbe(domain string) {
-	if m.breakerOn && domain != "" {
-		m.st.breakerResult(domain, m.clock.Now(), m.policy, false, false)
-	}
+	return true, cooloffReason(domain, adm.Wait, adm.HalfOpen)
 }
 
 // Recommendation is Recommend's advice: Action is "retry", "wait", "escalate" or "abort";
@@ -477,8 +508,8 @@ var suggested = [numErrorTypes]string{
 //   - "abort": cancelled, a permanent type other than captcha/auth, a stuck loop, or a
 //     Retry-After above the limit;
 //   - "escalate": captcha or auth_required: a person must act;
-//   - "wait": the domain's breaker is open (Delay = cooloff left), a rate limit, or a
-//     Retry-After (Delay = what to wait);
+//   - "wait": the domain's breaker is open or its cooloff runs (Delay = the time left), a rate
+//     limit, or a Retry-After (Delay = what to wait);
 //   - "retry": everything else, with the first retry's Delay and a Solution: the one that
 //     preceded the next success last time this pattern (action + type + domain) failed, else
 //     the usual repair for the type ("resnapshot", "reresolve", "new_page", "reload", "wait").
@@ -501,13 +532,15 @@ func (m *Manager) Recommend(action string, info Info, err error) Recommendation 
 	case t.IsPermanent():
 		return Recommendation{Action: "abort", Reason: t.String() + " is not retryable", Type: t}
 	}
-	if m.breakerOn && domain != "" {
-		if ok, remaining, _ := m.st.breakerAllow(domain, m.clock.Now(), m.policy, false); !ok {
-			return Recommendation{Action: "wait", Reason: cooloffReason(domain, remaining), Delay: remaining, Type: t}
+	ctx := context.Background()
+	if domain != "" {
+		adm := m.st.Admit(ctx, domain, m.clock.Now(), m.policy, false)
+		if !adm.Allowed && (adm.Cooloff || m.breakerOn) {
+			return Recommendation{Action: "wait", Reason: cooloffReason(domain, adm.Wait, adm.HalfOpen), Delay: adm.Wait, Type: t, Solution: "wait"}
 		}
 	}
 	if m.stuckThreshold > 0 && len(info) > 0 {
-		if n := m.st.stuckCount(fingerprint(action, info), t, m.clock.Now(), m.stuckWindow); n >= m.stuckThreshold {
+		if n := m.st.StuckCount(ctx, fingerprint(action, info), t, m.clock.Now(), m.stuckWindow); n >= m.stuckThreshold {
 			return Recommendation{Action: "abort", Reason: stuckReason(action, t, n), Type: t}
 		}
 	}
@@ -518,9 +551,9 @@ func (m *Manager) Recommend(action string, info Info, err error) Recommendation 
 		}
 		return Recommendation{Action: "wait", Reason: "the server asked to wait " + ra.String(), Delay: max(delay, ra), Type: t, Solution: "wait"}
 	}
-	if p, ok := m.st.pattern(patternKey{action, t, domain}); ok && p.solution != "" {
-		return Recommendation{Action: "retry", Type: t, Delay: delay, Solution: p.solution,
-			Reason: fmt.Sprintf("%s on %s before: %q preceded success %d time(s)", t, orAny(domain), p.solution, p.solved)}
+	if p, ok := m.st.Pattern(ctx, PatternKey{action, t, domain}); ok && p.Solution != "" {
+		return Recommendation{Action: "retry", Type: t, Delay: delay, Solution: p.Solution,
+			Reason: fmt.Sprintf("%s on %s before: %q preceded success %d time(s)", t, orAny(domain), p.Solution, p.Solved)}
 	}
 	if t == RateLimit {
 		return Recommendation{Action: "wait", Reason: "rate_limit: back off before the next request", Delay: delay, Type: t, Solution: "wait"}
@@ -539,7 +572,8 @@ func orAny(domain string) string {
 // SessionAttempts counts every recorded attempt; ErrorTypeDistribution the failures by
 // ErrorType.String() (cancellations excluded); KnownPatterns the failure patterns (action +
 // type + domain) remembered, PatternsWithSolutions those with a learnt solution;
-// CircuitBreakerStates every domain with a breaker.
+// CircuitBreakerStates every domain with a breaker; Cooloffs the domains paused by a server's
+// Retry-After, with when it ends.
 //
 // Stats is a snapshot: its maps are fresh copies the caller owns and may change.
 type Stats struct {
@@ -548,6 +582,7 @@ type Stats struct {
 	PatternsWithSolutions int
 	ErrorTypeDistribution map[string]int
 	CircuitBreakerStates  map[string]BreakerState
+	Cooloffs              map[string]time.Time
 }
 
 // BreakerState is one domain's breaker: State "closed", "open" or "half_open" (the cooloff has
@@ -563,13 +598,20 @@ type BreakerState struct {
 
 // Stats returns a snapshot; the maps are the caller's.
 func (m *Manager) Stats() Stats {
-	known, solved := m.st.patternCounts()
+	ss := m.st.Snapshot(context.Background(), m.clock.Now(), m.policy)
 	s := Stats{
 		SessionAttempts:       int(m.attempts.Load()),
-		KnownPatterns:         known,
-		PatternsWithSolutions: solved,
+		KnownPatterns:         ss.KnownPatterns,
+		PatternsWithSolutions: ss.PatternsWithSolutions,
 		ErrorTypeDistribution: make(map[string]int),
-		CircuitBreakerStates:  m.st.breakerStates(m.clock.Now(), m.policy),
+		CircuitBreakerStates:  ss.Breakers,
+		Cooloffs:              ss.Cooloffs,
+	}
+	if s.CircuitBreakerStates == nil {
+		s.CircuitBreakerStates = make(map[string]BreakerState)
+	}
+	if s.Cooloffs == nil {
+		s.Cooloffs = make(map[string]time.Time)
 	}
 	for t := range numErrorTypes {
 		if n := m.dist[t].Load(); n > 0 {
@@ -606,7 +648,7 @@ func fingerprint(action string, info Info) uint64 {
 	for k, v := range info {
 		sum += mix(strHash(k), valueHash(v))
 	}
-	return mix(strHash(action), sum)
+	return mix(strHash(action), sum) | 1 // never 0, which Result.Fingerprint reads as "not tracked"
 }
 
 func strHash(s string) uint64 {

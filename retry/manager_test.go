@@ -292,8 +292,8 @@ func TestRecommendBreakerAndLearntSolution(t *testing.T) {
 	assert.Contains(t, r.Reason, "reload")
 	assert.Equal(t, "new_page", m.Recommend("type", info, crash).Solution, "another action has not learnt it")
 
-	for range 3 {
-		m.RecordAttempt(retry.Record{Action: "click", Args: info, Err: errors.New("503")})
+	for i := range 3 { // three pages of the site answer 503: the site is failing
+		m.RecordAttempt(retry.Record{Action: "click", Args: retry.Info{"url": fmt.Sprint("https://shop.example/p/", i)}, Err: errors.New("503")})
 	}
 	clock.Advance(15 * time.Second)
 	r = m.Recommend("click", info, errors.New("503"))

@@ -10,7 +10,8 @@ import (
 
 // Failure is an item PartialRetry could not process: the item, the give-up *Error (matching
 // ErrPermanent, ErrExhausted, ErrCircuitOpen… and unwrapping to the item's last error), how
-// many times it was tried, and the type of its last failure.
+// many times it was tried, and the type of its last failure (CircuitOpen when its domain
+// refused it and it could not wait: the item itself did not fail, run it again later).
 //
 // A Failure is a plain value owned by the caller once PartialRetry returns.
 type Failure[T any] struct {
@@ -34,6 +35,9 @@ func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
 // them needs (waited through the Manager's Clock, abandoned when ctx ends). Rounds stop when no
 // item is left to retry. Every attempt is recorded with the Manager, with Info = WithInfo's
 // entries plus "item" (the item itself) so stuck-loop detection tells items apart.
+//
+// An item whose domain's breaker is open (or whose cooloff runs) waits for it as in Run, without
+// using up an attempt, up to MaxBreakerWait per item.
 //
 // Concurrency(n) runs up to n items at once (default 1). MaxAttempts, UseStrategy and Backoff
 // apply per item as in Run; OnEscalate is ignored (captcha/auth fail the item at once).
@@ -60,12 +64,14 @@ func PartialRetry[T any](ctx context.Context, m *Manager, items []T, fn func(ctx
 		t        ErrorType
 		ok       bool
 		final    *Error // set when the item has given up
+		stuck    int    // the stuck-loop run its last failure made
+		budget   waitBudget
 	}
 	st := make([]itemState, len(items))
 	todo := make([]int, len(items))
 	for i := range items {
 		info := mergeInfo(o.info, Info{"item": items[i]})
-		st[i] = itemState{info: info, domain: info.Domain()}
+		st[i] = itemState{info: info, domain: info.Domain(), budget: m.newWaitBudget(o.maxBreakerWait)}
 		todo[i] = i
 	}
 	fail := func(i int, reason string, kind giveUp, cause error) {
@@ -81,16 +87,26 @@ func PartialRetry[T any](ctx context.Context, m *Manager, items []T, fn func(ctx
 			fail(i, cerr.Error(), 0, cerr)
 			return
 		}
-		if m.breakerOn && s.domain != "" {
-			if broken, reason := m.CheckDomainCircuitBreaker(s.domain); broken {
-				fail(i, reason, kindCircuit, nil)
+		now := m.clock.Now()
+		var probe chan struct{}
+		if s.domain != "" {
+			var ref *refusal
+			if probe, now, ref = m.admit(ctx, action, s.domain, s.attempts, &s.budget, now); ref != nil {
+				s.t = CircuitOpen
+				if ref.cause != nil {
+					fail(i, ref.cause.Error(), 0, ref.cause)
+				} else {
+					fail(i, ref.reason, kindCircuit, nil)
+					s.final.retryAfter = ref.left
+				}
 				return
 			}
 		}
+		defer m.probeDone(s.domain, probe)
 		err := safeCall(ctx, fn, items[i])
 		s.attempts++
 		if cerr := ctx.Err(); cerr != nil {
-			m.releaseProbe(s.domain)
+			m.releaseProbe(ctx, s.domain, probe)
 			if err == nil {
 				s.ok = true
 				return
@@ -105,7 +121,7 @@ func PartialRetry[T any](ctx context.Context, m *Manager, items []T, fn func(ctx
 			if s.attempts > 1 {
 				sol = "retry"
 			}
-			m.record(action, s.info, s.domain, true, Unknown, nil, sol)
+			m.record(ctx, action, s.info, s.domain, true, Unknown, nil, sol, now)
 			m.emit(Event{Kind: EventSuccess, Action: action, Domain: s.domain, Attempt: s.attempts - 1, Solution: sol})
 			return
 		}
@@ -113,12 +129,12 @@ func PartialRetry[T any](ctx context.Context, m *Manager, items []T, fn func(ctx
 		var pe *PanicError
 		if errors.As(err, &pe) {
 			s.t = Unknown
-			m.record(action, s.info, s.domain, false, Unknown, err, "")
+			m.record(ctx, action, s.info, s.domain, false, Unknown, err, "", m.clock.Now())
 			fail(i, "the processor panicked", kindPermanent, nil)
 			return
 		}
 		s.t = m.classify(err)
-		m.record(action, s.info, s.domain, false, s.t, err, "")
+		s.stuck = m.record(ctx, action, s.info, s.domain, false, s.t, err, "", m.clock.Now()).Stuck
 	}
 
 	for len(todo) > 0 {
@@ -139,7 +155,7 @@ func PartialRetry[T any](ctx context.Context, m *Manager, items []T, fn func(ctx
 			if s.ok || s.final != nil {
 				continue
 			}
-			v := m.decide(action, s.err, s.t, s.attempts-1, s.info, s.domain, &o.policy)
+			v := m.decide(action, s.err, s.t, s.attempts-1, s.info, s.domain, &o.policy, s.stuck)
 			if !v.Retry {
 				var cause error
 				if v.kind == 0 {

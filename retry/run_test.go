@@ -218,20 +218,6 @@ func TestLateResultDoesNotCount(t *testing.T) {
 	assert.NotContains(t, s.CircuitBreakerStates, "late.com")
 }
 
-func TestRunStopsAtOpenBreaker(t *testing.T) {
-	m, _ := newTestManager()
-	f := retrytest.Always(errors.New("503"))
-	err := retry.Run(context.Background(), "get", retry.Info{"url": "https://down.example/x"}, f.Run, retry.UsingManager(m))
-	assert.ErrorIs(t, err, retry.ErrCircuitOpen)
-	assert.ErrorContains(t, err, "Domain down.example in cooloff for 60.0s")
-	assert.Equal(t, 3, f.Calls())
-
-	g := retrytest.FailN(0, nil)
-	err = retry.Run(context.Background(), "get", retry.Info{"url": "https://down.example/y"}, g.Run, retry.UsingManager(m))
-	assert.ErrorIs(t, err, retry.ErrCircuitOpen)
-	assert.Zero(t, g.Calls(), "an open breaker refuses before calling")
-}
-
 func TestRunStuckAcrossRuns(t *testing.T) {
 	m, _ := newTestManager(retry.WithCircuitBreaker(false))
 	info := retry.Info{"selector": "#gone"}

@@ -1,326 +1,132 @@
 package retry
 
 import (
-	"sync"
+	"context"
 	"time"
 )
 
-// store keeps what a Manager learns: circuit breakers per domain, failure patterns with the
-// solutions that fixed them, and stuck-loop counters. Each method is one atomic step, so a
-// store shared by many workers (a database, Redis) can replace the in-memory one later without
-// any caller changing. Implementations must be safe for concurrent use.
-type store interface {
-	// breakerAllow says whether an attempt may go to domain now. acquire takes the single
-	// half-open probe; without it the call only looks. remaining is the cooloff left when not
-	// allowed (0 while a half-open probe is in flight). transition is an Event kind or "".
-	breakerAllow(domain string, now time.Time, p breakerPolicy, acquire bool) (allowed bool, remaining time.Duration, transition string)
-	// breakerResult records an attempt's outcome. A failure with counts=false (permanent types,
-	// cancellation) does not count; it only gives back a half-open probe.
-	breakerResult(domain string, now time.Time, p breakerPolicy, success, counts bool) (transition string)
-	breakerStates(now time.Time, p breakerPolicy) map[string]BreakerState
+// Store keeps what a Manager learns: per domain a circuit breaker and a cooloff, failure
+// patterns with the solutions that fixed them, and stuck-loop counters. The default is a
+// MemoryStore (one process); WithStore gives a Manager another one, for example a store shared
+// by many workers through Redis (package retry/redisstore), so that every worker sees what the
+// others learnt.
+//
+// Each method is one atomic step: a networked implementation does each in one round trip (a
+// Lua script or MULTI), and holds no lock while an action runs. Implementations must be safe for
+// concurrent use. A method never fails: a store that cannot reach its backend decides with local
+// state (a MemoryStore of its own) and says so in its own log, because an action must never
+// block on, or fail because of, the bookkeeping. ctx bounds the call (Run passes its own).
+//
+// Time is the caller's (now, from the Manager's Clock), so that tests run in virtual time and
+// every decision of one Manager uses one clock.
+//
+// Waiting actions are not notified by the store: an action refused by Admit asks again after
+// the Wait it was given (the cooloff left), or every BreakerPollInterval while a half-open probe
+// is in flight elsewhere (through the Manager's Clock). A probe taken by the same Manager wakes
+// that Manager's waiters directly when its result is recorded.
+type Store interface {
+	// Admit says whether an attempt may go to domain at now. It refuses while the domain's
+	// cooloff runs (Cooloff, Wait = time left) and while its breaker is open (Wait = cooloff
+	// left). Once the cooloff has passed the breaker is half-open (Transition =
+	// EventBreakerHalfOpen for the call that saw it change): with probe set, the first caller
+	// takes the single probe (Probe, a lease of p.Cooloff in case it never reports); the others
+	// are refused with HalfOpen while the lease runs (Wait = lease left). Without probe it only
+	// looks: it changes nothing but the open → half-open transition.
+	Admit(ctx context.Context, domain string, now time.Time, p BreakerPolicy, probe bool) Admission
 
-	patternFailure(k patternKey, now time.Time)
-	patternSuccess(action, domain, solution string, now time.Time)
-	pattern(k patternKey) (patternStat, bool)
-	patternCounts() (known, withSolutions int)
+	// Record learns from one attempt's outcome, all in one step: the breaker of r.Domain (see
+	// BreakerPolicy for the counting rules), r.Domain's cooloff (r.Cooloff), the failure pattern
+	// (r.Action + r.Type + r.Domain) or, on a success, the solution that fixed the last one, and
+	// the stuck-loop counter of r.Fingerprint (consecutive same-type failures with no gap
+	// longer than stuckWindow).
+	Record(ctx context.Context, r Result, now time.Time, p BreakerPolicy, stuckWindow time.Duration) Recorded
 
-	// stuckFailure counts one more failure of type t for the fingerprint and returns the run of
-	// consecutive same-type failures (no gap longer than window). stuckCount only reads it.
-	stuckFailure(fp uint64, t ErrorType, now time.Time, window time.Duration) int
-	stuckCount(fp uint64, t ErrorType, now time.Time, window time.Duration) int
-	stuckSuccess(fp uint64)
+	// StuckCount reads the stuck-loop counter: the run of consecutive failures of type t for
+	// fp, 0 when the last failure was of another type or older than window.
+	StuckCount(ctx context.Context, fp uint64, t ErrorType, now time.Time, window time.Duration) int
+
+	// Pattern reads what is known about a failure pattern.
+	Pattern(ctx context.Context, k PatternKey) (Pattern, bool)
+
+	// Snapshot reads every domain's breaker, the running cooloffs and the pattern counts, for
+	// Manager.Stats.
+	Snapshot(ctx context.Context, now time.Time, p BreakerPolicy) StoreStats
 }
 
-type breakerPolicy struct {
-	threshold       int
-	window, cooloff time.Duration
+// Admission is Store.Admit's answer. A plain value, safe for concurrent use.
+type Admission struct {
+	Allowed    bool
+	Probe      bool          // this call took the half-open probe: its outcome must be recorded
+	Cooloff    bool          // refused by the domain's cooloff (a Retry-After), not by the breaker
+	HalfOpen   bool          // refused because the half-open probe is in flight
+	Wait       time.Duration // refused: the cooloff, open state or probe lease left
+	Transition string        // EventBreakerHalfOpen when this call ended the open state, else ""
 }
 
+// Outcome is what an attempt's result says about its domain.
+type Outcome uint8
+
+// The outcomes of Result.Outcome.
 const (
-	stateClosed uint8 = iota
-	stateOpen
-	stateHalfOpen
+	// OutcomeSuccess closes a half-open breaker; in the count form it also resets the failures
+	// counted (the ratio form counts it as a good sample).
+	OutcomeSuccess Outcome = iota + 1
+	// OutcomeSiteFailure says the site is unhealthy (server_error, rate_limit,
+	// connection_reset, network_timeout, unknown): it counts towards the breaker, once per
+	// Result.Key inside the window (every time when Key is 0), and reopens a half-open one.
+	OutcomeSiteFailure
+	// OutcomeFailure is a failure of the page or of the request itself (selector_not_found,
+	// stale_element, page_crash, the permanent types): the breaker does not count it, but it
+	// gives back a half-open probe; patterns and stuck-loop counters learn from it.
+	OutcomeFailure
+	// OutcomeIgnored is a cancellation or a result that arrived after the caller left: it only
+	// gives back a half-open probe, nothing learns from it.
+	OutcomeIgnored
 )
 
-type breaker struct {
-	state      uint8
-	fails      []time.Time // failures inside the window, oldest first; fewer than threshold
-	openUntil  time.Time
-	probeUntil time.Time // half-open: a probe is in flight until then (a lease, in case it never reports)
-	last       time.Time
+// Result is one attempt's outcome, as the Manager hands it to Store.Record. A plain value.
+type Result struct {
+	Domain  string // "" when the action has no domain: no breaker, no cooloff
+	Outcome Outcome
+	// Key identifies the URL of a site failure (a hash of host, path and query) so that one URL
+	// retried counts once; 0 for failures that count every time.
+	Key         uint64
+	Type        ErrorType // a failure's type
+	Action      string
+	Solution    string        // a success's repair ("reload", "resnapshot"…), for the pattern it fixed
+	Fingerprint uint64        // stuck-loop identity of the action and its Info; 0: not tracked
+	Cooloff     time.Duration // > 0: no attempt goes to Domain for this long from now (a Retry-After)
 }
 
-type patternKey struct {
-	action string
-	t      ErrorType
-	domain string
+// Recorded is Store.Record's answer. A plain value.
+type Recorded struct {
+	Transition string // EventBreakerOpen or EventBreakerClosed when this result changed the breaker, else ""
+	Stuck      int    // a failure with a Fingerprint: the run of consecutive same-type failures, this one included
 }
 
-type patternStat struct {
-	failures int
-	solution string // the repair that preceded the next success
-	solved   int    // how many times solution worked
-	last     time.Time
+// PatternKey names a failure pattern: an action failing with a type on a domain.
+// A plain comparable value.
+type PatternKey struct {
+	Action string
+	Type   ErrorType
+	Domain string
 }
 
-type actionDomain struct{ action, domain string }
-
-type pending struct {
-	k    patternKey
-	last time.Time
+// Pattern is what a Store knows about a failure pattern: how often it failed, and the repair
+// that preceded the next success (Solution, which worked Solved times). A plain value.
+type Pattern struct {
+	Failures int
+	Solution string
+	Solved   int
+	Last     time.Time
 }
 
-type stuckRun struct {
-	t     ErrorType
-	count int
-	last  time.Time
-}
-
-// memStore is the in-memory store. Every table holds at most limit entries; when one is full the
-// entry seen least recently goes.
-type memStore struct {
-	mu       sync.Mutex
-	limit    int
-	breakers map[string]*breaker
-	patterns map[patternKey]*patternStat
-	pending  map[actionDomain]pending // the last failure per action+domain, waiting for a success
-	stuck    map[uint64]*stuckRun
-}
-
-func newMemStore(limit int) *memStore {
-	if limit < 1 {
-		limit = 1
-	}
-	return &memStore{
-		limit:    limit,
-		breakers: make(map[string]*breaker),
-		patterns: make(map[patternKey]*patternStat),
-		pending:  make(map[actionDomain]pending),
-		stuck:    make(map[uint64]*stuckRun),
-	}
-}
-
-// evictOldest removes the entry of m whose last-seen time is oldest. O(len(m)); it only runs
-// when a table is full and a new key arrives.
-func evictOldest[K comparable, V any](m map[K]V, last func(V) time.Time) {
-	var (
-		oldK  K
-		oldT  time.Time
-		found bool
-	)
-	for k, v := range m {
-		if t := last(v); !found || t.Before(oldT) {
-			oldK, oldT, found = k, t, true
-		}
-	}
-	if found {
-		delete(m, oldK)
-	}
-}
-
-func (s *memStore) breakerAllow(domain string, now time.Time, p breakerPolicy, acquire bool) (bool, time.Duration, string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b := s.breakers[domain]
-	if b == nil || b.state == stateClosed {
-		return true, 0, ""
-	}
-	var tr string
-	if b.state == stateOpen {
-		if now.Before(b.openUntil) {
-			return false, b.openUntil.Sub(now), ""
-		}
-		b.state = stateHalfOpen
-		b.probeUntil = time.Time{}
-		tr = EventBreakerHalfOpen
-	}
-	if now.Before(b.probeUntil) {
-		return false, 0, tr
-	}
-	if acquire {
-		b.probeUntil = now.Add(p.cooloff)
-		b.last = now
-	}
-	return true, 0, tr
-}
-
-func (s *memStore) breakerResult(domain string, now time.Time, p breakerPolicy, success, counts bool) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b := s.breakers[domain]
-	if success || !counts {
-		if b == nil {
-			return ""
-		}
-		b.last = now
-		if !success {
-			b.probeUntil = time.Time{} // the probe answered, but says nothing about health
-			return ""
-		}
-		prev := b.state
-		b.state, b.fails, b.probeUntil = stateClosed, b.fails[:0], time.Time{}
-		if prev != stateClosed {
-			return EventBreakerClosed
-		}
-		return ""
-	}
-	if b == nil {
-		if len(s.breakers) >= s.limit {
-			evictOldest(s.breakers, func(b *breaker) time.Time { return b.last })
-		}
-		b = &breaker{fails: make([]time.Time, 0, min(p.threshold, 8))}
-		s.breakers[domain] = b
-	}
-	b.last = now
-	switch b.state {
-	case stateOpen:
-		if now.Before(b.openUntil) {
-			return "" // a straggler from before it opened
-		}
-		fallthrough
-	case stateHalfOpen:
-		b.state, b.openUntil, b.probeUntil, b.fails = stateOpen, now.Add(p.cooloff), time.Time{}, b.fails[:0]
-		return EventBreakerOpen
-	}
-	b.fails = dropBefore(b.fails, now.Add(-p.window))
-	b.fails = append(b.fails, now)
-	if len(b.fails) >= p.threshold {
-		b.state, b.openUntil, b.fails = stateOpen, now.Add(p.cooloff), b.fails[:0]
-		return EventBreakerOpen
-	}
-	return ""
-}
-
-// dropBefore removes the times before cut from the front of ts, in place.
-func dropBefore(ts []time.Time, cut time.Time) []time.Time {
-	i := 0
-	for i < len(ts) && ts[i].Before(cut) {
-		i++
-	}
-	if i == 0 {
-		return ts
-	}
-	n := copy(ts, ts[i:])
-	return ts[:n]
-}
-
-func (s *memStore) breakerStates(now time.Time, p breakerPolicy) map[string]BreakerState {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make(map[string]BreakerState, len(s.breakers))
-	cut := now.Add(-p.window)
-	for d, b := range s.breakers {
-		st := BreakerState{State: "closed"}
-		switch {
-		case b.state == stateOpen && now.Before(b.openUntil):
-			st = BreakerState{State: "open", OpenUntil: b.openUntil}
-		case b.state != stateClosed:
-			st = BreakerState{State: "half_open", OpenUntil: b.openUntil}
-		default:
-			for _, t := range b.fails {
-				if !t.Before(cut) {
-					st.Failures++
-				}
-			}
-		}
-		out[d] = st
-	}
-	return out
-}
-
-func (s *memStore) patternFailure(k patternKey, now time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p := s.patterns[k]
-	if p == nil {
-		if len(s.patterns) >= s.limit {
-			evictOldest(s.patterns, func(p *patternStat) time.Time { return p.last })
-		}
-		p = &patternStat{}
-		s.patterns[k] = p
-	}
-	p.failures++
-	p.last = now
-	ad := actionDomain{k.action, k.domain}
-	if _, ok := s.pending[ad]; !ok && len(s.pending) >= s.limit {
-		evictOldest(s.pending, func(p pending) time.Time { return p.last })
-	}
-	s.pending[ad] = pending{k: k, last: now}
-}
-
-func (s *memStore) patternSuccess(action, domain, solution string, now time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ad := actionDomain{action, domain}
-	pd, ok := s.pending[ad]
-	if !ok {
-		return
-	}
-	delete(s.pending, ad)
-	p := s.patterns[pd.k]
-	if p == nil || solution == "" {
-		return
-	}
-	if p.solution == solution {
-		p.solved++
-	} else {
-		p.solution, p.solved = solution, 1
-	}
-	p.last = now
-}
-
-func (s *memStore) pattern(k patternKey) (patternStat, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p := s.patterns[k]
-	if p == nil {
-		return patternStat{}, false
-	}
-	return *p, true
-}
-
-func (s *memStore) patternCounts() (known, withSolutions int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, p := range s.patterns {
-		if p.solution != "" {
-			withSolutions++
-		}
-	}
-	return len(s.patterns), withSolutions
-}
-
-func (s *memStore) stuckFailure(fp uint64, t ErrorType, now time.Time, window time.Duration) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.stuck[fp]
-	if r == nil {
-		if len(s.stuck) >= s.limit {
-			evictOldest(s.stuck, func(r *stuckRun) time.Time { return r.last })
-		}
-		r = &stuckRun{}
-		s.stuck[fp] = r
-	}
-	if r.t != t || now.Sub(r.last) > window {
-		r.t, r.count = t, 0
-	}
-	r.count++
-	r.last = now
-	return r.count
-}
-
-func (s *memStore) stuckCount(fp uint64, t ErrorType, now time.Time, window time.Duration) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.stuck[fp]
-	if r == nil || r.t != t || now.Sub(r.last) > window {
-		return 0
-	}
-	return r.count
-}
-
-func (s *memStore) stuckSuccess(fp uint64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.stuck, fp)
+// StoreStats is Store.Snapshot's answer: every domain with a breaker, the cooloffs still
+// running (domain → end), and the number of failure patterns known and solved. The maps are
+// the caller's.
+type StoreStats struct {
+	Breakers              map[string]BreakerState
+	Cooloffs              map[string]time.Time
+	KnownPatterns         int
+	PatternsWithSolutions int
 }

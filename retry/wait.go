@@ -1,0 +1,164 @@
+package retry
+
+import (
+	"context"
+	"time"
+)
+
+// A domain whose breaker is open, or whose cooloff runs, does not fail the actions that meet it:
+// they wait (through the Clock, ending when ctx ends) and go on when the domain lets them, the
+// half-open probe first. Only a call that may not wait that long gives up, with ErrCircuitOpen.
+
+// waitBudget is what one call (a Run, a PartialRetry item) may still spend waiting for its
+// domain.
+type waitBudget struct {
+	max    time.Duration // < 0: never wait
+	waited time.Duration
+}
+
+func (m *Manager) newWaitBudget(callMax time.Duration) waitBudget {
+	if callMax == 0 {
+		callMax = m.maxBreakerWait
+	}
+	return waitBudget{max: callMax}
+}
+
+// refusal is why admit did not let an attempt through: the domain refused and waiting was not
+// allowed (reason, left), or ctx ended while waiting (cause).
+type refusal struct {
+	reason string
+	left   time.Duration
+	cause  error
+}
+
+// admit lets an attempt to domain through, waiting while the domain refuses it. It returns the
+// probe channel when the attempt is the half-open probe (pass it to probeDone once its result
+// is recorded), and the time after any wait.
+func (m *Manager) admit(ctx context.Context, action, domain string, attempt int, b *waitBudget, now time.Time) (probe chan struct{}, after time.Time, ref *refusal) {
+	quiet := false // a poll for the same probe in flight is not a new wait
+	for {
+		adm := m.st.Admit(ctx, domain, now, m.policy, m.breakerOn)
+		if adm.Transition != "" {
+			m.emit(Event{Kind: adm.Transition, Domain: domain, Time: now})
+		}
+		if adm.Allowed || !adm.Cooloff && !m.breakerOn {
+			if adm.Probe {
+				probe = m.probeTaken(domain)
+			}
+			return probe, now, nil
+		}
+		wait, local := adm.Wait, (<-chan struct{})(nil)
+		if adm.HalfOpen {
+			if local = m.localProbe(domain); local != nil {
+				wait = 0 // until our own probe reports
+			} else {
+				wait = min(wait, BreakerPollInterval)
+			}
+		}
+		reason := cooloffReason(domain, adm.Wait, adm.HalfOpen)
+		if !b.allows(wait) || !deadlineAllows(ctx, wait) {
+			left := adm.Wait
+			if adm.HalfOpen || left <= 0 {
+				left = BreakerPollInterval
+			}
+			return nil, now, &refusal{reason: reason, left: left}
+		}
+		if !quiet || !adm.HalfOpen {
+			m.emit(Event{Kind: EventBreakerWait, Action: action, Domain: domain, Attempt: attempt, Delay: wait, Reason: reason, Time: now})
+		}
+		quiet = adm.HalfOpen
+		var err error
+		if local != nil {
+			err = m.waitProbe(ctx, local, b.max-b.waited)
+		} else {
+			err = m.clock.Sleep(ctx, wait)
+		}
+		after := m.clock.Now()
+		b.waited += max(after.Sub(now), wait)
+		now = after
+		if err != nil {
+			return nil, now, &refusal{reason: reason, cause: err}
+		}
+	}
+}
+
+// allows reports whether a wait of d fits what is left (d = 0: an open-ended wait for a local
+// probe, allowed while anything is left).
+func (b *waitBudget) allows(d time.Duration) bool {
+	if b.max < 0 {
+		return false
+	}
+	if d == 0 {
+		return b.waited < b.max
+	}
+	return b.waited+d <= b.max
+}
+
+// deadlineAllows reports whether ctx's deadline leaves room for a wait of d.
+func deadlineAllows(ctx context.Context, d time.Duration) bool {
+	dl, ok := ctx.Deadline()
+	return !ok || time.Until(dl) >= d
+}
+
+// waitProbe waits for a probe of this Manager to report, for ctx, and with the real clock for
+// at most budget.
+func (m *Manager) waitProbe(ctx context.Context, probe <-chan struct{}, budget time.Duration) error {
+	var timeout <-chan time.Time
+	if m.realClock && budget > 0 {
+		t := time.NewTimer(budget)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case <-probe:
+	case <-timeout:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return nil
+}
+
+// probeTaken registers a half-open probe taken by one of this Manager's calls, so that its other
+// calls for the domain wait for it without polling.
+func (m *Manager) probeTaken(domain string) chan struct{} {
+	ch := make(chan struct{})
+	m.probeMu.Lock()
+	defer m.probeMu.Unlock()
+	if m.probes == nil {
+		m.probes = make(map[string]chan struct{})
+	}
+	if old := m.probes[domain]; old != nil {
+		close(old) // its lease ran out: its waiters ask again
+	}
+	m.probes[domain] = ch
+	return ch
+}
+
+// probeDone wakes the calls waiting for probe (its result is recorded, or it never ran).
+func (m *Manager) probeDone(domain string, probe chan struct{}) {
+	if probe == nil {
+		return
+	}
+	m.probeMu.Lock()
+	defer m.probeMu.Unlock()
+	if m.probes[domain] == probe {
+		delete(m.probes, domain)
+		close(probe)
+	}
+}
+
+func (m *Manager) localProbe(domain string) <-chan struct{} {
+	m.probeMu.Lock()
+	defer m.probeMu.Unlock()
+	return m.probes[domain]
+}
+
+// releaseProbe gives back a half-open probe taken for an attempt whose result does not count
+// (the caller left), and wakes the waiters.
+func (m *Manager) releaseProbe(ctx context.Context, domain string, probe chan struct{}) {
+	if probe == nil {
+		return
+	}
+	m.st.Record(context.WithoutCancel(ctx), Result{Domain: domain, Outcome: OutcomeIgnored}, m.clock.Now(), m.policy, m.stuckWindow)
+	m.probeDone(domain, probe)
+}
