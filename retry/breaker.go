@@ -1,6 +1,9 @@
 package retry
 
-import "time"
+import (
+	"errors"
+	"time"
+)
 
 // BreakerPolicy is how each domain's circuit breaker decides. It comes in two forms.
 //
@@ -15,7 +18,7 @@ import "time"
 //
 // What counts, in both forms: only failures that say the site is unhealthy. server_error and
 // rate_limit (an HTTP answer about one URL) count once per distinct URL (host + path + query of
-// Info["url"]) inside the window, so one broken page retried again and again never opens its
+// Info["url"], else of the *HTTPError's URL) inside the window, so one broken page retried again and again never opens its
 // site's breaker; without a URL they count each time. connection_reset, network_timeout and
 // unknown (the host itself not answering) count every time. Page-level failures
 // (selector_not_found, stale_element, page_crash), the permanent types, circuit_open and
@@ -142,6 +145,18 @@ func outcomeOf(t ErrorType) (o Outcome, perURL bool) {
 		return OutcomeIgnored, false
 	}
 	return OutcomeFailure, false
+}
+
+// failureURLKey is the per-URL key of a failure: Info["url"], else the URL of the *HTTPError
+// it carries.
+func failureURLKey(info Info, err error) uint64 {
+	if k := urlKey(info.url()); k != 0 {
+		return k
+	}
+	if he, ok := errors.AsType[*HTTPError](err); ok {
+		return urlKey(he.URL)
+	}
+	return 0
 }
 
 // urlKey identifies a URL for the per-URL count: a hash of its host (lower case, no user

@@ -141,3 +141,309 @@ func TestBreakerWaitEndsWithContext(t *testing.T) {
 	require.ErrorAs(t, err, &re)
 	assert.Equal(t, retry.CircuitOpen, re.Type, "never unknown")
 }
+
+func TestBreakerCountsSiteFailures(t *testing.T) {
+	page := func(i int) retry.Info { return retry.Info{"url": fmt.Sprintf("https://shop.example/p/%d?x=1", i)} }
+	tests := []struct {
+		name string
+		recs []retry.Record
+		want string
+	}{
+		{"one URL answering 503 ten times never opens", repeat(10, retry.Record{Args: page(1), Err: errors.New("503 Service Unavailable")}), "closed"},
+		{"one URL rate-limited ten times never opens", repeat(10, retry.Record{Args: page(1), Err: &retry.HTTPError{StatusCode: 429}}), "closed"},
+		{"three URLs answering 503 open it", []retry.Record{
+			{Args: page(1), Err: errors.New("503")}, {Args: page(2), Err: errors.New("503")}, {Args: page(3), Err: errors.New("503")}}, "open"},
+		{"the fragment and the scheme do not make another URL", []retry.Record{
+			{Args: retry.Info{"url": "https://shop.example/p/1#a"}, Err: errors.New("503")},
+			{Args: retry.Info{"url": "http://SHOP.example/p/1#b"}, Err: errors.New("503")},
+			{Args: retry.Info{"url": "https://shop.example/p/1"}, Err: errors.New("503")}}, "closed"},
+		{"the query does", []retry.Record{
+			{Args: retry.Info{"url": "https://shop.example/p?id=1"}, Err: errors.New("503")},
+			{Args: retry.Info{"url": "https://shop.example/p?id=2"}, Err: errors.New("503")},
+			{Args: retry.Info{"url": "https://shop.example/p?id=3"}, Err: errors.New("503")}}, "open"},
+		{"without a URL in Info, the HTTPError's URL counts", []retry.Record{
+			{Args: retry.Info{"domain": "shop.example"}, Err: &retry.HTTPError{StatusCode: 503, URL: "https://shop.example/a"}},
+			{Args: retry.Info{"domain": "shop.example"}, Err: &retry.HTTPError{StatusCode: 503, URL: "https://shop.example/a"}},
+			{Args: retry.Info{"domain": "shop.example"}, Err: &retry.HTTPError{StatusCode: 503, URL: "https://shop.example/a"}}}, "closed"},
+		{"without any URL each failure counts", repeat(3, retry.Record{Args: retry.Info{"domain": "shop.example"}, Err: errors.New("503")}), "open"},
+		{"the host not answering counts every time", repeat(3, retry.Record{Args: page(1), Err: errors.New("net::ERR_CONNECTION_RESET")}), "open"},
+		{"unknown failures count every time", repeat(3, retry.Record{Args: page(1), Err: errors.New("something odd")}), "open"},
+		{"page-level failures never count", append(append(
+			repeat(5, retry.Record{Args: page(1), Err: errors.New("no such element")}),
+			repeat(5, retry.Record{Args: page(2), Err: errors.New("stale element reference")})...),
+			repeat(5, retry.Record{Args: page(3), Err: errors.New("Page crashed!")})...), "closed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, _ := newTestManager()
+			for _, r := range tt.recs {
+				m.RecordAttempt(r)
+			}
+			broken, _ := m.CheckDomainCircuitBreaker("shop.example")
+			assert.Equal(t, tt.want == "open", broken)
+			if tt.want == "closed" {
+				assert.NotEqual(t, "open", state(m, "shop.example"))
+			}
+		})
+	}
+}
+
+func repeat(n int, r retry.Record) []retry.Record {
+	out := make([]retry.Record, n)
+	for i := range out {
+		out[i] = r
+	}
+	return out
+}
+
+func TestBreakerRatioForm(t *testing.T) {
+	policy := retry.BreakerPolicy{FailureRatio: 0.5, MinThroughput: 10, Window: 30 * time.Second, Cooloff: time.Minute}
+	m, clock := newTestManager(retry.WithBreaker(policy))
+	timeout := errors.New("Connection timeout")
+
+	// Given 4 successes and 5 failures: a ratio above 0.5, but only 9 attempts.
+	for range 4 {
+		succeed(m, "r.com")
+	}
+	for range 5 {
+		fail(m, "r.com", timeout)
+	}
+	assert.Equal(t, "closed", state(m, "r.com"), "below the minimum throughput the ratio is not trusted")
+	assert.Equal(t, 5, m.Stats().CircuitBreakerStates["r.com"].Failures, "successes do not reset the ratio form")
+
+	// When the tenth attempt fails (6/10 ≥ 0.5), it opens for the cooloff.
+	fail(m, "r.com", timeout)
+	assert.Equal(t, "open", state(m, "r.com"))
+	_, reason := m.CheckDomainCircuitBreaker("r.com")
+	assert.Equal(t, "Domain r.com in cooloff for 60.0s", reason)
+
+	// A mostly healthy site stays closed whatever the number of failures…
+	for range 20 {
+		succeed(m, "ok.com")
+		succeed(m, "ok.com")
+		fail(m, "ok.com", timeout)
+	}
+	assert.Equal(t, "closed", state(m, "ok.com"))
+
+	// …and failures older than the window no longer weigh.
+	for range 9 {
+		fail(m, "w.com", timeout)
+	}
+	clock.Advance(31 * time.Second)
+	for range 9 {
+		succeed(m, "w.com")
+	}
+	fail(m, "w.com", timeout)
+	assert.Equal(t, "closed", state(m, "w.com"), "1 failure in 10 attempts inside the window")
+
+	// WithBreakerPolicy is the count form again.
+	c, _ := newTestManager(retry.WithBreaker(policy), retry.WithBreakerPolicy(3, 0, 0))
+	for range 3 {
+		fail(c, "c.com", timeout)
+	}
+	assert.Equal(t, "open", state(c, "c.com"))
+}
+
+func TestExactlyOneProbeWhileHalfOpen(t *testing.T) {
+	waiting := make(chan retry.Event, 8)
+	m, clock := newTestManager(retry.WithObserver(func(e retry.Event) {
+		if e.Kind == retry.EventBreakerWait {
+			waiting <- e
+		}
+	}))
+	openBreaker(t, m, "down.example")
+	clock.Advance(61 * time.Second) // the cooloff is over: the next attempt is the probe
+
+	info := retry.Info{"domain": "down.example"}
+	probeStarted, release := make(chan struct{}), make(chan struct{})
+	var mu sync.Mutex
+	var order []string
+	note := func(s string) {
+		mu.Lock()
+		defer mu.Unlock()
+		order = append(order, s)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		err := retry.Do(context.Background(), func(context.Context) error {
+			note("probe")
+			close(probeStarted)
+			<-release
+			return nil
+		}, retry.UsingManager(m), retry.WithInfo(info))
+		assert.NoError(t, err)
+	})
+	<-probeStarted
+	for _, name := range []string{"b", "c"} {
+		wg.Go(func() {
+			err := retry.Do(context.Background(), func(context.Context) error { note(name); return nil }, retry.UsingManager(m), retry.WithInfo(info))
+			assert.NoError(t, err)
+		})
+	}
+	for range 2 {
+		e := <-waiting
+		assert.Equal(t, "Domain down.example half-open: waiting for the probe in flight", e.Reason)
+	}
+	mu.Lock()
+	assert.Equal(t, []string{"probe"}, order, "nobody else goes while the probe is out")
+	mu.Unlock()
+	close(release)
+	wg.Wait()
+	assert.Len(t, order, 3)
+	assert.Equal(t, "closed", state(m, "down.example"))
+}
+
+func TestHalfOpenProbeFailureReopensAndWaitersWaitAgain(t *testing.T) {
+	m, clock := newTestManager()
+	openBreaker(t, m, "down.example")
+	clock.Advance(61 * time.Second)
+	// The probe fails (the site is still down): the breaker reopens, and the next call waits
+	// the new cooloff, then probes again.
+	err := retry.Do(context.Background(), retrytest.Always(errors.New("Connection timeout")).Do, retry.UsingManager(m),
+		retry.WithInfo(retry.Info{"domain": "down.example"}), retry.MaxAttempts(1))
+	assert.ErrorIs(t, err, retry.ErrExhausted)
+	assert.Equal(t, "open", state(m, "down.example"))
+	f := retrytest.FailN(0, nil)
+	require.NoError(t, retry.Do(context.Background(), f.Do, retry.UsingManager(m), retry.WithInfo(retry.Info{"domain": "down.example"}), retry.MaxAttempts(1)),
+		"the wait used no attempt")
+	assert.Equal(t, 1, f.Calls())
+	assert.Equal(t, []time.Duration{60 * time.Second}, clock.Sleeps())
+}
+
+func TestRunWaitsWhenItsOwnFailuresOpenTheBreaker(t *testing.T) {
+	m, clock := newTestManager()
+	f := retrytest.FailN(3, errors.New("Connection timeout"))
+	err := retry.Run(context.Background(), "get", retry.Info{"url": "https://slow.example/"}, f.Run, retry.UsingManager(m), retry.MaxAttempts(5))
+	require.NoError(t, err)
+	assert.Equal(t, 4, f.Calls())
+	// backoffs 0 (immediate), 1s, 2s; the third failure opened the breaker: the fourth attempt
+	// waited the rest of its cooloff, then went as the probe.
+	assert.Equal(t, []time.Duration{time.Second, 2 * time.Second, 58 * time.Second}, clock.Sleeps())
+	assert.Equal(t, "closed", state(m, "slow.example"))
+}
+
+// The batch of issue 8: 20 pages of one host, 4 of which always answer 503, two at a time,
+// at most 2 attempts each: the 16 healthy pages must not be sunk by the 4 broken ones.
+func TestBatchWithBrokenPagesLosesNoHealthyItem(t *testing.T) {
+	var ev events
+	m, _ := newTestManager(retry.WithObserver(ev.observe))
+	pages := make([]string, 20)
+	for i := range pages {
+		pages[i] = fmt.Sprintf("http://127.0.0.1:8080/page/%d", i)
+	}
+	broken := map[string]bool{pages[0]: true, pages[1]: true, pages[2]: true, pages[3]: true} // first, so that they open the breaker
+	ok, failed := retry.PartialRetry(context.Background(), m, pages, func(_ context.Context, p string) error {
+		if broken[p] {
+			return &retry.HTTPError{StatusCode: 503, URL: p}
+		}
+		return nil
+	}, retry.MaxAttempts(2), retry.Concurrency(2), retry.WithInfo(retry.Info{"domain": "127.0.0.1:8080"}))
+
+	assert.Len(t, ok, 16)
+	require.Len(t, failed, 4)
+	for _, f := range failed {
+		assert.True(t, broken[f.Item], f.Item)
+		assert.Equal(t, retry.ServerError, f.Type, f.Err)
+		assert.Equal(t, 2, f.Attempts)
+		assert.ErrorIs(t, f.Err, retry.ErrExhausted)
+		assert.NotErrorIs(t, f.Err, retry.ErrCircuitOpen)
+	}
+	assert.NotEmpty(t, ev.of(retry.EventBreakerOpen), "the breaker did protect the host")
+	assert.NotEmpty(t, ev.of(retry.EventBreakerWait), "healthy pages waited instead of failing")
+}
+
+func TestDomainCooloffFromRetryAfter(t *testing.T) {
+	var ev events
+	cooloffSet := make(chan retry.Event, 1)
+	m, clock := newTestManager(retry.WithObserver(func(e retry.Event) {
+		ev.observe(e)
+		if e.Kind == retry.EventCooloff {
+			cooloffSet <- e
+		}
+	}))
+	info := retry.Info{"url": "https://api.example/items"}
+
+	var wg sync.WaitGroup
+	// A: its request is answered 429 with Retry-After 3s (and it has no attempt left, so that
+	// its own wait does not move the virtual clock).
+	wg.Go(func() {
+		f := retrytest.Always(&retry.HTTPError{StatusCode: 429, RetryAfter: 3 * time.Second})
+		assert.ErrorIs(t, retry.Run(context.Background(), "a", info, f.Run, retry.UsingManager(m), retry.MaxAttempts(1)), retry.ErrExhausted)
+	})
+	// B: its first attempt fails at the page level (retried at once) while A's 429 arrives; its
+	// next attempt must not start before the cooloff ends.
+	var cooloffEnd, second time.Time
+	n := 0
+	wg.Go(func() {
+		err := retry.Run(context.Background(), "b", retry.Info{"url": "https://api.example/other"}, func(context.Context, *retry.Attempt) error {
+			n++
+			if n == 1 {
+				e := <-cooloffSet
+				cooloffEnd = e.Time.Add(e.Delay)
+				return errors.New("stale element reference")
+			}
+			second = clock.Now()
+			return nil
+		}, retry.UsingManager(m))
+		assert.NoError(t, err)
+	})
+	wg.Wait()
+	require.Equal(t, 2, n)
+	assert.False(t, second.Before(cooloffEnd), "B's next attempt at %v, the cooloff ends at %v", second, cooloffEnd)
+	waits := ev.of(retry.EventBreakerWait)
+	require.NotEmpty(t, waits)
+	assert.Equal(t, "Domain api.example in cooloff for 3.0s", waits[0].Reason)
+	assert.Equal(t, 3*time.Second, waits[0].Delay)
+	assert.Equal(t, "b", waits[0].Action)
+	assert.Equal(t, []time.Duration{3 * time.Second}, clock.Sleeps(), "B's stale element is retried at once: only the cooloff delayed it")
+}
+
+func TestCooloffInStatsAndDecisions(t *testing.T) {
+	m, clock := newTestManager(retry.WithMaxRetryAfter(time.Minute))
+	info := retry.Info{"url": "https://api.example/x"}
+	m.RecordAttempt(retry.Record{Args: info, Err: &retry.HTTPError{StatusCode: 503, RetryAfter: time.Hour}})
+	s := m.Stats()
+	assert.Equal(t, t0.Add(time.Minute), s.Cooloffs["api.example"], "capped by WithMaxRetryAfter")
+
+	broken, reason := m.CheckDomainCircuitBreaker("api.example")
+	assert.True(t, broken)
+	assert.Equal(t, "Domain api.example in cooloff for 60.0s", reason)
+	r := m.Recommend("get", retry.Info{"url": "https://api.example/y"}, errors.New("503"))
+	assert.Equal(t, "wait", r.Action)
+	assert.Equal(t, time.Minute, r.Delay)
+	d := m.ShouldRetry(errors.New("no such element"), 0, retry.Info{"url": "https://api.example/z"})
+	assert.True(t, d.Retry)
+	assert.Equal(t, time.Minute, d.Delay, "the retry waits for the domain's cooloff")
+
+	clock.Advance(time.Minute)
+	assert.Empty(t, m.Stats().Cooloffs)
+	broken, _ = m.CheckDomainCircuitBreaker("api.example")
+	assert.False(t, broken)
+
+	// A cooloff applies with the breaker off too: it is the server's request.
+	off, _ := newTestManager(retry.WithCircuitBreaker(false))
+	off.RecordAttempt(retry.Record{Args: info, Err: &retry.HTTPError{StatusCode: 429, RetryAfter: 5 * time.Second}})
+	broken, _ = off.CheckDomainCircuitBreaker("api.example")
+	assert.True(t, broken)
+}
+
+func TestCircuitOpenType(t *testing.T) {
+	typ, err := retry.ParseErrorType("circuit_open")
+	require.NoError(t, err)
+	assert.Equal(t, retry.CircuitOpen, typ)
+	assert.False(t, typ.IsPermanent())
+	assert.False(t, typ.IsTransient())
+	assert.Equal(t, retry.CircuitOpen, retry.ErrorTypes()[len(retry.ErrorTypes())-1])
+	assert.Equal(t, retry.ErrorType(11), retry.InvalidInput, "older types keep their numbers")
+
+	// A nested call's refusal classifies as circuit_open and never counts towards a breaker.
+	m, _ := newTestManager()
+	openBreaker(t, m, "down.example")
+	inner := retry.Do(context.Background(), retrytest.FailN(0, nil).Do, retry.UsingManager(m),
+		retry.WithInfo(retry.Info{"domain": "down.example"}), retry.MaxBreakerWait(-1))
+	assert.Equal(t, retry.CircuitOpen, retry.Classify(inner))
+	for range 5 {
+		m.RecordAttempt(retry.Record{Args: retry.Info{"domain": "other.example"}, Err: inner})
+	}
+	assert.NotEqual(t, "open", state(m, "other.example"))
+}

@@ -429,7 +429,7 @@ func (m *Manager) record(ctx context.Context, action string, info Info, domain s
 			case !m.breakerOn:
 				r.Outcome = OutcomeFailure
 			case perURL:
-				r.Key = urlKey(info.url())
+				r.Key = failureURLKey(info, err)
 			}
 			if (t == RateLimit || t == ServerError) && domain != "" {
 				if ra, ok := RetryAfterOf(err); ok {
