@@ -39,9 +39,11 @@ type Browser struct {
 	cancel     context.CancelFunc // ends every rod goroutine bound to that lifetime
 	proc       *process           // nil when connected to someone else's browser
 	watch      *watcher
+	viewport   *Size // set on every new page; nil: none
 
-	mu    sync.Mutex
-	owned []*rod.Page // pages this Browser opened (closed on Close when connected)
+	mu       sync.Mutex
+	owned    []*rod.Page                            // pages this Browser opened (closed on Close when connected)
+	contexts map[proto.BrowserBrowserContextID]bool // contexts NewContext made and Close has not disposed
 
 	closeOnce sync.Once
 	closeErr  error
@@ -92,6 +94,7 @@ func Launch(ctx context.Context, opts ...Option) (*Browser, error) {
 		return nil, err
 	}
 	b.headless = cfg.headless
+	b.viewport = cfg.viewportFor()
 	cfg.logger.Info("chromium launched", zap.String("bin", bin), zap.Int("pid", proc.pid),
 		zap.Bool("headless", cfg.headless), zap.String("control_url", wsURL))
 	return b, nil
@@ -118,6 +121,8 @@ func Connect(ctx context.Context, controlURL string, opts ...Option) (*Browser, 
 	if v, err := (proto.BrowserGetVersion{}).Call(b.rod.Context(vctx)); err == nil {
 		b.headless = strings.Contains(v.UserAgent, "Headless")
 	}
+	cfg.headless = b.headless
+	b.viewport = cfg.viewportFor()
 	cfg.logger.Info("chromium connected", zap.String("control_url", wsURL), zap.Bool("headless", b.headless))
 	return b, nil
 }
@@ -178,9 +183,15 @@ func (b *Browser) PID() int {
 	return b.proc.pid
 }
 
-// NewPage opens an about:blank tab that is crash-watched from birth (see CrashSignal).
-// ctx bounds the opening only; the page lives until it is closed or the browser is.
+// NewPage opens an about:blank tab in the browser's default context (shared cookies and storage)
+// that is crash-watched from birth (see CrashSignal) and has the browser's viewport (see
+// Viewport). ctx bounds the opening only; the page lives until it is closed or the browser is.
 func (b *Browser) NewPage(ctx context.Context) (*rod.Page, error) {
+	return b.newPage(ctx, "")
+}
+
+// newPage opens a tab in the browser context id ("" for the default one).
+func (b *Browser) newPage(ctx context.Context, id proto.BrowserBrowserContextID) (*rod.Page, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -192,7 +203,7 @@ func (b *Browser) NewPage(ctx context.Context) (*rod.Page, error) {
 	pctx, cancel := context.WithCancel(b.ctx)
 	stop := context.AfterFunc(ctx, cancel)
 	rb := b.rod.Context(pctx)
-	target, err := proto.TargetCreateTarget{URL: "about:blank"}.Call(rb)
+	target, err := proto.TargetCreateTarget{URL: "about:blank", BrowserContextID: id}.Call(rb)
 	if err != nil {
 		stop()
 		cancel()
@@ -242,7 +253,23 @@ func (b *Browser) attach(rb *rod.Browser, id proto.TargetTargetID) (*rod.Page, e
 	if err := (proto.EmulationSetFocusEmulationEnabled{Enabled: true}).Call(p); err != nil {
 		return nil, err
 	}
+	if b.viewport != nil {
+		if err := SetViewport(p, *b.viewport); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
+}
+
+// SetViewport gives p a desktop viewport of s (CSS pixels, device scale 1, not mobile) until the
+// page is closed; the screen reports the same size. It runs on p as given: bind a deadline with
+// p.Context or Guard.
+func SetViewport(p *rod.Page, s Size) error {
+	if s.Width <= 0 || s.Height <= 0 {
+		return proto.EmulationClearDeviceMetricsOverride{}.Call(p)
+	}
+	return proto.EmulationSetDeviceMetricsOverride{Width: s.Width, Height: s.Height, DeviceScaleFactor: 1,
+		ScreenWidth: &s.Width, ScreenHeight: &s.Height}.Call(p)
 }
 
 // closeTarget closes a tab and waits (briefly) until the browser reports it gone.
@@ -278,9 +305,16 @@ func (b *Browser) Close() error {
 		if b.proc == nil {
 			b.mu.Lock()
 			pages := b.owned
+			var ids []proto.BrowserBrowserContextID
+			for id := range b.contexts {
+				ids = append(ids, id)
+			}
 			b.mu.Unlock()
 			for _, p := range pages {
 				b.closeTarget(p.TargetID)
+			}
+			for _, id := range ids {
+				b.disposeContext(id)
 			}
 		}
 		b.watch.shutdown("browser closed")

@@ -14,6 +14,9 @@ import (
 //   - download: never (AllowDownload(true) lets rod fetch its pinned Chromium when none is found)
 //   - logger: zap.NewNop()
 //   - flags: see Launch; Flag adds or overrides one
+//   - viewport: every page NewPage (or Context.NewPage) opens in a headless browser is a
+//     DefaultViewportWidth×DefaultViewportHeight (1280×720) desktop viewport; a visible window keeps
+//     its own size (Viewport overrides both; Viewport(0, 0) leaves every page as Chromium made it)
 //
 // Connect uses only WithLogger; the other options describe a process Connect does not start.
 // An Option is an immutable value: safe to share and to use from several goroutines.
@@ -37,6 +40,7 @@ type config struct {
 	logger        *zap.Logger
 	flags         []flag
 	loadGrace     time.Duration
+	viewport      *Size // nil: the default (see Viewport)
 }
 
 func newConfig(opts []Option) *config {
@@ -50,6 +54,40 @@ func newConfig(opts []Option) *config {
 		c.logger = zap.NewNop()
 	}
 	return c
+}
+
+// Default viewport of the pages a headless browser opens: a common desktop size. Chromium's own
+// headless window is 780×493 CSS pixels, which lays pages out like a phone's and hides elements a
+// desktop user sees.
+const (
+	DefaultViewportWidth  = 1280
+	DefaultViewportHeight = 720
+)
+
+// Size is a viewport size in CSS pixels. A plain value, safe for concurrent use.
+type Size struct{ Width, Height int }
+
+// Viewport sets the viewport (CSS pixels, device scale 1, not mobile) of every page this Browser
+// opens, headless or not. Viewport(0, 0) turns the emulation off: pages keep the window's size.
+// Negative sizes count as 0.
+func Viewport(width, height int) Option {
+	return optionFunc(func(c *config) {
+		c.viewport = &Size{Width: max(width, 0), Height: max(height, 0)}
+	})
+}
+
+// viewportFor is the viewport NewPage sets, or nil for none.
+func (c *config) viewportFor() *Size {
+	if c.viewport != nil {
+		if c.viewport.Width == 0 || c.viewport.Height == 0 {
+			return nil
+		}
+		return c.viewport
+	}
+	if !c.headless {
+		return nil // a person's window: its own size
+	}
+	return &Size{Width: DefaultViewportWidth, Height: DefaultViewportHeight}
 }
 
 // DefaultLoadGrace is how long Navigate waits for the load event once the document has been
