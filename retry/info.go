@@ -1,6 +1,9 @@
 package retry
 
-import "strings"
+import (
+	"strings"
+	"sync/atomic"
+)
 
 // Info is the context of an action, the guide's "context" dict. Keys by convention: "url",
 // "domain", "action", "selector"; add any others. Info takes part in stuck-loop detection (the
@@ -15,7 +18,30 @@ func (info Info) Domain() string {
 		return d
 	}
 	u, _ := info["url"].(string)
-	return hostOf(u)
+	return cachedHostOf(u)
+}
+
+// hostCacheSize bounds the host cache: a direct-mapped table where a new URL replaces the one
+// in its slot.
+const hostCacheSize = 512
+
+type hostEntry struct{ url, host string }
+
+// hostCache remembers the host of recent URLs, lock-free: Domain runs on every attempt, and an
+// action usually goes to a URL it went to a moment ago.
+var hostCache [hostCacheSize]atomic.Pointer[hostEntry]
+
+func cachedHostOf(u string) string {
+	if u == "" {
+		return ""
+	}
+	slot := &hostCache[strHash(u)&(hostCacheSize-1)]
+	if e := slot.Load(); e != nil && e.url == u {
+		return e.host
+	}
+	h := hostOf(u)
+	slot.Store(&hostEntry{url: u, host: h})
+	return h
 }
 
 func (info Info) action() string {

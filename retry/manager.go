@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -35,6 +34,7 @@ type Manager struct {
 	configs [numErrorTypes]Config
 
 	st       Store
+	mem      *MemoryStore // st, when it is one: its success path has a shortcut
 	attempts atomic.Int64
 	dist     [numErrorTypes]atomic.Int64
 
@@ -88,6 +88,7 @@ func NewManager(opts ...Option) *Manager {
 	if m.st == nil {
 		m.st = NewMemoryStore(m.limit)
 	}
+	m.mem, _ = m.st.(*MemoryStore)
 	_, m.realClock = m.clock.(realClock)
 	return m
 }
@@ -459,6 +460,17 @@ func (m *Manager) record(ctx context.Context, action string, info Info, domain s
 	return rec
 }
 
+// recordFastSuccess is record for a success whose attempt started while the MemoryStore had no
+// gated domain (see MemoryStore.gated): no clock read unless the store needs the time.
+func (m *Manager) recordFastSuccess(action string, info Info, domain, solution string) {
+	m.attempts.Add(1)
+	r := Result{Domain: domain, Action: action, Solution: solution, Outcome: OutcomeSuccess}
+	if m.stuckThreshold > 0 && len(info) > 0 {
+		r.Fingerprint = fingerprint(action, info)
+	}
+	m.mem.recordSuccess(r, m.policy, m.clock)
+}
+
 // CheckDomainCircuitBreaker reports whether domain refuses traffic now, and why: its breaker
 // is open, or its cooloff (a server's Retry-After) runs ("Domain example.com in cooloff for
 // 60.0s"). After the breaker's cooloff it lets exactly one caller through (half-open) and takes
@@ -639,56 +651,3 @@ func Default() *Manager { return defaultManager }
 
 // GetStats returns Default().Stats().
 func GetStats() Stats { return defaultManager.Stats() }
-
-// fingerprint identifies "the same action with the same arguments" without allocating for the
-// usual value types: an order-independent sum over Info's entries. FNV-1a is plenty here: a
-// collision only makes two calls share a stuck-loop counter.
-func fingerprint(action string, info Info) uint64 {
-	var sum uint64
-	for k, v := range info {
-		sum += mix(strHash(k), valueHash(v))
-	}
-	return mix(strHash(action), sum) | 1 // never 0, which Result.Fingerprint reads as "not tracked"
-}
-
-func strHash(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
-	}
-	return h
-}
-
-func mix(a, b uint64) uint64 {
-	x := a ^ (b * 0x9E3779B97F4A7C15)
-	x ^= x >> 31
-	x *= 0xBF58476D1CE4E5B9
-	x ^= x >> 29
-	return x
-}
-
-func valueHash(v any) uint64 {
-	switch v := v.(type) {
-	case nil:
-		return 1
-	case string:
-		return strHash(v)
-	case bool:
-		if v {
-			return 3
-		}
-		return 2
-	case int:
-		return mix(4, uint64(v))
-	case int64:
-		return mix(4, uint64(v))
-	case float64:
-		return mix(5, math.Float64bits(v))
-	case time.Duration:
-		return mix(6, uint64(v))
-	case fmt.Stringer:
-		return strHash(v.String())
-	}
-	return strHash(fmt.Sprint(v))
-}

@@ -3,6 +3,7 @@ package retry
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -20,6 +21,11 @@ type MemoryStore struct {
 	patterns map[PatternKey]*Pattern
 	pending  map[actionDomain]pending // the last failure per action+domain, waiting for a success
 	stuck    map[uint64]*stuckRun
+
+	// gated counts the domains that may refuse an attempt (a breaker not closed, a cooloff not
+	// yet seen to end). While there are none, the Manager lets attempts through without asking,
+	// without even reading the clock: the success path of every action pays nothing for them.
+	gated atomic.Int64
 }
 
 var _ Store = (*MemoryStore)(nil)
@@ -114,8 +120,12 @@ func (s *MemoryStore) Admit(_ context.Context, domain string, now time.Time, p B
 	if d == nil {
 		return Admission{Allowed: true}
 	}
-	if now.Before(d.cooloffUntil) {
-		return Admission{Cooloff: true, Wait: d.cooloffUntil.Sub(now)}
+	defer s.regate(d, d.gated())
+	if !d.cooloffUntil.IsZero() {
+		if now.Before(d.cooloffUntil) {
+			return Admission{Cooloff: true, Wait: d.cooloffUntil.Sub(now)}
+		}
+		d.cooloffUntil = time.Time{}
 	}
 	var tr string
 	switch d.state {
@@ -151,7 +161,7 @@ func (s *MemoryStore) Record(_ context.Context, r Result, now time.Time, p Break
 	case OutcomeIgnored:
 		return out
 	case OutcomeSuccess:
-		s.patternSuccess(r.Action, r.Domain, r.Solution, now)
+		s.patternSuccess(r.Action, r.Domain, r.Solution, now, nil)
 		if r.Fingerprint != 0 {
 			delete(s.stuck, r.Fingerprint)
 		}
@@ -164,12 +174,24 @@ func (s *MemoryStore) Record(_ context.Context, r Result, now time.Time, p Break
 	return out
 }
 
+func (d *domainEntry) gated() bool { return d.state != stateClosed || !d.cooloffUntil.IsZero() }
+
+// regate keeps the gated count right after d changed.
+func (s *MemoryStore) regate(d *domainEntry, was bool) {
+	switch now := d.gated(); {
+	case now && !was:
+		s.gated.Add(1)
+	case was && !now:
+		s.gated.Add(-1)
+	}
+}
+
 // entry returns domain's entry, creating it (and making room) when create is set.
 func (s *MemoryStore) entry(domain string, create bool) *domainEntry {
 	d := s.domains[domain]
 	if d == nil && create {
 		if len(s.domains) >= s.limit {
-			evictOldest(s.domains, func(d *domainEntry) time.Time { return d.last })
+			s.evictDomain()
 		}
 		d = &domainEntry{}
 		s.domains[domain] = d
@@ -177,20 +199,36 @@ func (s *MemoryStore) entry(domain string, create bool) *domainEntry {
 	return d
 }
 
-func (s *MemoryStore) breakerResult(r Result, now time.Time, p BreakerPolicy) string {
-	if r.Cooloff > 0 {
-		d := s.entry(r.Domain, true)
-		if until := now.Add(r.Cooloff); until.After(d.cooloffUntil) {
-			d.cooloffUntil = until
+func (s *MemoryStore) evictDomain() {
+	var (
+		oldK string
+		oldD *domainEntry
+	)
+	for k, d := range s.domains {
+		if oldD == nil || d.last.Before(oldD.last) {
+			oldK, oldD = k, d
 		}
-		d.last = now
 	}
-	// The ratio form samples successes too; the count form only needs an entry once a failure counts.
-	d := s.entry(r.Domain, r.Outcome == OutcomeSiteFailure || p.FailureRatio > 0 && r.Outcome == OutcomeSuccess)
+	if oldD != nil {
+		s.regate(&domainEntry{}, oldD.gated())
+		delete(s.domains, oldK)
+	}
+}
+
+func (s *MemoryStore) breakerResult(r Result, now time.Time, p BreakerPolicy) string {
+	// The ratio form samples successes too; the count form only needs an entry once a failure
+	// counts, or for a cooloff.
+	d := s.entry(r.Domain, r.Cooloff > 0 || r.Outcome == OutcomeSiteFailure || p.FailureRatio > 0 && r.Outcome == OutcomeSuccess)
 	if d == nil {
 		return ""
 	}
+	defer s.regate(d, d.gated())
 	d.last = now
+	if r.Cooloff > 0 {
+		if until := now.Add(r.Cooloff); until.After(d.cooloffUntil) {
+			d.cooloffUntil = until
+		}
+	}
 	if d.state != stateClosed && now.Before(d.openedAt) {
 		return "" // a straggler: the attempt started before the breaker opened
 	}
@@ -253,6 +291,34 @@ func (s *MemoryStore) breakerResult(r Result, now time.Time, p BreakerPolicy) st
 		}
 	}
 	return ""
+}
+
+// recordSuccess is Record for a success whose attempt started while no domain was gated, so
+// that the Manager neither asked Admit nor read the clock: it reads clock only if something
+// needs the time, and a breaker that opened while the attempt ran ignores it (a straggler).
+func (s *MemoryStore) recordSuccess(r Result, p BreakerPolicy, clock Clock) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var now time.Time
+	if r.Domain != "" {
+		d := s.domains[r.Domain]
+		if d == nil && p.FailureRatio > 0 {
+			d = s.entry(r.Domain, true)
+		}
+		if d != nil && d.state == stateClosed {
+			now = clock.Now()
+			d.last = now
+			if p.FailureRatio > 0 {
+				d.sample(now, p, false)
+			} else {
+				d.fails = d.fails[:0]
+			}
+		}
+	}
+	s.patternSuccess(r.Action, r.Domain, r.Solution, now, clock)
+	if r.Fingerprint != 0 && len(s.stuck) > 0 {
+		delete(s.stuck, r.Fingerprint)
+	}
 }
 
 // counted drops the failures older than the window and reports whether key already counted
@@ -402,7 +468,9 @@ func (s *MemoryStore) patternFailure(k PatternKey, now time.Time) {
 	s.pending[ad] = pending{k: k, last: now}
 }
 
-func (s *MemoryStore) patternSuccess(action, domain, solution string, now time.Time) {
+// patternSuccess gives solution to the pattern of the last failure of action on domain. With a
+// zero now it reads clock, only if it needs the time.
+func (s *MemoryStore) patternSuccess(action, domain, solution string, now time.Time, clock Clock) {
 	if len(s.pending) == 0 {
 		return
 	}
@@ -415,6 +483,9 @@ func (s *MemoryStore) patternSuccess(action, domain, solution string, now time.T
 	p := s.patterns[pd.k]
 	if p == nil || solution == "" {
 		return
+	}
+	if now.IsZero() {
+		now = clock.Now()
 	}
 	if p.Solution == solution {
 		p.Solved++

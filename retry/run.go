@@ -249,13 +249,15 @@ func (m *Manager) run(ctx context.Context, action string, info Info, infoOwned b
 		if err := ctx.Err(); err != nil {
 			return m.giveUp(&r, err.Error(), 0, err)
 		}
-		var now time.Time
-		if r.domain != "" {
+		var now time.Time // stays zero on the fast path: nothing gated, no clock read needed
+		switch {
+		case m.mem != nil && m.mem.gated.Load() == 0:
+		case r.domain != "":
 			var ref *refusal
 			if r.probe, now, ref = m.admit(ctx, action, r.domain, n, &r.budget, m.clock.Now()); ref != nil {
 				return m.refuse(&r, ref)
 			}
-		} else {
+		default:
 			now = m.clock.Now()
 		}
 		var err error
@@ -366,7 +368,11 @@ func (m *Manager) succeed(r *runState, now time.Time) {
 			sol = "retry"
 		}
 	}
-	m.record(context.Background(), r.action, r.info, r.domain, true, Unknown, nil, sol, now)
+	if now.IsZero() {
+		m.recordFastSuccess(r.action, r.info, r.domain, sol)
+	} else {
+		m.record(context.Background(), r.action, r.info, r.domain, true, Unknown, nil, sol, now)
+	}
 	m.probeDone(r.domain, r.probe)
 	r.probe = nil
 	if m.observer != nil {
