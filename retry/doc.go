@@ -14,8 +14,16 @@
 //
 // Around that decision the Manager keeps, per process (Default) or per Manager:
 //
-//   - a circuit breaker per domain (Info.Domain): 3 failures in 30s open it for 60s, then one
-//     half-open probe; permanent types and cancellation never count; a success closes it;
+//   - a circuit breaker per domain (Info.Domain) that opens when the site is failing, not when
+//     one page is: only site failures count (server_error and rate_limit once per distinct URL
+//     in the window, connection_reset, network_timeout and unknown every time; page-level and
+//     permanent types never). The count form (the default, the guide's) opens after 3 such
+//     failures in 30s for 60s; the ratio form (WithBreaker(BreakerPolicy{FailureRatio: 0.5,
+//     MinThroughput: 10, …}), as in Polly and resilience4j) opens on a failure share once
+//     enough attempts were seen. After the cooloff exactly one probe goes through (half-open);
+//     a success closes it;
+//   - a cooloff per domain: a 429 or 5xx with a Retry-After pauses the whole domain for every
+//     call of the Manager (capped by WithMaxRetryAfter);
 //   - failure patterns (action + type + domain) and the solution that preceded the next success
 //     ("resnapshot", "reload"…), which Recommend offers the next time;
 //   - stuck-loop detection: the same action with the same Info failing the same way 5 times in
@@ -24,9 +32,16 @@
 //     WithMaxRetryAfter, refused above it;
 //   - Stats, and an Event for every decision (WithObserver), and a zap debug line (WithLogger).
 //
-// Learnt state lives behind a small internal store interface (in memory, bounded by
-// WithMemoryLimit) so that a store shared by many workers can come later without callers
-// changing.
+// An open breaker or a cooloff is not the failure of the actions that meet it: Run (and so Do,
+// DoValue, PartialRetry and every browser action built on them) waits for it through the Clock,
+// emitting an EventBreakerWait, and goes on when the probe has closed it. Only a call that may
+// not wait that long (WithMaxBreakerWait, default DefaultMaxBreakerWait = 15 min;
+// MaxBreakerWait per call; a ctx deadline too close) gives up, typed CircuitOpen, matching
+// ErrCircuitOpen, with the cooloff left in its message and in RetryAfterOf: run it again later.
+//
+// Learnt state lives in a Store, one atomic step per method: a MemoryStore by default (bounded
+// by WithMemoryLimit), or any other through WithStore — a store shared by many workers
+// (retry/redisstore) makes them share breakers, cooloffs, patterns and stuck counters.
 //
 // # Calling code with retries
 //

@@ -90,3 +90,71 @@ func ExampleManager_Recommend() {
 	fmt.Println(r.Action, r.Reason)
 	// Output: escalate captcha: a person must solve it
 }
+
+// A page that meets its site's open breaker is not failed: it waits for the cooloff, then goes
+// through as the half-open probe.
+func ExampleRun_waitForBreaker() {
+	clock := retrytest.NewFakeClock(time.Unix(0, 0)) // virtual time: the example does not wait
+	m := retry.NewManager(retry.WithClock(clock), retry.WithObserver(func(e retry.Event) {
+		if e.Kind == retry.EventBreakerWait {
+			fmt.Println("waiting:", e.Reason)
+		}
+	}))
+	// One page answering 503 again and again counts once: the site is not failing…
+	for range 5 {
+		m.RecordAttempt(retry.Record{Args: retry.Info{"url": "https://shop.example/broken"}, Err: errors.New("503 Service Unavailable")})
+	}
+	fmt.Println(m.Stats().CircuitBreakerStates["shop.example"].State)
+	// …three pages answering 503 say it is: its breaker opens for 60s.
+	for _, page := range []string{"/a", "/b"} {
+		m.RecordAttempt(retry.Record{Args: retry.Info{"url": "https://shop.example" + page}, Err: errors.New("503 Service Unavailable")})
+	}
+	fmt.Println(m.Stats().CircuitBreakerStates["shop.example"].State)
+
+	err := retry.Run(context.Background(), "scrape", retry.Info{"url": "https://shop.example/c"},
+		func(ctx context.Context, a *retry.Attempt) error { return nil }, retry.UsingManager(m))
+	fmt.Println(err, m.Stats().CircuitBreakerStates["shop.example"].State)
+	// Output:
+	// closed
+	// open
+	// waiting: Domain shop.example in cooloff for 60.0s
+	// <nil> closed
+}
+
+// A call that may not wait for an open breaker gives up typed circuit_open, with the time left:
+// the caller can run the item again later.
+func ExampleMaxBreakerWait() {
+	m := retry.NewManager(retry.WithClock(retrytest.NewFakeClock(time.Unix(0, 0))))
+	for _, page := range []string{"/a", "/b", "/c"} {
+		m.RecordAttempt(retry.Record{Args: retry.Info{"url": "https://shop.example" + page}, Err: errors.New("connection reset")})
+	}
+	err := retry.Do(context.Background(), func(ctx context.Context) error { return nil },
+		retry.UsingManager(m), retry.WithInfo(retry.Info{"url": "https://shop.example/d"}), retry.MaxBreakerWait(-1))
+	after, _ := retry.RetryAfterOf(err)
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, retry.ErrCircuitOpen), after)
+	// Output:
+	// do: circuit_open: Domain shop.example in cooloff for 60.0s
+	// true 1m0s
+}
+
+// The failure-ratio form of the breaker: it opens when half the attempts of the last 30s
+// failed, once at least 10 were seen.
+func ExampleBreakerPolicy() {
+	m := retry.NewManager(retry.WithClock(retrytest.NewFakeClock(time.Unix(0, 0))),
+		retry.WithBreaker(retry.BreakerPolicy{FailureRatio: 0.5, MinThroughput: 10, Window: 30 * time.Second, Cooloff: time.Minute}))
+	info := retry.Info{"domain": "api.example"}
+	for i := range 10 {
+		if i%2 == 0 {
+			m.RecordAttempt(retry.Record{Args: info, Success: true})
+		} else {
+			m.RecordAttempt(retry.Record{Args: info, Err: errors.New("Connection timeout")})
+		}
+		if i == 8 || i == 9 {
+			fmt.Println(i+1, "attempts:", m.Stats().CircuitBreakerStates["api.example"].State)
+		}
+	}
+	// Output:
+	// 9 attempts: closed
+	// 10 attempts: open
+}
