@@ -447,3 +447,34 @@ func TestCircuitOpenType(t *testing.T) {
 	}
 	assert.NotEqual(t, "open", state(m, "other.example"))
 }
+
+// gobreaker's rule: a result that belongs to a time before the breaker opened says nothing
+// about the site now.
+func TestStragglerSuccessDoesNotCloseBreaker(t *testing.T) {
+	for _, busy := range []bool{false, true} {
+		t.Run(fmt.Sprint("another domain open: ", busy), func(t *testing.T) {
+			m, clock := newTestManager()
+			if busy {
+				openBreaker(t, m, "elsewhere.example")
+			}
+			err := retry.Do(context.Background(), func(context.Context) error {
+				clock.Advance(time.Second)
+				openBreaker(t, m, "slow.example") // the site fails while this attempt runs…
+				return nil                        // …whose success arrives late
+			}, retry.UsingManager(m), retry.WithInfo(retry.Info{"url": "https://slow.example/"}))
+			require.NoError(t, err)
+			assert.Equal(t, "open", state(m, "slow.example"))
+		})
+	}
+}
+
+func TestCooloffEndsForEveryDomain(t *testing.T) {
+	m, clock := newTestManager()
+	m.RecordAttempt(retry.Record{Args: retry.Info{"url": "https://a.example/"}, Err: &retry.HTTPError{StatusCode: 429, RetryAfter: 2 * time.Second}})
+	clock.Advance(3 * time.Second)
+	// Nobody asks for a.example again; b.example's calls go on, and a.example's cooloff is over.
+	require.NoError(t, retry.Do(context.Background(), retrytest.FailN(0, nil).Do, retry.UsingManager(m), retry.WithInfo(retry.Info{"url": "https://b.example/"})))
+	assert.Empty(t, m.Stats().Cooloffs)
+	broken, _ := m.CheckDomainCircuitBreaker("a.example")
+	assert.False(t, broken)
+}

@@ -25,7 +25,8 @@ type MemoryStore struct {
 	// gated counts the domains that may refuse an attempt (a breaker not closed, a cooloff not
 	// yet seen to end). While there are none, the Manager lets attempts through without asking,
 	// without even reading the clock: the success path of every action pays nothing for them.
-	gated atomic.Int64
+	gated      atomic.Int64
+	cooloffEnd time.Time // when the last cooloff set ends: then every expired one is cleared at once
 }
 
 var _ Store = (*MemoryStore)(nil)
@@ -116,6 +117,9 @@ func evictOldest[K comparable, V any](m map[K]V, last func(V) time.Time) {
 func (s *MemoryStore) Admit(_ context.Context, domain string, now time.Time, p BreakerPolicy, probe bool) Admission {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if !s.cooloffEnd.IsZero() && !now.Before(s.cooloffEnd) {
+		s.endCooloffs()
+	}
 	d := s.domains[domain]
 	if d == nil {
 		return Admission{Allowed: true}
@@ -176,6 +180,19 @@ func (s *MemoryStore) Record(_ context.Context, r Result, now time.Time, p Break
 
 func (d *domainEntry) gated() bool { return d.state != stateClosed || !d.cooloffUntil.IsZero() }
 
+// endCooloffs clears every cooloff once the last one has ended, so that a domain nobody asks
+// for again does not keep the store gated.
+func (s *MemoryStore) endCooloffs() {
+	for _, d := range s.domains {
+		if !d.cooloffUntil.IsZero() {
+			was := d.gated()
+			d.cooloffUntil = time.Time{}
+			s.regate(d, was)
+		}
+	}
+	s.cooloffEnd = time.Time{}
+}
+
 // regate keeps the gated count right after d changed.
 func (s *MemoryStore) regate(d *domainEntry, was bool) {
 	switch now := d.gated(); {
@@ -227,6 +244,9 @@ func (s *MemoryStore) breakerResult(r Result, now time.Time, p BreakerPolicy) st
 	if r.Cooloff > 0 {
 		if until := now.Add(r.Cooloff); until.After(d.cooloffUntil) {
 			d.cooloffUntil = until
+			if until.After(s.cooloffEnd) {
+				s.cooloffEnd = until
+			}
 		}
 	}
 	if d.state != stateClosed && now.Before(d.openedAt) {
