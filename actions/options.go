@@ -6,6 +6,7 @@ import (
 	"github.com/go-rod/rod"
 	"go.uber.org/zap"
 
+	"github.com/smartretry/smartretry/browser"
 	"github.com/smartretry/smartretry/retry"
 )
 
@@ -17,7 +18,10 @@ import (
 //   - Timeout: 10s per attempt, inside the caller's ctx (WithTimeout)
 //   - Logger: zap.NewNop() (WithLogger)
 //   - Artifacts: none; with a folder, a final failure writes an error snapshot there (WithArtifacts)
-//   - Page: a new tab from the browser (WithPage adopts one instead)
+//   - Page: a new tab in the browser's default context, shared with every other non-isolated
+//     Session (WithPage adopts one instead; Isolated gives the Session a context of its own)
+//   - Viewport: the browser's (1280×720 in a headless browser, see browser.Viewport); WithViewport
+//     sets the Session's own
 //   - Dialogs: alert/confirm/prompt accepted at once, prompt with "" (WithDialogs)
 //   - Cover refusal: an element covered by the same other element for 1s is refused (WithCoverTimeout)
 //   - Fill verification: the value is read back over 100ms after typing (WithFillSettle)
@@ -39,6 +43,8 @@ type config struct {
 	dialog     DialogHandler
 	coverAfter time.Duration
 	fillSettle time.Duration
+	isolated   bool
+	viewport   *browser.Size
 }
 
 func newConfig(opts []Option) config {
@@ -115,6 +121,24 @@ func WithFillSettle(d time.Duration) Option {
 	return optionFunc(func(c *config) {
 		if d >= 0 {
 			c.fillSettle = d
+		}
+	})
+}
+
+// Isolated gives the Session a browser context of its own (incognito: its own cookies, storage,
+// cache and permissions), so parallel Sessions with different logins share nothing. Its tabs —
+// the first one, and the one that replaces a crashed tab — all live in that context; Close
+// disposes it. Reset can then clear everything an item left behind. With WithPage it is an
+// error: an adopted page already belongs to a context.
+func Isolated() Option { return optionFunc(func(c *config) { c.isolated = true }) }
+
+// WithViewport sets the viewport of the Session's tabs (CSS pixels; the tab that replaces a
+// crashed one gets it too), instead of the browser's default (1280×720 headless, see
+// browser.Viewport). Sizes ≤ 0 are ignored.
+func WithViewport(width, height int) Option {
+	return optionFunc(func(c *config) {
+		if width > 0 && height > 0 {
+			c.viewport = &browser.Size{Width: width, Height: height}
 		}
 	})
 }

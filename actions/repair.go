@@ -73,12 +73,28 @@ func (s *Session) repair(ctx context.Context, sp spec, a *retry.Attempt) error {
 	return nil
 }
 
-// replacePage opens a new tab in the same browser context (cookies kept), takes it back to the
-// last URL Navigate reached, and closes the crashed tab.
+// replacePage opens a new tab in the same browser context (the session's own when Isolated:
+// cookies and storage kept), takes it back to the last URL Navigate reached, and closes the
+// crashed tab.
 func (s *Session) replacePage(ctx context.Context) error {
-	np, err := s.b.NewPage(ctx)
-	if err != nil {
+	if err := s.swapTab(ctx); err != nil {
 		return fmt.Errorf("new tab after crash: %w", err)
+	}
+	np := s.Page()
+	if u := s.getLastURL(); u != "" {
+		if _, err := s.b.Navigate(ctx, np, u, s.cfg.timeout); err != nil {
+			return fmt.Errorf("back to %s after crash: %w", u, err)
+		}
+	}
+	return nil
+}
+
+// swapTab makes a new tab of the session's context its page and closes the old one (in the
+// background: a crashed or hung tab may take its time).
+func (s *Session) swapTab(ctx context.Context) error {
+	np, err := s.newTab(ctx)
+	if err != nil {
+		return err
 	}
 	old := s.setPage(np, true)
 	if old != nil {
@@ -87,11 +103,6 @@ func (s *Session) replacePage(ctx context.Context) error {
 			defer cancel()
 			_ = old.Context(cctx).Close()
 		}()
-	}
-	if u := s.getLastURL(); u != "" {
-		if _, err := s.b.Navigate(ctx, np, u, s.cfg.timeout); err != nil {
-			return fmt.Errorf("back to %s after crash: %w", u, err)
-		}
 	}
 	return nil
 }

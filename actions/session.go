@@ -80,9 +80,12 @@ type Session struct {
 	ctx    context.Context // ends with Close; its cause is ErrClosed
 	cancel context.CancelCauseFunc
 
+	bctx *browser.Context // the session's own browser context (Isolated), or nil
+
 	st         sync.Mutex // guards what follows
 	page       *rod.Page
-	owned      bool // the session opened page (and so closes it)
+	owned      bool            // the session opened page (and so closes it)
+	origins    map[string]bool // origins whose documents the session's tabs loaded (for Reset)
 	stopWatch  func()
 	lastURL    string // the last URL Navigate reached, for crash recovery
 	nav        navState
@@ -102,30 +105,79 @@ type navState struct {
 	last      NavResult
 }
 
-// NewSession opens a new tab in b (or adopts WithPage's) and returns a Session over it.
+// NewSession opens a new tab in b (or adopts WithPage's) and returns a Session over it. With
+// Isolated the tab opens in a new browser context of the Session's own.
 func NewSession(b *browser.Browser, opts ...Option) (*Session, error) {
 	if b == nil {
 		return nil, errors.New("actions: NewSession needs a browser")
 	}
 	cfg := newConfig(opts)
-	s := &Session{cfg: cfg, b: b, secrets: map[string]string{}}
+	if cfg.isolated && cfg.page != nil {
+		return nil, errors.New("actions: Isolated and WithPage do not go together: an adopted page already has its browser context")
+	}
+	s := &Session{cfg: cfg, b: b, secrets: map[string]string{}, origins: map[string]bool{}}
 	s.ctx, s.cancel = context.WithCancelCause(context.Background())
 	s.nav.changed = make(chan struct{})
+	ctx, cancel := context.WithTimeout(s.ctx, max(cfg.timeout, 30*time.Second))
+	defer cancel()
 	p := cfg.page
 	owned := false
-	if p == nil {
-		ctx, cancel := context.WithTimeout(s.ctx, max(cfg.timeout, 30*time.Second))
-		defer cancel()
-		var err error
-		if p, err = b.NewPage(ctx); err != nil {
+	if cfg.isolated {
+		bctx, err := b.NewContext(ctx)
+		if err != nil {
 			s.cancel(ErrClosed)
+			return nil, fmt.Errorf("actions: %w", err)
+		}
+		s.bctx = bctx
+	}
+	if p == nil {
+		var err error
+		if p, err = s.newTab(ctx); err != nil {
+			s.cancel(ErrClosed)
+			if s.bctx != nil {
+				_ = s.bctx.Close()
+			}
 			return nil, fmt.Errorf("actions: new page: %w", err)
 		}
 		owned = true
+	} else if cfg.viewport != nil {
+		if err := browser.SetViewport(p.Context(ctx), *cfg.viewport); err != nil {
+			s.cancel(ErrClosed)
+			return nil, fmt.Errorf("actions: viewport: %w", err)
+		}
 	}
 	s.setPage(p, owned)
 	return s, nil
 }
+
+// newTab opens a tab in the session's browser context (its own when Isolated, else the
+// browser's default) with the session's viewport.
+func (s *Session) newTab(ctx context.Context) (*rod.Page, error) {
+	var (
+		p   *rod.Page
+		err error
+	)
+	if s.bctx != nil {
+		p, err = s.bctx.NewPage(ctx)
+	} else {
+		p, err = s.b.NewPage(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if s.cfg.viewport != nil {
+		if err := browser.SetViewport(p.Context(ctx), *s.cfg.viewport); err != nil {
+			cctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			_ = p.Context(cctx).Close()
+			return nil, fmt.Errorf("viewport: %w", err)
+		}
+	}
+	return p, nil
+}
+
+// Isolated reports whether the session has a browser context of its own (the Isolated option).
+func (s *Session) Isolated() bool { return s.bctx != nil }
 
 // Page is the tab the session drives now (it changes after a crash). Use it for what the Session
 // does not do; do not hold it across actions.
@@ -221,15 +273,20 @@ func (s *Session) Close() error {
 	if stop != nil {
 		stop()
 	}
-	if !owned || p == nil {
-		return nil
+	var err error
+	if owned && p != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if cerr := p.Context(ctx).Close(); cerr != nil && !s.b.Crashed(p) {
+			err = fmt.Errorf("actions: close page: %w", cerr)
+		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := p.Context(ctx).Close(); err != nil && !s.b.Crashed(p) {
-		return fmt.Errorf("actions: close page: %w", err)
+	if s.bctx != nil {
+		if cerr := s.bctx.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("actions: %w", cerr)
+		}
 	}
-	return nil
+	return err
 }
 
 func (s *Session) isClosed() bool {
@@ -289,7 +346,11 @@ func (s *Session) watch(p *rod.Page) (stop func()) {
 			}
 		},
 		func(e *proto.NetworkResponseReceived) {
-			if e.Type == proto.NetworkResourceTypeDocument && e.FrameID == main && e.Response != nil {
+			if e.Type != proto.NetworkResourceTypeDocument || e.Response == nil {
+				return
+			}
+			s.noteOrigin(e.Response.URL)
+			if e.FrameID == main {
 				s.noteNav(func(n *navState) { n.status = e.Response.Status })
 			}
 		},
