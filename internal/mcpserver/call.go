@@ -1,0 +1,169 @@
+package mcpserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strings"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"go.uber.org/zap"
+
+	"github.com/smartretry/smartretry/actions"
+	"github.com/smartretry/smartretry/retry"
+)
+
+// pageOut is the structured result of every tool that acts on the page: where the page is after
+// the call, what recovery happened, and the error when it failed.
+type pageOut struct {
+	URL          string `json:"url" jsonschema:"the page's URL after the call"`
+	Title        string `json:"title" jsonschema:"the page's title after the call"`
+	Status       int    `json:"status,omitempty" jsonschema:"HTTP status of the main document (0 when unknown)"`
+	Recovery     string `json:"recovery" jsonschema:"one line: what recovery happened (or why it stopped)"`
+	Error        string `json:"error,omitempty" jsonschema:"why the call failed"`
+	ErrorType    string `json:"errorType,omitempty" jsonschema:"the engine's type of the failure: invalid_input, selector_not_found, not_found, captcha, auth_required, server_error…"`
+	Challenge    string `json:"challenge,omitempty" jsonschema:"a CAPTCHA or bot wall on the page: vendor and kind"`
+	LoginWall    bool   `json:"loginWall,omitempty" jsonschema:"the page wants a sign-in before its content"`
+	PersonNeeded bool   `json:"personNeeded,omitempty" jsonschema:"a person must act (CAPTCHA, login): call browser_handoff when one is there"`
+	Refs         int    `json:"refs,omitempty" jsonschema:"how many elements of the snapshot have refs"`
+}
+
+// step is the body of a tool call: it acts on the current tab and may add text for the result.
+type step func(ctx context.Context, t *tab, c *callText) error
+
+// callText collects what a tool says above the page snapshot.
+type callText struct {
+	strings.Builder
+	noPage bool // the tool's result carries no snapshot (screenshots, stats, extracts)
+	full   bool // the whole snapshot, never only what changed
+}
+
+// act runs one tool call that acts on the page: one call at a time; the browser and a first tab
+// start here if needed; the recovery line, the error (as a result with isError, never a protocol
+// error) and the fresh snapshot (or what changed) come back.
+func (s *Server) act(ctx context.Context, req *mcp.CallToolRequest, explicit bool, fn step) (*mcp.CallToolResult, pageOut, error) {
+	s.call.Lock()
+	defer s.call.Unlock()
+	s.rec.take()
+	mode, why := s.escalationMode(req, explicit)
+	if mode == modeDeclined {
+		return s.fail(why), pageOut{Recovery: why, Error: why, ErrorType: retry.Captcha.String(), PersonNeeded: true}, nil
+	}
+	s.esc.set(mode, why)
+	defer s.esc.set(modeFail, "")
+
+	t, err := s.current(ctx)
+	if err != nil {
+		msg := "the browser is not available: " + err.Error()
+		return s.fail(msg), pageOut{Recovery: "refused at once: " + msg, Error: msg, ErrorType: "browser"}, nil
+	}
+	t.prepare(ctx)
+	var c callText
+	err = guarded(func() error { return fn(ctx, t, &c) })
+	if p := s.esc.takePending(); p != nil && mode == modeAsk && err != nil && ctx.Err() == nil {
+		s.rec.take()
+		return s.askPerson(*p), pageOut{}, nil
+	}
+	return s.finish(ctx, t, err, &c)
+}
+
+// guarded turns a panic in a tool into an error: the server stays up.
+func guarded(fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error: %v\n%s", r, clip(string(debug.Stack()), 2000))
+		}
+	}()
+	return fn()
+}
+
+// finish builds the result of a call: the recovery line, the error, the tool's text, the page.
+func (s *Server) finish(ctx context.Context, t *tab, err error, c *callText) (*mcp.CallToolResult, pageOut, error) {
+	events, notes := s.rec.take()
+	line := recoveryLine(events, notes, err)
+	out := pageOut{Recovery: line}
+	var b strings.Builder
+	b.WriteString(line)
+	b.WriteByte('\n')
+	if err != nil {
+		out.Error = errorText(err)
+		out.ErrorType = errType(err).String()
+		out.PersonNeeded = errors.Is(err, retry.ErrEscalate) || out.ErrorType == retry.Captcha.String() || out.ErrorType == retry.AuthRequired.String()
+		if full := err.Error(); full != out.Error && !strings.Contains(line, full) {
+			b.WriteString("Error: " + clip(full, 1500) + "\n")
+		}
+		s.log.Info("tool call failed", zap.String("type", out.ErrorType), zap.String("error", s.redact(clip(err.Error(), 500))))
+	}
+	b.WriteString(c.String())
+	if !c.noPage && ctx.Err() == nil {
+		t.prepare(ctx)
+		v, verr := s.look(ctx, t, "")
+		if verr != nil {
+			out.URL = t.sess.URL()
+			fmt.Fprintf(&b, "### Page\n- URL: %s\n(no snapshot: %s)\n", out.URL, clip(verr.Error(), 300))
+		} else {
+			out.URL, out.Title, out.Status, out.LoginWall, out.Refs = v.URL, v.Title, v.Status, v.LoginWall, v.Refs
+			if v.Challenge != nil {
+				out.Challenge = v.Challenge.Vendor + " " + v.Challenge.Kind
+			}
+			text, ok := "", false
+			if !c.full {
+				text, ok = v.diff(t.last, s.cfg.SnapshotBudget)
+			}
+			if !ok {
+				text = v.render(s.cfg.SnapshotBudget)
+			}
+			b.WriteString(text)
+			t.last = v
+		}
+	} else if c.noPage {
+		out.URL = t.sess.URL()
+	}
+	out.Recovery, out.Error, out.Title = s.redact(out.Recovery), s.redact(out.Error), s.redact(out.Title)
+	res := &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: s.redact(b.String())}}, IsError: err != nil}
+	return res, out, nil
+}
+
+// fail is an error result without a page.
+func (s *Server) fail(msg string) *mcp.CallToolResult {
+	return &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{Text: s.redact(msg)}}}
+}
+
+// errType is the engine's type of an action's error.
+func errType(err error) retry.ErrorType {
+	var ae *actions.ActionError
+	if errors.As(err, &ae) {
+		return ae.Type()
+	}
+	var re *retry.Error
+	if errors.As(err, &re) {
+		return re.Type
+	}
+	return retry.Classify(err)
+}
+
+// redact removes every secret typed through the tools from a text.
+func (s *Server) redact(text string) string {
+	for _, v := range s.secretValues() {
+		if len(v) >= 3 {
+			text = strings.ReplaceAll(text, v, "[redacted]")
+		}
+	}
+	return text
+}
+
+// unknownTools answers a call of a tool that does not exist with an error result naming the
+// tools that do (the SDK would answer with a protocol error the agent may never see).
+func (s *Server) unknownTools(next mcp.MethodHandler) mcp.MethodHandler {
+	return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+		if method == "tools/call" {
+			if r, ok := req.(*mcp.CallToolRequest); ok && r.Params != nil && !s.tools[r.Params.Name] {
+				return &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{
+					Text: fmt.Sprintf("unknown tool %q; the tools are: %s", clip(r.Params.Name, 100), strings.Join(sortedKeys(s.tools), ", ")),
+				}}}, nil
+			}
+		}
+		return next(ctx, method, req)
+	}
+}

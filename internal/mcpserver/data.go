@@ -1,0 +1,226 @@
+package mcpserver
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+func (s *Server) screenshot(ctx context.Context, req *mcp.CallToolRequest, in screenshotIn) (*mcp.CallToolResult, screenshotOut, error) {
+	var png []byte
+	res, po, err := s.act(ctx, req, false, func(ctx context.Context, t *tab, c *callText) error {
+		if in.Type != "" && !strings.EqualFold(in.Type, "png") {
+			return &errTarget{fmt.Sprintf("type %q is not supported: screenshots are PNG", in.Type)}
+		}
+		c.noPage = true
+		var err error
+		png, err = t.sess.Screenshot(ctx)
+		if err == nil {
+			fmt.Fprintf(c, "Screenshot of the viewport (%d bytes PNG). Act with browser_snapshot's refs, not on the image.\n", len(png))
+		}
+		return err
+	})
+	out := screenshotOut{URL: po.URL, Bytes: len(png), Recovery: po.Recovery, Error: po.Error}
+	if err == nil && !res.IsError && len(png) > 0 {
+		res.Content = append(res.Content, &mcp.ImageContent{Data: png, MIMEType: "image/png"})
+	}
+	return res, out, err
+}
+
+func (s *Server) evaluate(ctx context.Context, req *mcp.CallToolRequest, in evaluateIn) (*mcp.CallToolResult, evaluateOut, error) {
+	var value any
+	res, po, err := s.act(ctx, req, false, func(ctx context.Context, t *tab, c *callText) error {
+		fn := strings.TrimSpace(in.Function)
+		if fn == "" {
+			return &errTarget{"function is required: () => { … } or (element) => { … }"}
+		}
+		elem := "undefined"
+		if target := in.target(); target != "" {
+			r, err := s.resolve(ctx, t, target)
+			if err != nil {
+				return err
+			}
+			sel, _ := json.Marshal(map[string]string{"selector": r.Selector})
+			elem = "(" + pageJS + ")('element'," + string(sel) + ")"
+		}
+		expr := "(async () => { const __el = " + elem + "; const __f = (" + fn + "\n); return await __f(__el); })()"
+		var raw json.RawMessage
+		if err := t.evalExpr(ctx, "evaluate", expr, s.cfg.ActionTimeout, &raw); err != nil {
+			return &evalError{err}
+		}
+		if len(raw) == 0 {
+			raw = json.RawMessage("null")
+		}
+		_ = json.Unmarshal(raw, &value)
+		c.WriteString("### Result\n")
+		writeLines(&c.Builder, []string{string(raw)}, s.cfg.SnapshotBudget/2)
+		return nil
+	})
+	return res, evaluateOut{Result: value, Recovery: po.Recovery, Error: po.Error}, err
+}
+
+// evalError is the page's own exception or a syntax error in the function: the call as made
+// cannot succeed.
+type evalError struct{ err error }
+
+func (e *evalError) Error() string { return "the function failed in the page: " + e.err.Error() }
+func (e *evalError) Unwrap() error { return e.err }
+
+func (s *Server) tabsTool(ctx context.Context, req *mcp.CallToolRequest, in tabsIn) (*mcp.CallToolResult, tabsOut, error) {
+	res, po, err := s.act(ctx, req, false, func(ctx context.Context, t *tab, c *callText) error {
+		s.st.Lock()
+		n := len(s.tabs)
+		s.st.Unlock()
+		idx := func() (int, error) {
+			if in.Index == nil {
+				return -1, nil
+			}
+			if *in.Index < 0 || *in.Index >= n {
+				return 0, &errTarget{fmt.Sprintf("no tab %d: there are %d (0 to %d)", *in.Index, n, n-1)}
+			}
+			return *in.Index, nil
+		}
+		switch strings.ToLower(in.Action) {
+		case "list", "":
+			c.noPage = true
+		case "new":
+			nt, err := s.openTab(ctx)
+			if err != nil {
+				return err
+			}
+			if in.URL != "" {
+				nt.asked = in.URL
+				if _, err := nt.sess.Navigate(ctx, in.URL); err != nil {
+					return err
+				}
+			}
+		case "select":
+			i, err := idx()
+			if err != nil {
+				return err
+			}
+			if i < 0 {
+				return &errTarget{"select needs an index"}
+			}
+			s.st.Lock()
+			s.cur = i
+			s.st.Unlock()
+		case "close":
+			i, err := idx()
+			if err != nil {
+				return err
+			}
+			s.st.Lock()
+			if i < 0 {
+				i = s.cur
+			}
+			gone := s.tabs[i]
+			s.tabs = append(s.tabs[:i:i], s.tabs[i+1:]...)
+			if s.cur >= len(s.tabs) {
+				s.cur = max(0, len(s.tabs)-1)
+			}
+			left := len(s.tabs)
+			s.st.Unlock()
+			_ = gone.sess.Close()
+			if left == 0 {
+				c.noPage = true
+				c.WriteString("The last tab is closed; the next tool call opens a new one.\n")
+				return nil
+			}
+		default:
+			return &errTarget{fmt.Sprintf("action %q: want list, new, select or close", in.Action)}
+		}
+		s.listTabs(ctx, c)
+		return nil
+	})
+	out := tabsOut{Tabs: s.tabList(ctx), Recovery: po.Recovery, Error: po.Error}
+	return res, out, err
+}
+
+// finishTab: the page tools act on after a tabs call is the current one.
+func (s *Server) tabList(ctx context.Context) []tabOut {
+	s.st.Lock()
+	tabs, cur := append([]*tab(nil), s.tabs...), s.cur
+	s.st.Unlock()
+	out := []tabOut{}
+	for i, t := range tabs {
+		title := ""
+		if p := t.sess.Page(); p != nil {
+			tctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			if info, err := p.Context(tctx).Info(); err == nil {
+				title = info.Title
+			}
+			cancel()
+		}
+		out = append(out, tabOut{Index: i, URL: t.sess.URL(), Title: title, Current: i == cur})
+	}
+	return out
+}
+
+func (s *Server) listTabs(ctx context.Context, c *callText) {
+	c.WriteString("### Tabs\n")
+	for _, t := range s.tabList(ctx) {
+		mark := ""
+		if t.Current {
+			mark = " (current)"
+		}
+		fmt.Fprintf(c, "- %d:%s [%s] %s\n", t.Index, mark, t.Title, t.URL)
+	}
+}
+
+func (s *Server) extract(ctx context.Context, req *mcp.CallToolRequest, in extractIn) (*mcp.CallToolResult, extractOut, error) {
+	records := []map[string]string{}
+	res, po, err := s.act(ctx, req, false, func(ctx context.Context, t *tab, c *callText) error {
+		c.noPage = true
+		if strings.TrimSpace(in.Container) == "" {
+			return &errTarget{"container is required: the selector of the repeated element"}
+		}
+		if len(in.Fields) == 0 {
+			return &errTarget{"fields is empty: give record key → selector (e.g. {\"name\": \".name\", \"url\": \"a@href\"})"}
+		}
+		got, err := t.sess.Extract(ctx, in.Container, in.Fields)
+		if err != nil {
+			return err
+		}
+		if got != nil {
+			records = got
+		}
+		fmt.Fprintf(c, "%d records from %s\n", len(records), t.sess.URL())
+		lines := make([]string, 0, len(records))
+		for _, r := range records {
+			b, _ := json.Marshal(r)
+			lines = append(lines, string(b))
+		}
+		writeLines(&c.Builder, lines, s.cfg.SnapshotBudget)
+		return nil
+	})
+	return res, extractOut{Records: records, Count: len(records), URL: po.URL, Recovery: po.Recovery, Error: po.Error}, err
+}
+
+func (s *Server) stats(ctx context.Context, req *mcp.CallToolRequest, _ noArgs) (*mcp.CallToolResult, statsOut, error) {
+	st := s.mgr.Stats()
+	out := statsOut{SessionAttempts: st.SessionAttempts, KnownPatterns: st.KnownPatterns,
+		PatternsWithSolutions: st.PatternsWithSolutions, ErrorTypes: map[string]int{}, Breakers: map[string]breakerOut{}}
+	for k, v := range st.ErrorTypeDistribution {
+		out.ErrorTypes[k] = v
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "attempts: %d, failure patterns learned: %d (%d with a known repair)\n", out.SessionAttempts, out.KnownPatterns, out.PatternsWithSolutions)
+	for _, k := range sortedKeys(out.ErrorTypes) {
+		fmt.Fprintf(&b, "- %s: %d\n", k, out.ErrorTypes[k])
+	}
+	for _, d := range sortedKeys(st.CircuitBreakerStates) {
+		bs := st.CircuitBreakerStates[d]
+		bo := breakerOut{State: bs.State, Failures: bs.Failures}
+		if !bs.OpenUntil.IsZero() {
+			bo.OpenUntil = bs.OpenUntil.UTC().Format(time.RFC3339)
+		}
+		out.Breakers[d] = bo
+		fmt.Fprintf(&b, "- breaker %s: %s (%d failures)\n", d, bo.State, bo.Failures)
+	}
+	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: b.String()}}}, out, nil
+}

@@ -1,0 +1,348 @@
+package mcpserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/go-rod/rod/lib/proto"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"go.uber.org/zap"
+
+	"github.com/smartretry/smartretry/actions"
+	"github.com/smartretry/smartretry/browser"
+	"github.com/smartretry/smartretry/retry"
+)
+
+// Defaults of a Config, documented once here.
+const (
+	DefaultActionTimeout  = 10 * time.Second
+	DefaultSnapshotBudget = 25000
+	DefaultHandOffTimeout = actions.DefaultHandOffTimeout
+	// launchTimeout bounds starting (or connecting to) the browser on the first tool call.
+	launchTimeout = 60 * time.Second
+)
+
+// Config says how the server drives its browser. The zero value is usable: a headless Chromium
+// launched on the first tool call, 10s per attempt of an action, hand-offs to a person when the
+// client can ask one, 25k-character snapshots, no logs.
+//
+// A Config is a plain value; New copies it.
+type Config struct {
+	// Headful shows the browser window (a person can solve CAPTCHAs in it).
+	Headful bool
+	// BrowserURL connects to a running Chromium (ws:// or http://host:port) instead of launching
+	// one; only the tabs the server opened are closed at the end.
+	BrowserURL string
+	// ActionTimeout is the deadline of one attempt of one action (DefaultActionTimeout).
+	ActionTimeout time.Duration
+	// HandOff is "auto" (default: ask a person through the client's elicitation, or when
+	// browser_handoff is called, if a window can be shown), "on" (the same) or "off" (never: a
+	// CAPTCHA ends the action with a "person needed" result).
+	HandOff string
+	// HandOffTimeout is how long a person has (DefaultHandOffTimeout).
+	HandOffTimeout time.Duration
+	// HandOffNotify is called when the person's window is ready (a desktop notification, or a
+	// scripted person in tests).
+	HandOffNotify func(ctx context.Context, p actions.HandOffPrompt)
+	// Artifacts is a folder for error snapshots of failed actions ("" for none).
+	Artifacts string
+	// SnapshotBudget caps a snapshot's text in characters (DefaultSnapshotBudget).
+	SnapshotBudget int
+	// Logger gets the server's, the engine's and the browser's logs (zap.NewNop by default).
+	Logger *zap.Logger
+	// BrowserOptions are added when launching Chromium (and the hand-off's visible one).
+	BrowserOptions []browser.Option
+	// ManagerOptions tune the retry engine (per-type configs, breaker policy, a clock for tests).
+	ManagerOptions []retry.Option
+	// Version is reported to clients.
+	Version string
+}
+
+// Server is the MCP tool server: the tools, the browser behind them (started on the first tool
+// call) and its tabs. Tool calls are served one at a time, in arrival order; it is safe for
+// concurrent use.
+type Server struct {
+	cfg     Config
+	log     *zap.Logger
+	mcp     *mcp.Server
+	mgr     *retry.Manager
+	esc     *escalator
+	handoff *actions.HandOff
+	tools   map[string]bool
+
+	call sync.Mutex // held for the whole of one tool call
+	rec  recorder
+
+	st       sync.Mutex // guards what follows
+	b        *browser.Browser
+	tabs     []*tab
+	cur      int
+	closed   bool
+	sessions int
+	dialog   dialogPolicy
+	secrets  []string
+}
+
+// New builds the server and registers its tools. Nothing starts until a tool is called.
+func New(cfg Config) *Server {
+	if cfg.ActionTimeout <= 0 {
+		cfg.ActionTimeout = DefaultActionTimeout
+	}
+	if cfg.SnapshotBudget <= 0 {
+		cfg.SnapshotBudget = DefaultSnapshotBudget
+	}
+	if cfg.HandOffTimeout <= 0 {
+		cfg.HandOffTimeout = DefaultHandOffTimeout
+	}
+	if cfg.HandOff == "" {
+		cfg.HandOff = "auto"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = zap.NewNop()
+	}
+	if cfg.Version == "" {
+		cfg.Version = "dev"
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, tools: map[string]bool{}}
+	s.dialog = dialogPolicy{accept: true}
+	mopts := append([]retry.Option{
+		retry.WithLogger(cfg.Logger.Named("retry")),
+		retry.WithClassifier(browser.Classify),
+	}, cfg.ManagerOptions...)
+	s.mgr = retry.NewManager(append(mopts, retry.WithObserver(s.rec.observe))...)
+	s.esc = &escalator{s: s}
+	hopts := []actions.HandOffOption{
+		actions.HandOffOutput(io.Discard), // stdout is the protocol; the client is told instead
+		actions.HandOffInput(nil),
+		actions.HandOffInteractive(true),
+		actions.HandOffTimeout(cfg.HandOffTimeout),
+		actions.HandOffBrowserOptions(cfg.BrowserOptions...),
+	}
+	if cfg.HandOffNotify != nil {
+		hopts = append(hopts, actions.HandOffNotify(cfg.HandOffNotify))
+	}
+	s.handoff = actions.NewHandOff(hopts...)
+	s.mcp = mcp.NewServer(&mcp.Implementation{Name: "smartretry", Title: "smartretry browser", Version: cfg.Version},
+		&mcp.ServerOptions{
+			Instructions: instructions,
+			InitializedHandler: func(ctx context.Context, req *mcp.InitializedRequest) {
+				s.follow(req.Session)
+			},
+		})
+	s.mcp.AddReceivingMiddleware(s.unknownTools)
+	s.register()
+	return s
+}
+
+const instructions = `A browser whose every action survives flaky pages: stale or re-rendered elements are re-resolved, ` +
+	`429/5xx/resets are waited out, crashed tabs are replaced. Take browser_snapshot, act by ref ([ref=e12] → target "e12"). ` +
+	`Each result starts with one line saying what recovery happened, then the page (or what changed).`
+
+// MCP is the underlying MCP server, to run on any transport.
+func (s *Server) MCP() *mcp.Server { return s.mcp }
+
+// Run serves one client on t (stdio, say) until it disconnects or ctx ends, then closes the browser.
+func (s *Server) Run(ctx context.Context, t mcp.Transport) error {
+	err := s.mcp.Run(ctx, t)
+	if cerr := s.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// follow closes the browser once the last client session has ended (the HTTP transport's clients
+// come and go; stdio's one client ends Run).
+func (s *Server) follow(ss *mcp.ServerSession) {
+	if ss == nil {
+		return
+	}
+	s.st.Lock()
+	s.sessions++
+	s.st.Unlock()
+	go func() {
+		_ = ss.Wait()
+		s.st.Lock()
+		s.sessions--
+		last := s.sessions == 0
+		s.st.Unlock()
+		if last {
+			s.closeBrowser()
+		}
+	}()
+}
+
+// Close closes every tab and the browser (a connected browser keeps running; only our tabs go).
+// Idempotent; tool calls after it fail.
+func (s *Server) Close() error {
+	s.st.Lock()
+	s.closed = true
+	s.st.Unlock()
+	return s.closeBrowser()
+}
+
+func (s *Server) closeBrowser() error {
+	s.st.Lock()
+	b, tabs := s.b, s.tabs
+	s.b, s.tabs, s.cur = nil, nil, 0
+	s.st.Unlock()
+	for _, t := range tabs {
+		_ = t.sess.Close()
+	}
+	if b == nil {
+		return nil
+	}
+	s.log.Info("closing the browser")
+	return b.Close()
+}
+
+// current returns the tab tools act on, starting the browser and a first tab when there is none.
+func (s *Server) current(ctx context.Context) (*tab, error) {
+	s.st.Lock()
+	if s.closed {
+		s.st.Unlock()
+		return nil, errors.New("the server is shutting down")
+	}
+	if len(s.tabs) > 0 {
+		t := s.tabs[s.cur]
+		s.st.Unlock()
+		return t, nil
+	}
+	s.st.Unlock()
+	if _, err := s.ensureBrowser(ctx); err != nil {
+		return nil, err
+	}
+	t, err := s.openTab(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func (s *Server) ensureBrowser(ctx context.Context) (*browser.Browser, error) {
+	s.st.Lock()
+	b := s.b
+	s.st.Unlock()
+	if b != nil {
+		return b, nil
+	}
+	lctx, cancel := context.WithTimeout(ctx, launchTimeout)
+	defer cancel()
+	opts := append([]browser.Option{browser.WithLogger(s.log.Named("browser"))}, s.cfg.BrowserOptions...)
+	var err error
+	if s.cfg.BrowserURL != "" {
+		b, err = browser.Connect(lctx, s.cfg.BrowserURL, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("connect to the browser at %s: %w", s.cfg.BrowserURL, err)
+		}
+	} else {
+		b, err = browser.Launch(lctx, append(opts, browser.Headless(!s.cfg.Headful))...)
+		if err != nil {
+			return nil, fmt.Errorf("start the browser: %w", err)
+		}
+	}
+	s.st.Lock()
+	if s.closed {
+		s.st.Unlock()
+		_ = b.Close()
+		return nil, errors.New("the server is shutting down")
+	}
+	s.b = b
+	s.st.Unlock()
+	return b, nil
+}
+
+// openTab opens a new tab (a new Session), makes it the current one and returns it.
+func (s *Server) openTab(ctx context.Context) (*tab, error) {
+	b, err := s.ensureBrowser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	opts := []actions.Option{
+		actions.WithManager(s.mgr),
+		actions.WithEscalator(s.esc),
+		actions.WithTimeout(s.cfg.ActionTimeout),
+		actions.WithLogger(s.log.Named("actions")),
+		actions.WithDialogs(s.answerDialog),
+	}
+	if s.cfg.Artifacts != "" {
+		opts = append(opts, actions.WithArtifacts(s.cfg.Artifacts))
+	}
+	sess, err := actions.NewSession(b, opts...)
+	if err != nil {
+		return nil, err
+	}
+	t := &tab{sess: sess, refs: map[string]refInfo{}, next: 1}
+	t.prepare(ctx)
+	s.st.Lock()
+	s.tabs = append(s.tabs, t)
+	s.cur = len(s.tabs) - 1
+	s.st.Unlock()
+	return t, nil
+}
+
+// tab is one browser tab: its Session and the refs its snapshots gave out.
+type tab struct {
+	sess     *actions.Session
+	refs     map[string]refInfo
+	next     int       // the next ref number
+	last     *pageView // the last snapshot shown, for "what changed"
+	prepared any       // the page listeners.js was installed on
+	asked    string    // the URL browser_navigate asked for last
+}
+
+// prepare installs listeners.js on the tab's page (again after a crash replaced it).
+func (t *tab) prepare(ctx context.Context) {
+	p := t.sess.Page()
+	if p == nil || t.prepared == any(p) {
+		return
+	}
+	t.prepared = p
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	_, _ = proto.PageAddScriptToEvaluateOnNewDocument{Source: listenersJS}.Call(p.Context(pctx))
+}
+
+// dialogPolicy is how the next JS dialogs are answered (browser_handle_dialog sets it).
+type dialogPolicy struct {
+	accept bool
+	text   string
+}
+
+func (s *Server) answerDialog(d actions.Dialog) (bool, string) {
+	s.st.Lock()
+	pol := s.dialog
+	s.st.Unlock()
+	text := pol.text
+	if text == "" {
+		text = d.DefaultPrompt
+	}
+	verdict := "accepted"
+	if !pol.accept {
+		verdict = "dismissed"
+	}
+	s.rec.note(fmt.Sprintf("a %s dialog %q was %s", d.Type, clip(d.Message, 200), verdict))
+	return pol.accept, text
+}
+
+// rememberSecret keeps a typed secret so that no result, log or snapshot shows it.
+func (s *Server) rememberSecret(v string) {
+	if v == "" {
+		return
+	}
+	s.st.Lock()
+	defer s.st.Unlock()
+	s.secrets = append(s.secrets, v)
+}
+
+func (s *Server) secretValues() []string {
+	s.st.Lock()
+	defer s.st.Unlock()
+	return append([]string(nil), s.secrets...)
+}

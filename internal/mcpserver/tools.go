@@ -1,0 +1,179 @@
+package mcpserver
+
+import (
+	"context"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// Arguments shared by the tools that act on one element, with Playwright MCP's names.
+type elementArgs struct {
+	Element string `json:"element,omitempty" jsonschema:"human-readable description of the element, for the log"`
+	Target  string `json:"target,omitempty" jsonschema:"the element: a ref from the snapshot (e12) or a selector (CSS, text=…, role=button[name=\"Buy\"], xpath=…)"`
+	Ref     string `json:"ref,omitempty" jsonschema:"older name of target"`
+}
+
+func (a elementArgs) target() string {
+	if a.Target != "" {
+		return a.Target
+	}
+	return a.Ref
+}
+
+type (
+	navigateIn struct {
+		URL string `json:"url" jsonschema:"the URL to load (http, https, file, about or data)"`
+	}
+	noArgs     struct{}
+	snapshotIn struct {
+		Target string `json:"target,omitempty" jsonschema:"a ref: snapshot only that element and what is inside it"`
+	}
+	clickIn struct {
+		elementArgs
+		DoubleClick bool   `json:"doubleClick,omitempty" jsonschema:"double-click instead of a single click"`
+		Button      string `json:"button,omitempty" jsonschema:"left (the default); other buttons are not supported"`
+	}
+	typeIn struct {
+		elementArgs
+		Text   string `json:"text" jsonschema:"the text to type (replaces what the field holds); into a password field it is never shown again"`
+		Submit bool   `json:"submit,omitempty" jsonschema:"press Enter after typing"`
+		Slowly bool   `json:"slowly,omitempty" jsonschema:"type one character at a time (always the case below 256 characters)"`
+	}
+	formField struct {
+		Name   string `json:"name" jsonschema:"human-readable field name"`
+		Type   string `json:"type" jsonschema:"textbox, password, checkbox, radio, combobox or slider"`
+		Target string `json:"target,omitempty" jsonschema:"the field: a ref (e12) or a selector"`
+		Ref    string `json:"ref,omitempty" jsonschema:"older name of target"`
+		Value  string `json:"value" jsonschema:"the value; true or false for a checkbox or radio; the option's label or value for a combobox"`
+	}
+	fillFormIn struct {
+		Fields []formField `json:"fields" jsonschema:"the fields to fill, in order"`
+	}
+	selectIn struct {
+		elementArgs
+		Values []string `json:"values" jsonschema:"the options to select (value or label); several for a multiple select"`
+	}
+	hoverIn struct {
+		elementArgs
+	}
+	pressIn struct {
+		Key string `json:"key" jsonschema:"a key name (Enter, Tab, Escape, ArrowDown…), a character, or a chord like Control+a; pressed on the focused element"`
+	}
+	waitIn struct {
+		Text     string  `json:"text,omitempty" jsonschema:"wait until this text is on the page (as long as the action timeout allows)"`
+		TextGone string  `json:"textGone,omitempty" jsonschema:"wait until this text is gone from the page"`
+		Time     float64 `json:"time,omitempty" jsonschema:"wait this many seconds (at most 30)"`
+	}
+	screenshotIn struct {
+		Type     string `json:"type,omitempty" jsonschema:"png (the only format)"`
+		FullPage bool   `json:"fullPage,omitempty" jsonschema:"ignored: the viewport is captured"`
+		Filename string `json:"filename,omitempty" jsonschema:"ignored: the image comes back in the result"`
+	}
+	dialogIn struct {
+		Accept     bool   `json:"accept" jsonschema:"accept (true) or dismiss (false) the dialogs from now on"`
+		PromptText string `json:"promptText,omitempty" jsonschema:"the answer to prompt() dialogs"`
+	}
+	evaluateIn struct {
+		elementArgs
+		Function string `json:"function" jsonschema:"a JavaScript function: () => { … } or (element) => { … } when a target is given; its result comes back as JSON"`
+	}
+	tabsIn struct {
+		Action string `json:"action" jsonschema:"list, new, select or close"`
+		Index  *int   `json:"index,omitempty" jsonschema:"the tab (0-based) for select and close; close without it closes the current tab"`
+		URL    string `json:"url,omitempty" jsonschema:"for new: the URL to open"`
+	}
+	extractIn struct {
+		Container string            `json:"container" jsonschema:"selector of the repeated element, one record each (e.g. #products .product)"`
+		Fields    map[string]string `json:"fields" jsonschema:"record key → selector inside the container; sel@attr reads an attribute (href and src come back absolute); . is the container's own text"`
+	}
+	handoffIn struct {
+		Reason string `json:"reason,omitempty" jsonschema:"what the person should do, for the log"`
+	}
+)
+
+// Structured results of the tools that return data.
+type (
+	snapshotOut = pageOut
+	evaluateOut struct {
+		Result   any    `json:"result" jsonschema:"the function's return value, as JSON"`
+		Recovery string `json:"recovery"`
+		Error    string `json:"error,omitempty"`
+	}
+	tabOut struct {
+		Index   int    `json:"index"`
+		URL     string `json:"url"`
+		Title   string `json:"title"`
+		Current bool   `json:"current"`
+	}
+	tabsOut struct {
+		Tabs     []tabOut `json:"tabs"`
+		Recovery string   `json:"recovery"`
+		Error    string   `json:"error,omitempty"`
+	}
+	extractOut struct {
+		Records  []map[string]string `json:"records" jsonschema:"one record per container, in page order"`
+		Count    int                 `json:"count"`
+		URL      string              `json:"url"`
+		Recovery string              `json:"recovery"`
+		Error    string              `json:"error,omitempty"`
+	}
+	screenshotOut struct {
+		URL      string `json:"url"`
+		Bytes    int    `json:"bytes" jsonschema:"size of the PNG"`
+		Recovery string `json:"recovery"`
+		Error    string `json:"error,omitempty"`
+	}
+	breakerOut struct {
+		State     string `json:"state" jsonschema:"closed, open or half_open"`
+		Failures  int    `json:"failures"`
+		OpenUntil string `json:"openUntil,omitempty"`
+	}
+	statsOut struct {
+		SessionAttempts       int                   `json:"sessionAttempts" jsonschema:"actions attempted through the engine"`
+		KnownPatterns         int                   `json:"knownPatterns" jsonschema:"distinct failure patterns learned"`
+		PatternsWithSolutions int                   `json:"patternsWithSolutions" jsonschema:"patterns a repair is known to fix"`
+		ErrorTypes            map[string]int        `json:"errorTypes" jsonschema:"failures by error type"`
+		Breakers              map[string]breakerOut `json:"breakers" jsonschema:"circuit breakers by domain"`
+	}
+)
+
+// register adds every tool. Names and argument names are Playwright MCP's (0.0.8x), so prompts
+// written for it work; browser_extract, retry_stats and browser_handoff are ours.
+func (s *Server) register() {
+	ro := &mcp.ToolAnnotations{ReadOnlyHint: true}
+	add(s, &mcp.Tool{Name: "browser_navigate", Title: "Navigate to a URL",
+		Description: "Load a URL. 429/5xx/resets are waited out and retried (Retry-After honoured); 404 fails at once; a CAPTCHA or login wall is named."}, s.navigate)
+	add(s, &mcp.Tool{Name: "browser_navigate_back", Title: "Go back", Description: "Go back to the previous page in the history."}, s.navigateBack)
+	add(s, &mcp.Tool{Name: "browser_snapshot", Title: "Page snapshot", Annotations: ro,
+		Description: "The page as text: headings, text, and every element a person can act on with a ref ([ref=e12]); URL, title, HTTP status and any CAPTCHA or login wall on top. Refs stay valid across re-renders."}, s.snapshot)
+	add(s, &mcp.Tool{Name: "browser_click", Title: "Click",
+		Description: "Click an element (a ref or a selector) once it is visible, enabled, still and uncovered. A ref whose node was re-rendered is found again. A covered element is refused at once, naming the cover."}, s.click)
+	add(s, &mcp.Tool{Name: "browser_type", Title: "Type text",
+		Description: "Type text into an editable element (replacing its value), checking the page kept it. Into a password field the text is never shown in results, logs or snapshots."}, s.typeText)
+	add(s, &mcp.Tool{Name: "browser_fill_form", Title: "Fill form", Description: "Fill several fields: textbox, password (never shown), checkbox, radio, combobox, slider."}, s.fillForm)
+	add(s, &mcp.Tool{Name: "browser_select_option", Title: "Select option", Description: "Select options in a <select> by value or label."}, s.selectOption)
+	add(s, &mcp.Tool{Name: "browser_hover", Title: "Hover mouse", Description: "Move the mouse over an element."}, s.hover)
+	add(s, &mcp.Tool{Name: "browser_press_key", Title: "Press a key", Description: "Press a key (Enter, Tab, ArrowDown, a, Control+a…) on the focused element."}, s.pressKey)
+	add(s, &mcp.Tool{Name: "browser_wait_for", Title: "Wait for",
+		Description: "Wait for text to appear or disappear (as long as the action timeout allows), or for a time to pass."}, s.waitFor)
+	add(s, &mcp.Tool{Name: "browser_take_screenshot", Title: "Take a screenshot", Annotations: ro,
+		Description: "A PNG of the viewport. Act with browser_snapshot's refs, not on the image."}, s.screenshot)
+	add(s, &mcp.Tool{Name: "browser_handle_dialog", Title: "Handle a dialog",
+		Description: "Say how JS dialogs are answered from now on (accept or dismiss, prompt text). Dialogs never block: each is answered the moment it opens and the result says how."}, s.handleDialog)
+	add(s, &mcp.Tool{Name: "browser_evaluate", Title: "Evaluate JavaScript",
+		Description: "Run a JavaScript function in the page (with the element when a target is given); the result comes back as JSON."}, s.evaluate)
+	add(s, &mcp.Tool{Name: "browser_tabs", Title: "Manage tabs", Description: "List, open (new), select or close tabs."}, s.tabsTool)
+	add(s, &mcp.Tool{Name: "browser_close", Title: "Close browser", Description: "Close the browser; the next tool call starts a new one."}, s.closeTool)
+	add(s, &mcp.Tool{Name: "browser_extract", Title: "Extract records", Annotations: ro,
+		Description: "Read repeated elements as records: one per container, fields by selector (sel@attr for an attribute). Waits for the first container."}, s.extract)
+	add(s, &mcp.Tool{Name: "retry_stats", Title: "Retry engine stats", Annotations: ro,
+		Description: "The retry engine's statistics: attempts, failures by type, learned failure patterns, circuit breakers by domain."}, s.stats)
+	add(s, &mcp.Tool{Name: "browser_handoff", Title: "Hand off to a person",
+		Description: "Ask a person to solve the CAPTCHA or login wall on the page in a visible browser window; returns once it is solved (or the time limit passes), with the page."}, s.handoffTool)
+}
+
+// add registers a typed tool and remembers its name.
+func add[In, Out any](s *Server, t *mcp.Tool, h func(context.Context, *mcp.CallToolRequest, In) (*mcp.CallToolResult, Out, error)) {
+	s.tools[t.Name] = true
+	mcp.AddTool(s.mcp, t, h)
+}
