@@ -105,9 +105,10 @@ async (o) => {
     }
     return hit;
   };
-  // Is the pointer at the element's centre going to land on it? Returns {x,y} or {cover, pe}.
+  // Is the pointer at the element's centre going to land on it? Returns {x, y, centre} (centre:
+  // the element's own centre point is free) or {cover, coverDesc}.
   const hitTest = (el, r) => {
-    const pts = [];
+    const pts = [[r.x + r.w / 2, r.y + r.h / 2]];
     const vx = Math.max(r.x, 0), vy = Math.max(r.y, 0);
     const vw = Math.min(r.x + r.w, innerWidth) - vx, vh = Math.min(r.y + r.h, innerHeight) - vy;
     pts.push([vx + vw / 2, vy + vh / 2]);
@@ -119,9 +120,11 @@ async (o) => {
       for (const [fx, fy] of [[0.5, 0.2], [0.5, 0.8], [0.2, 0.5], [0.8, 0.5]]) pts.push([vx + vw * fx, vy + vh * fy]);
     }
     let first = null;
-    for (const [x, y] of pts) {
-      const hit = deepHit(x, y);
-      if (hit && contains(el, hit)) return { x, y };
+    for (let i = 0; i < pts.length; i++) {
+      const [x, y] = pts[i];
+      const inside = x >= 0 && y >= 0 && x < innerWidth && y < innerHeight;
+      const hit = inside ? deepHit(x, y) : null;
+      if (hit && contains(el, hit)) return { x, y, centre: i === 0 };
       if (!first) first = hit;
     }
     if (!first) return { cover: null, coverDesc: 'nothing (outside the viewport)' };
@@ -136,7 +139,12 @@ async (o) => {
   const act = need === 'actionable' || need === 'editable';
   let last = { reason: 'not_found', count: 0, detail: '' };
   let done = false, resolveFn, prev = null, prevEl = null, frameQueued = false;
-  let cover, coverSince = 0, scrolls = 0, scrolledEl = null;
+  let cover, coverSince = 0, scrolls = 0, scrolledEl = null, partial, restored = false;
+  // Where scrollIntoView may put the element, in the order tried.
+  const aligns = [
+    { block: 'center', inline: 'center' }, { block: 'start', inline: 'nearest' }, { block: 'end', inline: 'nearest' },
+    { block: 'nearest', inline: 'start' }, { block: 'nearest', inline: 'end' },
+  ];
   const result = new Promise((r) => { resolveFn = r; });
   let mo = null, timer = 0, poll = 0;
   const finish = (r) => {
@@ -219,12 +227,25 @@ async (o) => {
       frameQueued = true; nextFrame(onFrame); return;
     }
     const h = hitTest(c.el, c.rect);
+    if (h.centre) return ready(c.el, c.count, { x: h.x, y: h.y });
+    // The centre is covered where the element stands (a sticky header, a panel over the bottom
+    // of a scroll box, a sibling laid over it): pages check their inputs there, and a pointer
+    // aims there. Scroll the element's scrollable ancestors and the page through the alignments
+    // until the centre is free; only then count the cover.
+    if (scrolledEl !== c.el) { scrolledEl = c.el; scrolls = 0; partial = undefined; restored = false; }
+    if (h.x !== undefined && partial === undefined) partial = Math.max(scrolls - 1, 0);
+    if (scrolls < aligns.length) {
+      c.el.scrollIntoView(Object.assign({ behavior: 'instant' }, aligns[scrolls++]));
+      prev = null; cover = undefined;
+      frameQueued = true; nextFrame(onFrame); return;
+    }
+    // No alignment frees the centre, but the element shows elsewhere: use the free point (a
+    // pointer lands there; keys go to the focused element anyway). Back to the alignment that
+    // showed it, if the last one hides it.
     if (h.x !== undefined) return ready(c.el, c.count, { x: h.x, y: h.y });
-    // Covered where it stands: a scroll may uncover it (a sticky header, a panel over the bottom
-    // of a scrolled box). Try the other alignments once before counting the cover.
-    if (scrolledEl !== c.el) { scrolledEl = c.el; scrolls = 0; }
-    if (scrolls < 3) {
-      c.el.scrollIntoView({ block: ['center', 'start', 'end'][scrolls++], inline: 'nearest', behavior: 'instant' });
+    if (partial !== undefined && !restored) {
+      restored = true;
+      c.el.scrollIntoView(Object.assign({ behavior: 'instant' }, aligns[partial]));
       prev = null; cover = undefined;
       frameQueued = true; nextFrame(onFrame); return;
     }
@@ -250,10 +271,24 @@ async (o) => {
     // (Script-driven motion is caught by the press-time check.)
     if (isFirst && !animating() && !moving(c.el)) {
       const h = hitTest(c.el, c.rect);
-      if (h.x !== undefined) return ready(c.el, c.count, { x: h.x, y: h.y });
+      if (h.centre) return ready(c.el, c.count, { x: h.x, y: h.y });
     }
     prevEl = c.el; prev = c.rect;
     frameQueued = true; nextFrame(onFrame);
+  };
+  // Scrolls el (its scrollable ancestors and the page) through the alignments until its centre
+  // is the hit target; when none frees it, back to the first alignment that showed any of it.
+  const freeCentre = (el) => {
+    let h = hitTest(el, rectOf(el)), partial;
+    if (h.centre) return true;
+    for (let i = 0; i < aligns.length; i++) {
+      el.scrollIntoView(Object.assign({ behavior: 'instant' }, aligns[i]));
+      h = hitTest(el, rectOf(el));
+      if (h.centre) return true;
+      if (h.x !== undefined && partial === undefined) partial = i;
+    }
+    el.scrollIntoView(Object.assign({ behavior: 'instant' }, aligns[partial || 0]));
+    return false;
   };
   // What the action needs from the ready element, done in the same turn so nothing moves between.
   const prepare = (el) => {
@@ -298,8 +333,11 @@ async (o) => {
         win.removeEventListener('submit', after);
       };
       if (o.op === 'press') {
+        // Keys go to the focused element wherever it is, but pages check where the user types:
+        // bring its centre free when an alignment can (best effort, never a refusal).
+        freeCentre(el);
         if (win !== window && win.frameElement) win.frameElement.focus();
-        el.focus();
+        el.focus({ preventScroll: true });
       }
     } else if (o.op === 'fill') {
       // Focus what takes the keys: the element, or for a node inside a contenteditable region
@@ -309,7 +347,7 @@ async (o) => {
         while (host.parentElement && host.parentElement.isContentEditable) host = host.parentElement;
       }
       if (winOf(el) !== window) { const fe = winOf(el).frameElement; if (fe) fe.focus(); }
-      host.focus();
+      host.focus({ preventScroll: true });
       if (typeof el.select === 'function' && 'value' in el) {
         el.select();
         let all = false;
@@ -354,7 +392,7 @@ async (o) => {
         chosen.push(m);
       }
       if (!el.multiple && chosen.length > 1) return { err: desc(el) + ' is not multiple; got ' + chosen.length + ' values' };
-      el.focus();
+      el.focus({ preventScroll: true });
       for (const x of opts) x.selected = chosen.includes(x);
       el.dispatchEvent(new Event('input', { bubbles: true }));
       el.dispatchEvent(new Event('change', { bubbles: true }));

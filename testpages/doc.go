@@ -93,6 +93,13 @@
 //	/fill-erase?ms=50       #name clears itself once, ms after its first input event (#erased turns
 //	                        "1"); #secret is a password input; #submit → #result
 //	                        "submitted N: name=<name>, secret set|empty" (the secret never appears).
+//	/cover?full=0           #name (input) and #size (select) in a 200px scroll box (#box), scrolled so
+//	                        that #name's upper part shows above a sibling panel (#cover) and its
+//	                        centre is under it; #size is below, covered. The page erases #name's
+//	                        value whenever its centre point is not the top element (#erased counts);
+//	                        Enter in #name → #pressed "Enter" (or "Enter under the panel"); a change
+//	                        of #size → #result "size <value>" (or "size chosen under the panel").
+//	                        full=1: #cover covers the whole box.
 //	/catalog?page=1&id=&flaky=3,7&fail=1
 //	                        200 products over 20 pages, 10 a page: li.product[data-id] with .name,
 //	                        .price and a.detail (→ /product/N); a.next and a.prev keep the other

@@ -43,6 +43,7 @@ func (s *Site) routeTable() map[string]route {
 		"/spinner":       {h: s.spinner},
 		"/spinner/hang":  {h: s.hang},
 		"/fill-erase":    {d: defaults{MS: 50}, h: js("fill-erase")},
+		"/cover":         {h: s.cover},
 		"/catalog":       {d: defaults{Fail: 1}, h: s.catalog},
 		"/product/":      {h: s.product},
 
@@ -112,6 +113,7 @@ var indexEntries = []entry{
 	{"/dialog?ms=300&kind=confirm", "/dialog", "an alert, confirm or prompt opens after ms; #result says what it returned"},
 	{"/spinner", "/spinner", "never settles: the DOM changes all the time and a request never ends"},
 	{"/fill-erase", "/fill-erase", "#name clears itself once just after the first fill; #secret is a password field"},
+	{"/cover", "/cover", "#name and #size in a scroll box, their centres under a sibling panel; the page erases #name while its centre is covered (full=1: all covered)"},
 	{"/catalog?id=demo&flaky=3,7&fail=1", "/catalog", "200 products over 20 pages; pages listed in flaky answer 503 for their first fail requests"},
 	{"/product/1", "/product/N", "one product (N = 1..200)"},
 }
