@@ -46,6 +46,13 @@ type Config struct {
 	Artifacts string
 	// OnItem is called when an item ends for good (ok or failed), after its line is written.
 	OnItem func(line results.Line)
+	// Isolate gives every concurrency slot a browser context of its own (incognito: own cookies,
+	// storage, cache, permissions), cleared between the slot's items, so no item sees another's
+	// login or storage. nil means true; false runs the items in the browser's default context,
+	// where they share cookies and localStorage (each item still gets a blank tab).
+	Isolate *bool
+	// Viewport is the items' viewport in CSS pixels (zero: the browser's, 1280×720 headless).
+	Viewport browser.Size
 }
 
 // Summary is how a run ended. Safe for concurrent use (a value).
@@ -135,7 +142,8 @@ func Run(ctx context.Context, c Config) (Summary, error) {
 		c.Tracker.Skipped(sum.Skipped)
 	}
 
-	r := &run{c: c, lastErr: map[string]itemErr{}}
+	r := &run{c: c, lastErr: map[string]itemErr{}, slots: newSlots(c)}
+	defer r.slots.close()
 	var mu sync.Mutex
 	ok, failed := retry.PartialRetry(ctx, c.Manager, todo, func(ctx context.Context, it flow.Item) error {
 		n, err := r.item(ctx, it)
@@ -180,30 +188,23 @@ type itemErr struct {
 
 type run struct {
 	c        Config
+	slots    *slots // one warm session per concurrency slot
 	mu       sync.Mutex
 	lastErr  map[string]itemErr
 	writeErr error
 }
 
-// item runs one item's steps in a fresh Session and writes its line when it succeeds.
+// item runs one item's steps in its slot's Session (reset: a blank tab, with isolation an empty
+// context) and writes its line when it succeeds.
 func (r *run) item(ctx context.Context, it flow.Item) (int, error) {
 	c, f := r.c, r.c.Flow
 	start := time.Now()
-	opts := []actions.Option{actions.WithManager(c.Manager), actions.WithLogger(c.Logger.With(zap.String("item", it.Key)))}
-	if c.ActionTimeout > 0 {
-		opts = append(opts, actions.WithTimeout(c.ActionTimeout))
-	}
-	if c.Escalator != nil {
-		opts = append(opts, actions.WithEscalator(c.Escalator))
-	}
-	if c.Artifacts != "" {
-		opts = append(opts, actions.WithArtifacts(filepath.Join(c.Artifacts, "errors")))
-	}
-	s, err := actions.NewSession(c.Browser, opts...)
+	sl, err := r.slots.take(ctx, it.Key)
 	if err != nil {
 		return 0, r.noteErr(it, err)
 	}
-	defer s.Close()
+	defer r.slots.put(sl)
+	s := sl.s
 
 	var records []map[string]any
 	url := ""
