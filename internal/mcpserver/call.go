@@ -90,7 +90,7 @@ func (s *Server) finish(ctx context.Context, t *tab, err error, c *callText) (*m
 		out.Error = errorText(err)
 		out.ErrorType = errType(err).String()
 		out.PersonNeeded = errors.Is(err, retry.ErrEscalate) || out.ErrorType == retry.Captcha.String() || out.ErrorType == retry.AuthRequired.String()
-		if full := err.Error(); full != out.Error && !strings.Contains(line, full) {
+		if full := err.Error(); !strings.Contains(line, full) && !strings.Contains(line, out.Error) {
 			b.WriteString("Error: " + clip(full, 1500) + "\n")
 		}
 		s.log.Info("tool call failed", zap.String("type", out.ErrorType), zap.String("error", s.redact(clip(err.Error(), 500))))

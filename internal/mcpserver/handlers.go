@@ -295,7 +295,7 @@ func (s *Server) waitFor(ctx context.Context, req *mcp.CallToolRequest, in waitI
 // waitError is a wait that ran out: the page may still get there.
 type waitError struct{ msg string }
 
-func (e *waitError) Error() string                { return e.msg }
+func (e *waitError) Error() string              { return e.msg }
 func (e *waitError) RetryType() retry.ErrorType { return retry.NetworkTimeout }
 
 func (s *Server) handleDialog(ctx context.Context, req *mcp.CallToolRequest, in dialogIn) (*mcp.CallToolResult, pageOut, error) {

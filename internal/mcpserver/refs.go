@@ -73,7 +73,7 @@ type resolveAnswer struct {
 // that matches it). It is invalid input: retrying the same call cannot help.
 type errTarget struct{ msg string }
 
-func (e *errTarget) Error() string                { return e.msg }
+func (e *errTarget) Error() string              { return e.msg }
 func (e *errTarget) RetryType() retry.ErrorType { return retry.InvalidInput }
 
 // resolve turns target (a ref or a selector) into the selector the Session acts on. A ref whose
