@@ -92,18 +92,15 @@ func BenchmarkCheckDomainCircuitBreaker(b *testing.B) {
 	for range 3 {
 		m.RecordAttempt(retry.Record{Args: retry.Info{"domain": "open.com"}, Err: errors.New("timeout")})
 	}
-	b.ReportAllocs()
-	defer cpuPerOp(b)()
-	b.Run("closed", func(b *testing.B) {
-		for b.Loop() {
-			m.CheckDomainCircuitBreaker("d42.com")
-		}
-	})
-	b.Run("open", func(b *testing.B) {
-		for b.Loop() {
-			m.CheckDomainCircuitBreaker("open.com")
-		}
-	})
+	for name, domain := range map[string]string{"closed": "d42.com", "open": "open.com"} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			defer cpuPerOp(b)()
+			for b.Loop() {
+				m.CheckDomainCircuitBreaker(domain)
+			}
+		})
+	}
 }
 
 func BenchmarkClassifyText(b *testing.B) {

@@ -73,18 +73,47 @@ type retryAfterer interface {
 
 // RetryAfterOf returns the Retry-After carried by err or anything it wraps: the cooloff left of
 // a give-up *Error that matches ErrCircuitOpen, an *HTTPError with RetryAfter > 0, or any error
-// with a RetryAfter() time.Duration method.
+// with a RetryAfter() time.Duration method, in that order of preference.
 func RetryAfterOf(err error) (time.Duration, bool) {
-	if e, ok := errors.AsType[*Error](err); ok && e.retryAfter > 0 {
-		return e.retryAfter, true
-	}
-	if he, ok := errors.AsType[*HTTPError](err); ok && he.RetryAfter > 0 {
-		return he.RetryAfter, true
-	}
-	if ra, ok := errors.AsType[retryAfterer](err); ok {
-		if d := ra.RetryAfter(); d > 0 {
+	var found [3]time.Duration // *Error, *HTTPError, RetryAfter(): the first of each in the chain
+	walkErrors(err, func(e error) {
+		switch e := e.(type) {
+		case *Error:
+			if found[0] == 0 {
+				found[0] = e.retryAfter
+			}
+		case *HTTPError:
+			if found[1] == 0 {
+				found[1] = e.RetryAfter
+			}
+		case retryAfterer:
+			if found[2] == 0 {
+				found[2] = max(e.RetryAfter(), 0)
+			}
+		}
+	})
+	for _, d := range found {
+		if d > 0 {
 			return d, true
 		}
 	}
 	return 0, false
+}
+
+// walkErrors calls fn for err and everything it wraps, depth first like errors.As, in one pass.
+func walkErrors(err error, fn func(error)) {
+	for err != nil {
+		fn(err)
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				walkErrors(e, fn)
+			}
+			return
+		default:
+			return
+		}
+	}
 }

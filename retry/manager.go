@@ -288,11 +288,12 @@ func (m *Manager) decide(action string, err error, t ErrorType, attempt int, inf
 	}
 	var cooloff time.Duration
 	if stuck < 0 {
-		var now time.Time
-		if domain != "" || m.stuckThreshold > 0 && len(info) > 0 {
+		var now time.Time // read only when a store read needs it
+		quiet := m.mem != nil && m.mem.gated.Load() == 0
+		if domain != "" && !quiet || m.mem == nil && m.stuckThreshold > 0 && len(info) > 0 {
 			now = m.clock.Now()
 		}
-		if domain != "" {
+		if domain != "" && !quiet {
 			adm := m.st.Admit(context.Background(), domain, now, m.policy, false)
 			if adm.Transition != "" {
 				m.emit(Event{Kind: adm.Transition, Domain: domain, Time: now})
@@ -305,7 +306,13 @@ func (m *Manager) decide(action string, err error, t ErrorType, attempt int, inf
 				return verdict{Decision{Reason: cooloffReason(domain, adm.Wait, adm.HalfOpen), Type: t}, kindCircuit}
 			}
 		}
-		if m.stuckThreshold > 0 && len(info) > 0 {
+		switch {
+		case m.stuckThreshold <= 0 || len(info) == 0:
+		case m.mem != nil && m.mem.stuckLen.Load() == 0:
+			stuck = 0 // no counter anywhere: nothing to compare with
+		case m.mem != nil && now.IsZero():
+			stuck = m.mem.stuckCount(fingerprint(action, info), t, m.clock, m.stuckWindow)
+		default:
 			stuck = m.st.StuckCount(context.Background(), fingerprint(action, info), t, now, m.stuckWindow)
 		}
 	}
@@ -465,7 +472,7 @@ func (m *Manager) record(ctx context.Context, action string, info Info, domain s
 func (m *Manager) recordFastSuccess(action string, info Info, domain, solution string) {
 	m.attempts.Add(1)
 	r := Result{Domain: domain, Action: action, Solution: solution, Outcome: OutcomeSuccess}
-	if m.stuckThreshold > 0 && len(info) > 0 {
+	if m.stuckThreshold > 0 && len(info) > 0 && m.mem.stuckLen.Load() > 0 {
 		r.Fingerprint = fingerprint(action, info)
 	}
 	m.mem.recordSuccess(r, m.policy, m.clock)

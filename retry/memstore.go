@@ -26,6 +26,7 @@ type MemoryStore struct {
 	// yet seen to end). While there are none, the Manager lets attempts through without asking,
 	// without even reading the clock: the success path of every action pays nothing for them.
 	gated      atomic.Int64
+	stuckLen   atomic.Int64 // len(stuck), readable without the lock: no counter, no fingerprint to compute
 	cooloffEnd time.Time // when the last cooloff set ends: then every expired one is cleared at once
 }
 
@@ -167,7 +168,7 @@ func (s *MemoryStore) Record(_ context.Context, r Result, now time.Time, p Break
 	case OutcomeSuccess:
 		s.patternSuccess(r.Action, r.Domain, r.Solution, now, nil)
 		if r.Fingerprint != 0 {
-			delete(s.stuck, r.Fingerprint)
+			s.stuckSuccess(r.Fingerprint)
 		}
 	default:
 		s.patternFailure(PatternKey{r.Action, r.Type, r.Domain}, now)
@@ -336,8 +337,8 @@ func (s *MemoryStore) recordSuccess(r Result, p BreakerPolicy, clock Clock) {
 		}
 	}
 	s.patternSuccess(r.Action, r.Domain, r.Solution, now, clock)
-	if r.Fingerprint != 0 && len(s.stuck) > 0 {
-		delete(s.stuck, r.Fingerprint)
+	if r.Fingerprint != 0 {
+		s.stuckSuccess(r.Fingerprint)
 	}
 }
 
@@ -534,12 +535,31 @@ func (s *MemoryStore) stuckFailure(fp uint64, t ErrorType, now time.Time, window
 		}
 		r = &stuckRun{}
 		s.stuck[fp] = r
+		s.stuckLen.Store(int64(len(s.stuck)))
 	}
 	if r.t != t || now.Sub(r.last) > window {
 		r.t, r.count = t, 0
 	}
 	r.count++
 	r.last = now
+	return r.count
+}
+
+func (s *MemoryStore) stuckSuccess(fp uint64) {
+	if len(s.stuck) > 0 {
+		delete(s.stuck, fp)
+		s.stuckLen.Store(int64(len(s.stuck)))
+	}
+}
+
+// stuckCount is StuckCount reading clock only when there is a counter to compare with.
+func (s *MemoryStore) stuckCount(fp uint64, t ErrorType, clock Clock, window time.Duration) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.stuck[fp]
+	if r == nil || r.t != t || clock.Now().Sub(r.last) > window {
+		return 0
+	}
 	return r.count
 }
 
