@@ -27,7 +27,7 @@ type MemoryStore struct {
 	// without even reading the clock: the success path of every action pays nothing for them.
 	gated      atomic.Int64
 	stuckLen   atomic.Int64 // len(stuck), readable without the lock: no counter, no fingerprint to compute
-	cooloffEnd time.Time // when the last cooloff set ends: then every expired one is cleared at once
+	cooloffEnd time.Time    // when the last cooloff set ends: then every expired one is cleared at once
 }
 
 var _ Store = (*MemoryStore)(nil)
