@@ -3,6 +3,8 @@ package retry
 import (
 	"context"
 	"time"
+
+	"go.uber.org/zap"
 )
 
 // A domain whose breaker is open, or whose cooloff runs, does not fail the actions that meet it:
@@ -65,6 +67,10 @@ func (m *Manager) admit(ctx context.Context, action, domain string, attempt int,
 		}
 		if !quiet || !adm.HalfOpen {
 			m.emit(Event{Kind: EventBreakerWait, Action: action, Domain: domain, Attempt: attempt, Delay: wait, Reason: reason, Time: now})
+			if ce := m.log.Check(zap.DebugLevel, "retry wait"); ce != nil {
+				ce.Write(zap.String("action", action), zap.String("domain", domain), zap.Int("attempt", attempt),
+					zap.Duration("delay", wait), zap.String("reason", reason))
+			}
 		}
 		quiet = adm.HalfOpen
 		var err error
