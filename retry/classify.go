@@ -178,6 +178,9 @@ var textRules = []struct {
 	prefix  []string // must not be preceded by a letter or digit ("timeout" in "TimeoutError")
 	codes   bool     // also match status codes that statusType maps to t
 }{
+	// A refusal by a domain's breaker or cooloff that lost its type on the way (a message passed
+	// along as text) is still no failure of the site: it must not count towards a breaker.
+	{t: CircuitOpen, phrases: []string{"circuit_open", "circuit open", "in cooloff for", "half-open: waiting for the probe"}},
 	{t: InvalidInput, phrases: []string{"invalid selector", "not a valid selector", "err_invalid_url", "invalid url", "invalid input"}},
 	{t: Captcha, phrases: []string{"captcha", "verify you are human", "are you a robot", "are you human"}},
 	{t: RateLimit, phrases: []string{"too many requests", "rate limit", "rate-limit", "ratelimit", "throttl"}, codes: true},
@@ -212,7 +215,8 @@ var textRules = []struct {
 // → StaleElement; "not found"/"404" → NotFound; "401"/"403"/"unauthorized"/"forbidden"/"login
 // required" → AuthRequired; "invalid selector"/"is not a valid selector" → InvalidInput;
 // "page crashed"/"target crashed" → PageCrash; "no such element"/"waiting for selector" →
-// SelectorNotFound; anything else → Unknown.
+// SelectorNotFound; "circuit open"/"in cooloff for" (a breaker's refusal passed along as text)
+// → CircuitOpen; anything else → Unknown.
 //
 // Status codes count only as a whole token: three digits not inside a longer number, word, path
 // or host:port, and not followed by a unit ("500 ms" is a duration, not a server error).

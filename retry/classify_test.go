@@ -82,6 +82,9 @@ func TestClassifyText(t *testing.T) {
 		{"invalid selector: ###", retry.InvalidInput},
 		{"SyntaxError: Failed to execute 'querySelector' on 'Document': '##x' is not a valid selector.", retry.InvalidInput},
 		{"net::ERR_INVALID_URL", retry.InvalidInput},
+		// a breaker's refusal passed along as text
+		{"get: circuit_open: Domain shop.example in cooloff for 42.0s (2 attempts before; last: HTTP 503)", retry.CircuitOpen},
+		{"navigate: unknown after 0 attempts: Domain 127.0.0.1:8080 in cooloff for 57.5s", retry.CircuitOpen},
 		// page crash
 		{"Page crashed!", retry.PageCrash},
 		{"Target crashed", retry.PageCrash},
@@ -181,7 +184,7 @@ func FuzzClassifyText(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		a := retry.ClassifyText(s)
 		require.Equal(t, a, retry.ClassifyText(s), "stable")
-		require.True(t, a >= retry.Unknown && a <= retry.InvalidInput)
+		require.True(t, a >= retry.Unknown && a <= retry.CircuitOpen)
 		// case-insensitive for ASCII
 		require.Equal(t, a, retry.ClassifyText(upperASCII(s)))
 	})

@@ -520,6 +520,7 @@ var suggested = [numErrorTypes]string{
 	StaleElement:     "reresolve",
 	PageCrash:        "new_page",
 	NetworkTimeout:   "reload",
+	CircuitOpen:      "wait",
 }
 
 // Recommend advises what to do about err for action (the guide's get_recommendation):
