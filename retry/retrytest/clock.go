@@ -1,5 +1,7 @@
 // Package retrytest helps test code that uses package retry: a FakeClock whose sleeps take no
-// real time, and flaky functions that fail a given number of times before they succeed.
+// real time, flaky functions that fail a given number of times before they succeed, and
+// TestStore, which checks that a retry.Store (a shared one, say in Redis) decides as the
+// in-memory one does.
 //
 //	clock := retrytest.NewFakeClock(time.Unix(0, 0))
 //	m := retry.NewManager(retry.WithClock(clock))

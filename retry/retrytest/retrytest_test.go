@@ -56,3 +56,7 @@ func TestFlaky(t *testing.T) {
 	}
 	assert.Equal(t, 5, a.Calls())
 }
+
+func TestMemoryStoreConforms(t *testing.T) {
+	retrytest.TestStore(t, func(*testing.T) retry.Store { return retry.NewMemoryStore(0) })
+}
