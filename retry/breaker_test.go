@@ -478,3 +478,50 @@ func TestCooloffEndsForEveryDomain(t *testing.T) {
 	broken, _ := m.CheckDomainCircuitBreaker("a.example")
 	assert.False(t, broken)
 }
+
+// Two Managers on one Store (as two workers on a shared store would be): what one learns, the
+// other obeys.
+func TestManagersSharingAStore(t *testing.T) {
+	store := retry.NewMemoryStore(0)
+	clock := retrytest.NewFakeClock(t0)
+	var evB events
+	a := retry.NewManager(retry.WithClock(clock), retry.WithStore(store))
+	b := retry.NewManager(retry.WithClock(clock), retry.WithStore(store), retry.WithObserver(evB.observe))
+	info := retry.Info{"url": "https://shared.example/x"}
+
+	openBreaker(t, a, "shared.example")
+	broken, reason := b.CheckDomainCircuitBreaker("shared.example")
+	assert.True(t, broken)
+	assert.Equal(t, "Domain shared.example in cooloff for 60.0s", reason)
+	err := retry.Do(context.Background(), retrytest.FailN(0, nil).Do, retry.UsingManager(b), retry.WithInfo(info), retry.MaxBreakerWait(-1))
+	assert.ErrorIs(t, err, retry.ErrCircuitOpen)
+
+	f := retrytest.FailN(0, nil)
+	require.NoError(t, retry.Do(context.Background(), f.Do, retry.UsingManager(b), retry.WithInfo(info)))
+	assert.Equal(t, 1, f.Calls())
+	assert.Len(t, evB.of(retry.EventBreakerWait), 1)
+	assert.Equal(t, "closed", state(a, "shared.example"), "b's probe closed it for a too")
+
+	a.RecordAttempt(retry.Record{Args: info, Err: &retry.HTTPError{StatusCode: 429, RetryAfter: 5 * time.Second}})
+	assert.Contains(t, b.Stats().Cooloffs, "shared.example")
+}
+
+// A Store that refuses without saying for how long must not make a waiting call spin.
+type vagueStore struct {
+	*retry.MemoryStore
+	refusals int
+}
+
+func (s *vagueStore) Admit(ctx context.Context, domain string, now time.Time, p retry.BreakerPolicy, probe bool) retry.Admission {
+	if s.refusals > 0 {
+		s.refusals--
+		return retry.Admission{}
+	}
+	return s.MemoryStore.Admit(ctx, domain, now, p, probe)
+}
+
+func TestWaitWithAVagueStore(t *testing.T) {
+	m, clock := newTestManager(retry.WithStore(&vagueStore{MemoryStore: retry.NewMemoryStore(0), refusals: 2}))
+	require.NoError(t, retry.Do(context.Background(), retrytest.FailN(0, nil).Do, retry.UsingManager(m), retry.WithInfo(retry.Info{"domain": "v.example"})))
+	assert.Equal(t, []time.Duration{retry.BreakerPollInterval, retry.BreakerPollInterval}, clock.Sleeps())
+}

@@ -57,6 +57,9 @@ func (m *Manager) admit(ctx context.Context, action, domain string, attempt int,
 				wait = min(wait, BreakerPollInterval)
 			}
 		}
+		if wait <= 0 && local == nil {
+			wait = BreakerPollInterval // a store that refuses without saying how long: ask again later
+		}
 		reason := cooloffReason(domain, adm.Wait, adm.HalfOpen)
 		if !b.allows(wait) || !deadlineAllows(ctx, wait) {
 			left := adm.Wait
