@@ -63,7 +63,8 @@ type Admission struct {
 	Transition string        // EventBreakerHalfOpen when this call ended the open state, else ""
 }
 
-// Outcome is what an attempt's result says about its domain.
+// Outcome is what an attempt's result says about its domain. A plain value, safe for concurrent
+// use.
 type Outcome uint8
 
 // The outcomes of Result.Outcome.
@@ -84,7 +85,8 @@ const (
 	OutcomeIgnored
 )
 
-// Result is one attempt's outcome, as the Manager hands it to Store.Record. A plain value.
+// Result is one attempt's outcome, as the Manager hands it to Store.Record. A plain value, safe
+// for concurrent use.
 type Result struct {
 	Domain  string // "" when the action has no domain: no breaker, no cooloff
 	Outcome Outcome
@@ -98,14 +100,14 @@ type Result struct {
 	Cooloff     time.Duration // > 0: no attempt goes to Domain for this long from now (a Retry-After)
 }
 
-// Recorded is Store.Record's answer. A plain value.
+// Recorded is Store.Record's answer. A plain value, safe for concurrent use.
 type Recorded struct {
 	Transition string // EventBreakerOpen or EventBreakerClosed when this result changed the breaker, else ""
 	Stuck      int    // a failure with a Fingerprint: the run of consecutive same-type failures, this one included
 }
 
 // PatternKey names a failure pattern: an action failing with a type on a domain.
-// A plain comparable value.
+// A plain comparable value, safe for concurrent use.
 type PatternKey struct {
 	Action string
 	Type   ErrorType
@@ -113,7 +115,8 @@ type PatternKey struct {
 }
 
 // Pattern is what a Store knows about a failure pattern: how often it failed, and the repair
-// that preceded the next success (Solution, which worked Solved times). A plain value.
+// that preceded the next success (Solution, which worked Solved times). A plain value, safe for
+// concurrent use.
 type Pattern struct {
 	Failures int
 	Solution string
@@ -123,7 +126,7 @@ type Pattern struct {
 
 // StoreStats is Store.Snapshot's answer: every domain with a breaker, the cooloffs still
 // running (domain → end), and the number of failure patterns known and solved. The maps are
-// the caller's.
+// the caller's: not safe for concurrent writes.
 type StoreStats struct {
 	Breakers              map[string]BreakerState
 	Cooloffs              map[string]time.Time
