@@ -331,7 +331,7 @@ func (m *Manager) run(ctx context.Context, action string, info Info, infoOwned b
 				r.ownInfo() // the hook may change it
 				r.a = &Attempt{Info: r.info}
 			}
-			r.a.Number, r.a.LastError = n, err
+			r.a.Number, r.a.LastError = n+1, err // as before: the number of the attempt to come
 			o.onRetry(r.a, v.Decision)
 		}
 		if v.Delay > 0 {
