@@ -18,7 +18,8 @@ import (
 // block on, or fail because of, the bookkeeping. ctx bounds the call (Run passes its own).
 //
 // Time is the caller's (now, from the Manager's Clock), so that tests run in virtual time and
-// every decision of one Manager uses one clock.
+// every decision of one Manager uses one clock. The BreakerPolicy a Manager passes has every
+// default filled in. retrytest.TestStore checks an implementation against the MemoryStore.
 //
 // Waiting actions are not notified by the store: an action refused by Admit asks again after
 // the Wait it was given (the cooloff left), or every BreakerPollInterval while a half-open probe
