@@ -1,0 +1,95 @@
+package queue
+
+import "github.com/redis/go-redis/v9"
+
+// Every script gets the job's five keys in this order, so each one can renew their TTL:
+// KEYS[1] meta (hash), KEYS[2] items (hash key → "q" | "ok" | "failed"), KEYS[3] stream (the
+// work), KEYS[4] results (stream of each item's result lines), KEYS[5] workers (zset name → last
+// seen, ms). ARGV[1] is the TTL in ms and ARGV[2] the time now in ms in every script.
+const touchKeys = `
+local function touch()
+  redis.call('HSET', KEYS[1], 'active', ARGV[2])
+  for i = 1, 5 do
+    if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+  end
+end
+`
+
+// openScript creates the job (flow identity, consumer group) or checks that it belongs to the
+// same flow. ARGV: 3 hash, 4 flow name, 5 flow path, 6 group.
+// Returns {1} or {0, hash, name, path} of the job's flow.
+var openScript = redis.NewScript(touchKeys + `
+local h = redis.call('HGET', KEYS[1], 'flow_hash')
+if h and h ~= ARGV[3] then
+  return {0, h, redis.call('HGET', KEYS[1], 'flow_name') or '', redis.call('HGET', KEYS[1], 'flow_path') or ''}
+end
+if not h then
+  redis.call('HSET', KEYS[1], 'flow_hash', ARGV[3], 'flow_name', ARGV[4], 'flow_path', ARGV[5], 'created', ARGV[2], 'ok', 0, 'failed', 0, 'records', 0)
+end
+redis.pcall('XGROUP', 'CREATE', KEYS[3], ARGV[6], '0', 'MKSTREAM')
+touch()
+return {1}
+`)
+
+// addScript queues the items whose key the job does not have. ARGV: pairs of key, item JSON
+// from 3 on. Returns how many were new.
+var addScript = redis.NewScript(touchKeys + `
+local n = 0
+for i = 3, #ARGV, 2 do
+  if redis.call('HSETNX', KEYS[2], ARGV[i], 'q') == 1 then
+    redis.call('XADD', KEYS[3], '*', 'item', ARGV[i+1])
+    n = n + 1
+  end
+end
+touch()
+return n
+`)
+
+// doneScript stores an item's result if it has none yet, and acknowledges and deletes its
+// stream entry, in one step. ARGV: 3 group, 4 entry id, 5 item key, 6 status ("ok"|"failed"),
+// 7 the result's JSON lines, 8 records. Returns 1 when stored, 0 when the item already had one.
+var doneScript = redis.NewScript(touchKeys + `
+local stored = 0
+if redis.call('HGET', KEYS[2], ARGV[5]) == 'q' then
+  redis.call('HSET', KEYS[2], ARGV[5], ARGV[6])
+  redis.call('HINCRBY', KEYS[1], ARGV[6], 1)
+  redis.call('HINCRBY', KEYS[1], 'records', ARGV[8])
+  redis.call('XADD', KEYS[4], '*', 'item', ARGV[5], 'lines', ARGV[7])
+  stored = 1
+end
+redis.call('XACK', KEYS[3], ARGV[3], ARGV[4])
+redis.call('XDEL', KEYS[3], ARGV[4])
+touch()
+return stored
+`)
+
+// claimScript takes over entries idle for at least ARGV[5] ms (their worker died or stalls) and
+// returns them with their delivery counts: {{id, deliveries, {field, value, ...}}, ...}.
+// ARGV: 3 group, 4 consumer (us), 5 min idle ms, 6 count.
+var claimScript = redis.NewScript(touchKeys + `
+local r = redis.call('XAUTOCLAIM', KEYS[3], ARGV[3], ARGV[4], ARGV[5], '0-0', 'COUNT', ARGV[6])
+local out = {}
+for _, e in ipairs(r[2]) do
+  local p = redis.call('XPENDING', KEYS[3], ARGV[3], e[1], e[1], 1)
+  local n = 1
+  if p[1] then n = p[1][4] end
+  table.insert(out, {e[1], n, e[2]})
+end
+if #out > 0 then touch() end
+return out
+`)
+
+// heartbeatScript says a worker is alive and keeps its running entries from being claimed
+// (resets their idle time) while they are still its own. ARGV: 3 group, 4 consumer, 5.. ids.
+var heartbeatScript = redis.NewScript(touchKeys + `
+redis.call('ZADD', KEYS[5], ARGV[2], ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', ARGV[2] - 86400000)
+for i = 5, #ARGV do
+  local p = redis.call('XPENDING', KEYS[3], ARGV[3], ARGV[i], ARGV[i], 1)
+  if p[1] and p[1][2] == ARGV[4] then
+    redis.call('XCLAIM', KEYS[3], ARGV[3], ARGV[4], 0, ARGV[i], 'JUSTID')
+  end
+end
+touch()
+return 1
+`)
