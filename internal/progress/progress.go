@@ -23,14 +23,27 @@ type Tracker struct {
 	escal    int
 	breakers map[string]bool // domain → open now
 	brEvents int
+	waiting  map[string]wait // domain → what its deferred actions wait for
+	deferred int
 	failures map[string]int // by error type
 	start    time.Time
 	now      func() time.Time
 }
 
+// wait is what actions of one domain wait for: the end of its cooloff, or (probe) the
+// half-open probe in flight.
+type wait struct {
+	until time.Time
+	probe bool
+}
+
+// probeShown is how long "waiting for D probe" stays on the line without a new event.
+const probeShown = 5 * time.Second
+
 // NewTracker starts counting a batch of total items.
 func NewTracker(total int) *Tracker {
-	return &Tracker{total: total, breakers: map[string]bool{}, failures: map[string]int{}, start: time.Now(), now: time.Now}
+	return &Tracker{total: total, breakers: map[string]bool{}, waiting: map[string]wait{}, failures: map[string]int{},
+		start: time.Now(), now: time.Now}
 }
 
 // Observe takes a retry engine event (give it to retry.WithObserver).
@@ -49,7 +62,32 @@ func (t *Tracker) Observe(ev retry.Event) {
 		t.brEvents++
 	case retry.EventBreakerClosed:
 		delete(t.breakers, ev.Domain)
+		delete(t.waiting, ev.Domain)
 		t.brEvents++
+	case retry.EventBreakerWait:
+		// An action met an open breaker (or a Retry-After cooloff) and waits instead of failing:
+		// its item is deferred. Waiting for the probe in flight (Delay 0) follows a wait for the
+		// cooloff, or is short: it is shown, not counted again.
+		now := t.now()
+		if ev.Delay > 0 {
+			t.deferred++
+			if w := t.waiting[ev.Domain]; w.probe || w.until.Before(now.Add(ev.Delay)) {
+				t.waiting[ev.Domain] = wait{until: now.Add(ev.Delay)}
+			}
+		} else {
+			t.waiting[ev.Domain] = wait{until: now.Add(probeShown), probe: true}
+		}
+	}
+}
+
+// ItemDeferred counts an item put back in the queue because its domain refused it (an open
+// breaker it was not allowed to wait for); it runs again after the cooloff, which ends at until.
+func (t *Tracker) ItemDeferred(domain string, until time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.deferred++
+	if domain != "" {
+		t.waiting[domain] = wait{until: until}
 	}
 }
 
@@ -81,8 +119,30 @@ type Snapshot struct {
 	Total, Done, Failed, Skipped, Records int
 	Retries, Escalations                  int
 	OpenBreakers, BreakerEvents           int
-	FailuresByType                        map[string]int
-	Elapsed                               time.Duration
+	// Deferred counts items that met a domain's open breaker (or Retry-After cooloff) and were
+	// held back until it ended instead of failing.
+	Deferred       int
+	FailuresByType map[string]int
+	// Waiting is what deferred items wait for now, one entry per domain, in domain order.
+	Waiting []Waiting
+	Elapsed time.Duration
+}
+
+// Waiting is one domain that deferred items wait for: Left of its cooloff, or the half-open
+// probe in flight (Probe). Safe for concurrent use (a value).
+type Waiting struct {
+	Domain string
+	Left   time.Duration
+	Probe  bool
+}
+
+// String is "waiting for 127.0.0.1:8080 cooloff 42s" or "waiting for 127.0.0.1:8080 probe".
+func (w Waiting) String() string {
+	if w.Probe {
+		return "waiting for " + w.Domain + " probe"
+	}
+	secs := int((w.Left + time.Second - 1) / time.Second)
+	return fmt.Sprintf("waiting for %s cooloff %ds", w.Domain, secs)
 }
 
 // Rate is items finished per second in this run.
@@ -101,16 +161,34 @@ func (t *Tracker) Snapshot() Snapshot {
 	for k, v := range t.failures {
 		f[k] = v
 	}
+	now := t.now()
+	var ws []Waiting
+	for d, w := range t.waiting {
+		if !now.Before(w.until) {
+			delete(t.waiting, d)
+			continue
+		}
+		ws = append(ws, Waiting{Domain: d, Left: w.until.Sub(now), Probe: w.probe})
+	}
+	sort.Slice(ws, func(i, j int) bool { return ws[i].Domain < ws[j].Domain })
 	return Snapshot{Total: t.total, Done: t.done, Failed: t.failed, Skipped: t.skipped, Records: t.records,
 		Retries: t.retries, Escalations: t.escal, OpenBreakers: len(t.breakers), BreakerEvents: t.brEvents,
-		FailuresByType: f, Elapsed: t.now().Sub(t.start)}
+		Deferred: t.deferred, FailuresByType: f, Waiting: ws, Elapsed: now.Sub(t.start)}
 }
 
-// Line is the one-line state: "12/20 items (1 failed) · 3 retries · 0 open breakers · 2.1 items/s".
+// Line is the one-line state: "12/20 items (11 ok, 1 failed) · 3 retries · 0 open breakers ·
+// 2.1 items/s", and while items are deferred " · waiting for 127.0.0.1:8080 cooloff 42s".
 func (s Snapshot) Line() string {
 	finished := s.Done + s.Failed + s.Skipped
-	return fmt.Sprintf("%d/%d items (%d ok, %d failed%s) · %d retries · %d open breakers · %.1f items/s",
+	line := fmt.Sprintf("%d/%d items (%d ok, %d failed%s) · %d retries · %d open breakers · %.1f items/s",
 		finished, s.Total, s.Done+s.Skipped, s.Failed, skippedNote(s.Skipped), s.Retries, s.OpenBreakers, s.Rate())
+	if len(s.Waiting) > 0 {
+		line += " · " + s.Waiting[0].String()
+		if n := len(s.Waiting) - 1; n > 0 {
+			line += fmt.Sprintf(" (+%d more domains)", n)
+		}
+	}
+	return line
 }
 
 func skippedNote(n int) string {
@@ -145,6 +223,9 @@ func (s Snapshot) Summary() string {
 	fmt.Fprintf(&b, "items: %d total, %d ok, %d failed", s.Total, s.Done, s.Failed)
 	if s.Skipped > 0 {
 		fmt.Fprintf(&b, ", %d skipped (done in a previous run)", s.Skipped)
+	}
+	if s.Deferred > 0 {
+		fmt.Fprintf(&b, ", deferred %d (breaker cooloff)", s.Deferred)
 	}
 	fmt.Fprintf(&b, "\nrecords: %d\n", s.Records)
 	if len(s.FailuresByType) > 0 {

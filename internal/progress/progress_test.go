@@ -55,3 +55,36 @@ func TestReporterStops(t *testing.T) {
 	r.Stop()
 	assert.True(t, strings.HasPrefix(w.String(), "hello\n") || strings.Contains(w.String(), "progress: "))
 }
+
+// Items that meet an open breaker are deferred, not failed: the line says what they wait for,
+// the summary counts them.
+func TestTrackerDeferrals(t *testing.T) {
+	tr := NewTracker(20)
+	now := tr.start
+	tr.now = func() time.Time { return now }
+	tr.Observe(retry.Event{Kind: retry.EventBreakerOpen, Domain: "127.0.0.1:8080"})
+	tr.Observe(retry.Event{Kind: retry.EventBreakerWait, Domain: "127.0.0.1:8080", Delay: 41500 * time.Millisecond})
+	tr.Observe(retry.Event{Kind: retry.EventBreakerWait, Domain: "127.0.0.1:8080", Delay: 41 * time.Second})
+	s := tr.Snapshot()
+	assert.Equal(t, 2, s.Deferred)
+	assert.Equal(t, []Waiting{{Domain: "127.0.0.1:8080", Left: 41500 * time.Millisecond}}, s.Waiting)
+	assert.True(t, strings.HasSuffix(s.Line(), " · waiting for 127.0.0.1:8080 cooloff 42s"), s.Line())
+
+	tr.ItemDeferred("b.example", now.Add(3*time.Second))
+	s = tr.Snapshot()
+	assert.Equal(t, 3, s.Deferred)
+	assert.Contains(t, s.Line(), "waiting for 127.0.0.1:8080 cooloff 42s (+1 more domains)")
+	assert.Contains(t, s.Summary(), "items: 20 total, 0 ok, 0 failed, deferred 3 (breaker cooloff)")
+
+	// The cooloff ends: the half-open probe is waited for, then the breaker closes.
+	now = now.Add(42 * time.Second)
+	tr.Observe(retry.Event{Kind: retry.EventBreakerWait, Domain: "127.0.0.1:8080"})
+	s = tr.Snapshot()
+	assert.Equal(t, 3, s.Deferred, "waiting for the probe is the same deferral")
+	assert.Equal(t, "waiting for 127.0.0.1:8080 probe", s.Waiting[0].String())
+	tr.Observe(retry.Event{Kind: retry.EventBreakerClosed, Domain: "127.0.0.1:8080"})
+	s = tr.Snapshot()
+	assert.Empty(t, s.Waiting, "b.example's cooloff ended too")
+	assert.NotContains(t, s.Line(), "waiting")
+	assert.Equal(t, 3, s.Deferred)
+}
