@@ -93,6 +93,7 @@ Exit codes:
 	root.SetOut(io.out)
 	root.SetErr(io.err)
 	root.AddCommand(newDemoCmd(io), newRunCmd(io), newSnapshotCmd(io), newServeCmd(io))
+	root.AddCommand(newMCPCmd(io))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return exitWith(exitUsage, fmt.Errorf("%w (see '%s --help')", err, c.CommandPath()))
 	})
