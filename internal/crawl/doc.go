@@ -1,0 +1,10 @@
+// Package crawl holds the parts of a crawl that need no browser: what makes two URLs the same
+// page (Normalizer), which links a crawl may follow (Scope, Pattern), each page once per stage
+// within the limits (Frontier), how fast one site may be asked (Limiter: at most N pages of a
+// domain at once, a minimum delay, and an adaptive rate that backs off on 429/503 or slow answers
+// and creeps back up while the site is healthy, like Scrapy's AutoThrottle), and what a site's
+// robots.txt allows (Robots, fetched once per origin and cached, Crawl-delay honoured).
+//
+// The runner (internal/runner) drives these with real pages; everything here is tested with an
+// injected clock and no sleeping.
+package crawl
