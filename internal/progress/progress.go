@@ -25,6 +25,7 @@ type Tracker struct {
 	brEvents int
 	waiting  map[string]wait // domain → what its deferred actions wait for
 	deferred int
+	job      string         // the shared job's totals (run --queue), "" when alone
 	failures map[string]int // by error type
 	start    time.Time
 	now      func() time.Time
@@ -91,6 +92,14 @@ func (t *Tracker) ItemDeferred(domain string, until time.Time) {
 	}
 }
 
+// SetJob sets the totals of the shared job this run works for (run --queue), shown after this
+// run's own counts: "job 150/300 done (2 failed) · 3 workers".
+func (t *Tracker) SetJob(totals string) {
+	t.mu.Lock()
+	t.job = totals
+	t.mu.Unlock()
+}
+
 // Skipped counts n items already done in a previous run (--resume).
 func (t *Tracker) Skipped(n int) {
 	t.mu.Lock()
@@ -125,6 +134,8 @@ type Snapshot struct {
 	FailuresByType map[string]int
 	// Waiting is what deferred items wait for now, one entry per domain, in domain order.
 	Waiting []Waiting
+	// Job is the shared job's totals (SetJob), "" when the run is alone.
+	Job     string
 	Elapsed time.Duration
 }
 
@@ -173,7 +184,7 @@ func (t *Tracker) Snapshot() Snapshot {
 	sort.Slice(ws, func(i, j int) bool { return ws[i].Domain < ws[j].Domain })
 	return Snapshot{Total: t.total, Done: t.done, Failed: t.failed, Skipped: t.skipped, Records: t.records,
 		Retries: t.retries, Escalations: t.escal, OpenBreakers: len(t.breakers), BreakerEvents: t.brEvents,
-		Deferred: t.deferred, FailuresByType: f, Waiting: ws, Elapsed: now.Sub(t.start)}
+		Deferred: t.deferred, FailuresByType: f, Waiting: ws, Job: t.job, Elapsed: now.Sub(t.start)}
 }
 
 // Line is the one-line state: "12/20 items (11 ok, 1 failed) · 3 retries · 0 open breakers ·
@@ -187,6 +198,9 @@ func (s Snapshot) Line() string {
 		if n := len(s.Waiting) - 1; n > 0 {
 			line += fmt.Sprintf(" (+%d more domains)", n)
 		}
+	}
+	if s.Job != "" {
+		line += " · " + s.Job
 	}
 	return line
 }
