@@ -108,6 +108,26 @@
 //	                        1..20 → 400. Catalog() returns the same products for comparison.
 //	/product/N              N = 1..200: h1.name, .price; other N → 404. fail=N (default 0) → 503 first.
 //
+// # A shop to crawl
+//
+//	/shop/catalog?page=N    ShopSize (47) products, ShopPerPage (10) a page as li.product with .name,
+//	                        .price and a.detail (→ /shop/product/N); a.next until the last page (the
+//	                        page count is never shown). Page 2 adds an a.detail to /shop/private/offer
+//	                        (robots.txt disallows it), page 3 one to the same server under the other
+//	                        host name (127.0.0.1 ↔ localhost: another domain to a crawler).
+//	/shop/product/N         h1.name, .price; two a.related links to other products
+//	                        (?utm_source=related#reviews: cycles, and URLs to normalise), a.partner
+//	                        on the other host name, a.back to its catalogue page.
+//	/shop/private/…, /shop/partner/…
+//	                        pages a polite, scoped crawler never loads (see ShopRequests).
+//	/shop/limited/…         the same shop, but more than SetShopRate (5) requests in one second get
+//	                        429 with Retry-After: 1 (counted as Hits("/shop/limited:429", "")).
+//	/robots.txt             DefaultRobots (Disallow: /shop/private/); SetRobots replaces it per
+//	                        server, e.g. with a Crawl-delay.
+//
+// ShopCatalog returns the products for comparison, ShopRequests every /shop/ request with its
+// time, host and status.
+//
 // # CAPTCHA and bot-wall look-alikes
 //
 // Each is solved by a person's click on #captcha-solve (inside the look-alike's frame for the iframe

@@ -63,6 +63,9 @@ func (s *Site) routeTable() map[string]route {
 		"/geo.captcha-delivery.com/":   {h: s.vendorFrame},
 		"/cdn-cgi/challenge-platform/": {h: s.challengeScript},
 
+		"/shop/":      {h: s.shopRoute}, // crawl.go
+		"/robots.txt": {h: s.robotsTxt},
+
 		"/_hits":  {h: s.hitsEndpoint},
 		"/_event": {h: s.event},
 	}
@@ -116,6 +119,8 @@ var indexEntries = []entry{
 	{"/cover", "/cover", "#name and #size in a scroll box, their centres under a sibling panel; the page erases #name while its centre is covered (full=1: all covered)"},
 	{"/catalog?id=demo&flaky=3,7&fail=1", "/catalog", "200 products over 20 pages; pages listed in flaky answer 503 for their first fail requests"},
 	{"/product/1", "/product/N", "one product (N = 1..200)"},
+	{"/shop/catalog?page=1", "/shop/", "a shop to crawl: 47 products behind a.next pages of 10 (the count is never shown), products linking to related ones, a robots-disallowed and an off-host link; /shop/limited/… the same at 5 requests a second, then 429"},
+	{"/robots.txt", "/robots.txt", "Disallow: /shop/private/ (tests set their own, e.g. with a Crawl-delay)"},
 }
 
 func (s *Site) index(w http.ResponseWriter, r *http.Request, c *call) {

@@ -33,6 +33,9 @@ type Site struct {
 
 	routes map[string]route
 	static http.Handler
+
+	shopOnce sync.Once
+	shop     *shopState // crawl.go
 }
 
 type counterKey struct{ route, id string }
@@ -156,7 +159,7 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // prefixRoute finds the routes whose paths carry a variable part.
 func (s *Site) prefixRoute(path string) (route, bool) {
-	for _, pre := range []string{"/product/", "/recaptcha/", "/hcaptcha.com/", "/challenges.cloudflare.com/",
+	for _, pre := range []string{"/product/", "/shop/", "/recaptcha/", "/hcaptcha.com/", "/challenges.cloudflare.com/",
 		"/cdn-cgi/challenge-platform/", "/geo.captcha-delivery.com/"} {
 		if strings.HasPrefix(path, pre) {
 			rt, ok := s.routes[pre]
