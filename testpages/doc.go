@@ -128,6 +128,31 @@
 // ShopCatalog returns the products for comparison, ShopRequests every /shop/ request with its
 // time, host and status.
 //
+// # Everyday actions
+//
+//	/checks?fail=1&ms=0     checkboxes #agree, #news (checked), #off (disabled); radios name=size
+//	                        #size-s, #size-m (checked), #size-l; #styled (an input hidden under its
+//	                        styled box, inside its label); #hidden-input (display:none) with
+//	                        label#hidden-label; div#aria-box role=checkbox and span#aria-radio
+//	                        role=radio (aria-checked, toggled by a click). #revert is unchecked again
+//	                        by the page, ms after a check, the first fail times it is checked (counted
+//	                        in the page); #revert-always every time; #revert-sync every time at once
+//	                        in its change handler. Each control counts its clicks in data-clicks;
+//	                        #result lists "agree 1, size-l 1"….
+//	/states?ms=300          after ms: #gone is removed, #fade gets display:none, #show (display:none)
+//	                        is shown, #late is inserted, button#go (disabled) is enabled, #status's
+//	                        text goes from "Loading…" to "Done:   42\n items"; #stay never changes.
+//	/form                   #name (value attribute "initial"), #secret (password), #bio (textarea),
+//	                        #size (select, "m" selected), #tags (multiple, "red" and "blue"
+//	                        selected), #agree (checkbox), #editor (contenteditable "Edit me"), three
+//	                        input.qty (1, 2, 3), p#plain. The page never rewrites a value.
+//	/list                   ul#items with five li.item (data-id a1, b2, c3, d4, e5; d4 display:none),
+//	                        each with an input.qty (10…50).
+//	/infinite?total=50&batch=10&ms=100&mode=box
+//	                        .item rows ("Item N", data-n) in a scroll box #feed (mode=page: the page
+//	                        scrolls); batch at first, batch more ms after each scroll near the end,
+//	                        up to total (1..10000), then #end is shown. #result counts the items.
+//
 // # CAPTCHA and bot-wall look-alikes
 //
 // Each is solved by a person's click on #captcha-solve (inside the look-alike's frame for the iframe

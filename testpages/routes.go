@@ -46,6 +46,11 @@ func (s *Site) routeTable() map[string]route {
 		"/cover":         {h: s.cover},
 		"/catalog":       {d: defaults{Fail: 1}, h: s.catalog},
 		"/product/":      {h: s.product},
+		"/checks":        {d: defaults{Fail: 1}, h: s.checks},
+		"/states":        {d: defaults{MS: 300}, h: js("states")},
+		"/form":          {h: js("form")},
+		"/list":          {h: js("list")},
+		"/infinite":      {d: defaults{MS: 100}, h: s.infinite},
 
 		"/captcha/recaptcha":  {h: s.captchaPage("recaptcha", http.StatusOK)},
 		"/captcha/hcaptcha":   {h: s.captchaPage("hcaptcha", http.StatusOK)},
@@ -81,6 +86,9 @@ var titles = map[string]string{
 	"moving":        "Moving target",
 	"crash":         "Renderer crash",
 	"fill-erase":    "Input that erases itself",
+	"states":        "Elements that change state",
+	"form":          "Form values",
+	"list":          "A list to count",
 }
 
 // entry is one line of the index page.
@@ -121,6 +129,11 @@ var indexEntries = []entry{
 	{"/product/1", "/product/N", "one product (N = 1..200)"},
 	{"/shop/catalog?page=1", "/shop/", "a shop to crawl: 47 products behind a.next pages of 10 (the count is never shown), products linking to related ones, a robots-disallowed and an off-host link; /shop/limited/… the same at 5 requests a second, then 429"},
 	{"/robots.txt", "/robots.txt", "Disallow: /shop/private/ (tests set their own, e.g. with a Crawl-delay)"},
+	{"/checks?fail=1", "/checks", "checkboxes, radios, a styled and an ARIA checkbox; #revert is unchecked again by the page the first fail times, #revert-always every time"},
+	{"/states?ms=300", "/states", "after ms an element is removed, one hidden, one shown, one inserted, a button enabled and a text changed"},
+	{"/form", "/form", "an input, a password, a textarea, selects, a checkbox and a contenteditable to read values from"},
+	{"/list", "/list", "five list items (one hidden) with inputs, to count and read by index"},
+	{"/infinite?total=50&batch=10&ms=100", "/infinite", "an infinite list that loads batch more items when scrolled to its end, up to total"},
 }
 
 func (s *Site) index(w http.ResponseWriter, r *http.Request, c *call) {
