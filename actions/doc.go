@@ -1,6 +1,8 @@
 // Package actions is what smartretry users drive a browser with: a Session whose every action
-// (Navigate, Click, Fill, FillSecret, Select, Press, Hover, WaitFor, Text, Attr, Extract,
-// Screenshot, Snapshot) survives misbehaving pages, and stops at once on what cannot get better.
+// (Navigate, NavigateWith, Click, Fill, FillSecret, Select, Press, Hover, Check, Uncheck,
+// SetChecked, Scroll, ScrollUntil, WaitFor, WaitForState, WaitForText, Text, Attr, Value, Count,
+// the Nth forms, Extract, Screenshot, Snapshot) survives misbehaving pages, and stops at once on
+// what cannot get better.
 //
 // # One action
 //
@@ -80,6 +82,32 @@
 // the centre. A transparent (opacity:0) element is clicked: real clicks land on it, and styled
 // file inputs and checkboxes rely on that. An element an animation runs on (an endless spin too)
 // must stand still over two rendered frames before it is clicked.
+//
+// # Everyday actions
+//
+// Check, Uncheck and SetChecked set a checkbox or radio button (an input, its label, or an ARIA
+// role=checkbox|radio|switch) by a person's click — through its visible label when the input is
+// hidden or under a styled box — only when it is not in that state already, then watch it for
+// WithFillSettle: a page that puts it back gets up to three clicks, then a *CheckError saying it
+// reverted it. Unchecking a radio button is refused (invalid_input).
+//
+// WaitForState waits for Visible, Hidden (not rendered, or gone), Attached, Detached (gone) or
+// Enabled, and WaitForText for a case-sensitive substring of an element's whitespace-collapsed
+// text; the page watches its DOM and answers when the state holds, or (*WaitError) says what it
+// waited for and what it saw last. ParseWaitState reads the names ("gone" is detached).
+//
+// Value reads the current value of a field (a select's selected value, "," between those of a
+// multiple one; "true"/"false" for a checkbox or radio; a contenteditable's text). Count says how
+// many elements match now, without waiting. TextNth, AttrNth, ValueNth and ClickNth take the n-th
+// match (0-based, -1 the last).
+//
+// Scroll turns the mouse wheel over an element (or, with "", over the page). ScrollUntil scrolls
+// an infinite list's container with the wheel until n elements match or nothing more arrives
+// (ScrollIdle after a wheel, the page watching its DOM); a list that ends short is no error: the
+// count it reached comes back with nil.
+//
+// NavigateWith with ExpectStatus(404…) or AnyStatus() makes a 4xx/5xx page a success: one
+// request, no retry, nothing recorded as a failure, NavResult.Status set, the page usable.
 //
 // # Failures
 //
