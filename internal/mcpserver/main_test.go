@@ -47,7 +47,7 @@ func uid(name string) string { return fmt.Sprintf("%s-%d", name, ids.Add(1)) }
 
 // agent is an MCP client connected in memory to a server of its own (and so its own browser).
 type agent struct {
-	t   *testing.T
+	t   testing.TB
 	ctx context.Context
 	srv *mcpserver.Server
 	cs  *mcp.ClientSession
@@ -55,7 +55,7 @@ type agent struct {
 
 // newAgent starts a server with cfg (a fake clock for the engine: no real backoff waits, 3s
 // attempts) and connects a client with opts.
-func newAgent(t *testing.T, cfg mcpserver.Config, opts *mcp.ClientOptions) *agent {
+func newAgent(t testing.TB, cfg mcpserver.Config, opts *mcp.ClientOptions) *agent {
 	t.Helper()
 	ctx := testenv.Context(t, 3*time.Minute)
 	if cfg.ActionTimeout == 0 {

@@ -291,7 +291,8 @@
   const refFor = (e) => {
     let r = ST.refOf.get(e);
     if (!r) { r = 'e' + (ST.next++); ST.refOf.set(e, r); }
-    ST.byRef.set(r, new WeakRef(e));
+    const w = ST.byRef.get(r);
+    if (!w || w.deref() !== e) ST.byRef.set(r, new WeakRef(e));
     return r;
   };
   const q = (s) => JSON.stringify(s);

@@ -153,6 +153,8 @@ func failed(err error) string {
 		return "needs a person: " + msg
 	case attempts <= 1:
 		return "refused at once: " + msg
+	case t.IsPermanent():
+		return fmt.Sprintf("refused after %d attempts: %s", attempts, msg)
 	case errors.Is(err, retry.ErrCircuitOpen):
 		return fmt.Sprintf("stopped after %d attempts, the site's circuit breaker is open: %s", attempts, msg)
 	default:
@@ -163,6 +165,10 @@ func failed(err error) string {
 // errorText is the most telling message of an action's error: the in-page reason when there is
 // one (what covers the element, how many matched), else the whole error.
 func errorText(err error) string {
+	var rg *refGoneError
+	if errors.As(err, &rg) {
+		return rg.msg
+	}
 	var na *actions.NotActionableError
 	if errors.As(err, &na) {
 		return na.Error()

@@ -182,8 +182,18 @@ func explainGone(r resolved, err error) error {
 	if r.Info.Text != "" && strings.Contains(r.Info.Text, "[ref=") {
 		msg += "; the closest now is " + r.Info.Text
 	}
-	return fmt.Errorf("%s: %w", msg, err)
+	return &refGoneError{msg: msg + ": " + errorText(err), err: err}
 }
+
+// refGoneError is an action on a ref whose element is gone: it says what the ref was and what is
+// closest, then the Session's own error.
+type refGoneError struct {
+	msg string
+	err error
+}
+
+func (e *refGoneError) Error() string { return e.msg }
+func (e *refGoneError) Unwrap() error { return e.err }
 
 // replaced reports whether err says the element was not there (so nothing was done and the ref
 // may be resolved again).

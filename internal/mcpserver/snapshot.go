@@ -125,8 +125,8 @@ func writeLines(b *strings.Builder, lines []string, room int) {
 			for _, r := range lines[i:] {
 				rest += len(r) + 1
 			}
-			fmt.Fprintf(b, "- … cut here: %d more lines (%d characters) over the %d-character budget; browser_snapshot {target: a ref} shows one part, browser_extract reads repeated records\n",
-				len(lines)-i, rest, room+b.Len()-used)
+			fmt.Fprintf(b, "- … cut here: %d more lines (%d characters) over the snapshot budget; browser_snapshot {target: a ref} shows one part, browser_extract reads repeated records\n",
+				len(lines)-i, rest)
 			return
 		}
 		b.WriteString(l)

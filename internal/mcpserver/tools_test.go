@@ -11,7 +11,7 @@ import (
 )
 
 // refOf finds the ref of the first snapshot line with role and name.
-func refOf(t *testing.T, snap, role, name string) string {
+func refOf(t testing.TB, snap, role, name string) string {
 	t.Helper()
 	m := regexp.MustCompile(`- ` + role + ` "` + regexp.QuoteMeta(name) + `" \[ref=(e\d+)\]`).FindStringSubmatch(snap)
 	require.NotNil(t, m, "no %s %q in:\n%s", role, name, snap)
@@ -24,7 +24,6 @@ func TestMCP_SnapshotThenClickLateElementByRef(t *testing.T) {
 	snap := a.snapshotUntil(`button "Buy"`)
 	ref := refOf(t, snap, "button", "Buy")
 	out := a.ok("browser_click", map[string]any{"element": "Buy button", "target": ref})
-	t.Log(out)
 	assert.Contains(t, out, "clicked 1")
 	assert.Contains(t, out, "recovery: none needed")
 }
