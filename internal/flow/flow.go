@@ -22,6 +22,11 @@ type Flow struct {
 	Items       []Item
 	ItemsFile   string // as written in the file
 	Steps       []Step
+	// Viewport is the page size of every Session the flow runs (nil: the library's 1280×720).
+	Viewport *Viewport
+	// Shared is `isolated: false`: items share the browser's cookies and storage (a login in one
+	// item is seen by the next). By default each item gets its own browser context.
+	Shared bool
 
 	// Path is the file the flow came from ("" for Parse without one).
 	Path string
@@ -62,6 +67,15 @@ type Breaker struct {
 	Threshold int
 	Window    time.Duration
 	Cooloff   time.Duration
+	// MaxWait bounds how long an action waits for an open breaker's cooloff (nil: wait, bounded
+	// only by the run). 0 means never wait: the runner then defers the item and runs it again
+	// after the cooloff.
+	MaxWait *time.Duration
+}
+
+// Viewport is a page size in CSS pixels. Safe for concurrent use (a value).
+type Viewport struct {
+	Width, Height int
 }
 
 // Item is one unit of a batch. Key identifies it in the results file (the id field, else the url,
@@ -88,6 +102,44 @@ type Step struct {
 	Extract []ExtractField
 	Retry   *StepRetry
 	Timeout time.Duration
+
+	// navigate: the statuses that count as success (ExpectStatus), or AnyStatus for every one.
+	ExpectStatus []int
+	AnyStatus    bool
+	// text, attr, value: which of the matches to read (0-based); nil reads the one element the
+	// selector names (several matches are then an error).
+	Nth *int
+	// scroll_until: how many elements to scroll for.
+	Count int
+	// scroll: the wheel's movement in CSS pixels (positive: right, down).
+	DX, DY float64
+}
+
+// ReadKinds are the step kinds that read a value from the page into the item's record.
+var ReadKinds = []string{"text", "attr", "value", "count"}
+
+// IsRead reports whether the step reads a value into the item's record (see Into).
+func (s Step) IsRead() bool { return contains(ReadKinds, s.Kind) }
+
+// Into is the record field a read step writes: its `as` field, else the attribute name for
+// attr, else the kind ("text", "value", "count").
+func (s Step) Into() string {
+	if a := s.Fields["as"]; a != "" {
+		return a
+	}
+	if s.Kind == "attr" {
+		return s.Fields["name"]
+	}
+	return s.Kind
+}
+
+// WaitState is the state a wait_for step waits for: "visible" (the default), "hidden",
+// "attached", "detached" (also written "gone") or "enabled".
+func (s Step) WaitState() string {
+	if st := s.Fields["state"]; st != "" {
+		return st
+	}
+	return "visible"
 }
 
 // ExtractField is one field of an extract step's records. Safe for concurrent use (a value).
@@ -114,6 +166,12 @@ func (s Step) String() string {
 	}
 	switch s.Kind {
 	case "navigate":
+		switch {
+		case s.AnyStatus:
+			return "navigate " + s.Fields["url"] + " (any status)"
+		case len(s.ExpectStatus) > 0:
+			return fmt.Sprintf("navigate %s (expect %v)", s.Fields["url"], s.ExpectStatus)
+		}
 		return "navigate " + s.Fields["url"]
 	case "fill", "select":
 		return fmt.Sprintf("%s %s = %s", s.Kind, s.Fields["selector"], s.Fields["value"])
@@ -128,6 +186,30 @@ func (s Step) String() string {
 		return "screenshot " + s.Fields["path"]
 	case "assert_text":
 		return "assert_text " + s.Fields["selector"]
+	case "wait_for":
+		if t, ok := s.Fields["text"]; ok {
+			return fmt.Sprintf("wait_for %s text %q", s.Fields["selector"], t)
+		}
+		if st := s.Fields["state"]; st != "" {
+			return "wait_for " + s.Fields["selector"] + " " + st
+		}
+	case "text", "attr", "value", "count":
+		out := s.Kind + " " + s.Fields["selector"]
+		if s.Kind == "attr" {
+			out += "@" + s.Fields["name"]
+		}
+		if s.Nth != nil {
+			out += fmt.Sprintf(" #%d", *s.Nth)
+		}
+		return out + " → " + s.Into()
+	case "scroll":
+		where := s.Fields["selector"]
+		if where == "" {
+			where = "page"
+		}
+		return fmt.Sprintf("scroll %s by %g,%g", where, s.DX, s.DY)
+	case "scroll_until":
+		return fmt.Sprintf("scroll_until %d × %s", s.Count, s.Fields["selector"])
 	}
 	return s.Kind + " " + s.Fields["selector"]
 }
@@ -140,7 +222,10 @@ const (
 	String   FieldKind = "string"
 	Boolean  FieldKind = "boolean"
 	Duration FieldKind = "duration"
-	Fields   FieldKind = "fields" // extract's name → selector map
+	Fields   FieldKind = "fields"   // extract's name → selector map
+	Integer  FieldKind = "integer"  // Min..Max
+	Number   FieldKind = "number"   // -Max..Max, fractions allowed
+	Statuses FieldKind = "statuses" // an HTTP status, a list of them, or "any"
 )
 
 // FieldSpec describes one field of a step kind. Safe for concurrent use (read-only).
@@ -148,6 +233,7 @@ type FieldSpec struct {
 	Kind     FieldKind
 	Required bool
 	Enum     []string
+	Min, Max int // Integer: the range; Number: Max bounds the magnitude
 	Doc      string
 }
 
@@ -164,7 +250,8 @@ type KindSpec struct {
 // Kinds is the table of step kinds; the JSON Schema mirrors it (tested).
 var Kinds = map[string]KindSpec{
 	"navigate": {Shorthand: "url", Doc: "go to a URL", Fields: map[string]FieldSpec{
-		"url": {Kind: String, Required: true, Doc: "http(s) URL; may use ${item.url}"}}},
+		"url":           {Kind: String, Required: true, Doc: "http(s) URL; may use ${item.url}"},
+		"expect_status": {Kind: Statuses, Doc: "statuses that are a success (e.g. [404, 500]), or any"}}},
 	"click": {Shorthand: "selector", Doc: "click an element", Fields: map[string]FieldSpec{
 		"selector": {Kind: String, Required: true, Doc: "CSS selector"}}},
 	"fill": {Doc: "type a value into an input (secret variables go through FillSecret)", Fields: map[string]FieldSpec{
@@ -178,8 +265,37 @@ var Kinds = map[string]KindSpec{
 		"selector": {Kind: String}}},
 	"hover": {Shorthand: "selector", Doc: "move the mouse over an element", Fields: map[string]FieldSpec{
 		"selector": {Kind: String, Required: true}}},
-	"wait_for": {Shorthand: "selector", Doc: "wait until an element is visible", Fields: map[string]FieldSpec{
+	"wait_for": {Shorthand: "selector", Doc: "wait until an element is visible, or in another state, or shows a text", Fields: map[string]FieldSpec{
+		"selector": {Kind: String, Required: true},
+		"state":    {Kind: String, Enum: WaitStates, Doc: "visible (default), hidden, attached, detached, gone (= detached), enabled"},
+		"text":     {Kind: String, Doc: "wait until the element's text contains this"}}},
+	"check": {Shorthand: "selector", Doc: "tick a checkbox or choose a radio button (verified)", Fields: map[string]FieldSpec{
 		"selector": {Kind: String, Required: true}}},
+	"uncheck": {Shorthand: "selector", Doc: "untick a checkbox (verified)", Fields: map[string]FieldSpec{
+		"selector": {Kind: String, Required: true}}},
+	"text": {Shorthand: "selector", Doc: "read an element's text into the item's record", Fields: map[string]FieldSpec{
+		"selector": {Kind: String, Required: true},
+		"nth":      {Kind: Integer, Min: 0, Max: MaxNth, Doc: "the n-th match (0-based) instead of the only one"},
+		"as":       {Kind: String, Doc: "record field (default: text)"}}},
+	"attr": {Doc: "read an element's attribute into the item's record (null when it has none)", Fields: map[string]FieldSpec{
+		"selector": {Kind: String, Required: true},
+		"name":     {Kind: String, Required: true, Doc: "attribute name"},
+		"nth":      {Kind: Integer, Min: 0, Max: MaxNth, Doc: "the n-th match (0-based) instead of the only one"},
+		"as":       {Kind: String, Doc: "record field (default: the attribute name)"}}},
+	"value": {Shorthand: "selector", Doc: "read the current value of an input, textarea or select into the item's record", Fields: map[string]FieldSpec{
+		"selector": {Kind: String, Required: true},
+		"nth":      {Kind: Integer, Min: 0, Max: MaxNth, Doc: "the n-th match (0-based) instead of the only one"},
+		"as":       {Kind: String, Doc: "record field (default: value)"}}},
+	"count": {Shorthand: "selector", Doc: "read how many elements match now into the item's record", Fields: map[string]FieldSpec{
+		"selector": {Kind: String, Required: true},
+		"as":       {Kind: String, Doc: "record field (default: count)"}}},
+	"scroll": {Doc: "scroll the page, or an element, by a wheel gesture", Fields: map[string]FieldSpec{
+		"selector": {Kind: String, Doc: "the element to scroll (default: the page)"},
+		"dx":       {Kind: Number, Max: MaxScroll, Doc: "pixels to the right (negative: left)"},
+		"dy":       {Kind: Number, Max: MaxScroll, Doc: "pixels down (negative: up)"}}},
+	"scroll_until": {Doc: "scroll an infinite list until count elements match, or nothing new arrives", Fields: map[string]FieldSpec{
+		"selector": {Kind: String, Required: true, Doc: "the list's items"},
+		"count":    {Kind: Integer, Required: true, Min: 1, Max: MaxScrollCount}}},
 	"extract": {Doc: "one record per container element", Fields: map[string]FieldSpec{
 		"container": {Kind: String, Required: true, Doc: "CSS selector of each record"},
 		"fields":    {Kind: Fields, Required: true, Doc: "name: selector, or name: {selector, attr}"}}},
@@ -191,11 +307,14 @@ var Kinds = map[string]KindSpec{
 		"contains": {Kind: String}}},
 }
 
+// WaitStates are the states wait_for accepts ("gone" is "detached").
+var WaitStates = []string{"visible", "hidden", "attached", "detached", "gone", "enabled"}
+
 // CommonStepFields are accepted on every step next to the kind key.
 var CommonStepFields = []string{"name", "retry", "timeout"}
 
 // TopLevelFields are the fields a flow document may have.
-var TopLevelFields = []string{"name", "start_url", "timeout", "concurrency", "variables", "engine", "items", "items_file", "steps"}
+var TopLevelFields = []string{"name", "start_url", "timeout", "concurrency", "viewport", "isolated", "variables", "engine", "items", "items_file", "steps"}
 
 // KindNames returns the step kinds, sorted.
 func KindNames() []string {
@@ -216,6 +335,11 @@ const (
 	MaxConcurrency   = 64
 	MaxSteps         = 1000
 	MaxItems         = 1_000_000
+	MaxNth           = 100_000 // nth of a read
+	MaxScroll        = 100_000 // pixels of one scroll step
+	MaxScrollCount   = 100_000 // scroll_until's count
+	MinViewport      = 100
+	MaxViewport      = 10_000
 )
 
 func strategyNames() []string {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -66,6 +67,8 @@ type parser struct {
 	// itemRefs: every ${item.X} used, with where, so items can be checked against them.
 	itemRefs []usedRef
 	urlTmpls []usedRef // URL templates that need a per-item check
+	// reads: record field → the line of the read step that writes it.
+	reads map[string]int
 }
 
 type usedRef struct {
@@ -122,6 +125,29 @@ func (p *parser) parse(data []byte) {
 	}
 	if n := fields["engine"]; n != nil {
 		p.engine(n)
+	}
+	if n := fields["viewport"]; n != nil {
+		vf := p.mapping(n, "viewport", []string{"width", "height"})
+		vp := &Viewport{}
+		for _, k := range []string{"width", "height"} {
+			v := vf[k]
+			if v == nil {
+				if n.Kind == yaml.MappingNode {
+					p.errAt(n, "viewport."+k, "field is required")
+				}
+				continue
+			}
+			x := p.intIn(v, "viewport."+k, MinViewport, MaxViewport)
+			if k == "width" {
+				vp.Width = x
+			} else {
+				vp.Height = x
+			}
+		}
+		p.f.Viewport = vp
+	}
+	if n := fields["isolated"]; n != nil {
+		p.f.Shared = !p.boolean(n, "isolated")
 	}
 	if n := fields["steps"]; n != nil {
 		p.steps(n)
@@ -404,7 +430,7 @@ func (p *parser) engine(n *yaml.Node) {
 		p.f.Engine.MaxRetryAfter = p.duration(m, "engine.max_retry_after", time.Millisecond, MaxDelayLimit)
 	}
 	if b := f["circuit_breaker"]; b != nil {
-		bf := p.mapping(b, "engine.circuit_breaker", []string{"enabled", "threshold", "window", "cooloff"})
+		bf := p.mapping(b, "engine.circuit_breaker", []string{"enabled", "threshold", "window", "cooloff", "max_wait"})
 		br := &Breaker{}
 		if v := bf["enabled"]; v != nil {
 			e := p.boolean(v, "engine.circuit_breaker.enabled")
@@ -418,6 +444,10 @@ func (p *parser) engine(n *yaml.Node) {
 		}
 		if v := bf["cooloff"]; v != nil {
 			br.Cooloff = p.duration(v, "engine.circuit_breaker.cooloff", time.Millisecond, MaxDelayLimit)
+		}
+		if v := bf["max_wait"]; v != nil {
+			d := p.duration(v, "engine.circuit_breaker.max_wait", 0, MaxDelayLimit)
+			br.MaxWait = &d
 		}
 		p.f.Engine.Breaker = br
 	}
@@ -547,17 +577,48 @@ func (p *parser) step(n *yaml.Node, path string) (Step, bool) {
 		case String:
 			val := p.str(v, fp)
 			s.Fields[name] = val
+			if fs.Enum != nil || name == "as" {
+				break // a keyword or a record field name, not a template: checked below
+			}
 			allowSecret := s.Kind == "fill" && name == "value"
 			p.checkTemplate(v, fp, val, allowSecret)
-			if name == "selector" || name == "container" || name == "key" || name == "path" {
+			if name == "selector" || name == "container" || name == "key" || name == "path" || name == "name" {
 				if strings.TrimSpace(val) == "" && v.Tag != "!!null" {
 					p.errAt(v, fp, "must not be empty")
 				}
 			}
 		case Fields:
 			s.Extract = p.extractFields(v, fp)
+		case Integer:
+			x := p.intIn(v, fp, fs.Min, fs.Max)
+			switch name {
+			case "nth":
+				s.Nth = &x
+			case "count":
+				s.Count = x
+			}
+		case Number:
+			x := p.number(v, fp, float64(fs.Max))
+			switch name {
+			case "dx":
+				s.DX = x
+			case "dy":
+				s.DY = x
+			}
+		case Statuses:
+			s.ExpectStatus, s.AnyStatus = p.statuses(v, fp)
+		}
+		if fs.Enum != nil && s.Fields[name] != "" && !contains(fs.Enum, s.Fields[name]) {
+			got := s.Fields[name]
+			msg := fmt.Sprintf("unknown %s %q (want one of %s)", name, got, strings.Join(fs.Enum, ", "))
+			if g := suggest(got, fs.Enum); g != "" {
+				msg = fmt.Sprintf("unknown %s %q (did you mean %q?)", name, got, g)
+			}
+			p.errAt(v, fp, "%s", msg)
+			ok = false
 		}
 	}
+	ok = p.checkStep(&s, nodes, kindNode, kp) && ok
 	if len(spec.OneOf) > 0 {
 		var set []string
 		for _, k := range spec.OneOf {
@@ -579,6 +640,121 @@ func (p *parser) step(n *yaml.Node, path string) (Step, bool) {
 		}
 	}
 	return s, ok
+}
+
+// checkStep checks what one field cannot say alone: combinations, and record field names.
+func (p *parser) checkStep(s *Step, nodes map[string]*yaml.Node, kindNode *yaml.Node, kp string) bool {
+	ok := true
+	switch s.Kind {
+	case "wait_for":
+		if nodes["state"] != nil && nodes["text"] != nil {
+			p.errAt(nodes["text"], kp+".text", "use either state or text (a text is waited for in a visible element)")
+			ok = false
+		}
+	case "scroll":
+		if s.DX == 0 && s.DY == 0 && nodes["dx"] == nil && nodes["dy"] == nil {
+			p.errAt(kindNode, kp, "want dx or dy (pixels to scroll; dy: 600 is about a screen down)")
+			ok = false
+		} else if s.DX == 0 && s.DY == 0 {
+			p.errAt(kindNode, kp, "dx and dy are both 0: nothing to scroll")
+			ok = false
+		}
+	}
+	if s.IsRead() {
+		an := nodes["as"]
+		if an == nil {
+			an = kindNode
+		}
+		into := s.Into()
+		if nodes["as"] != nil {
+			into = s.Fields["as"]
+		}
+		switch {
+		case !varName.MatchString(into) && nodes["as"] != nil:
+			p.errAt(an, kp+".as", "bad record field name %q (letters, digits, _)", into)
+			ok = false
+		case !varName.MatchString(into):
+			p.errAt(an, kp, "the attribute %q is not a record field name: give one with as", into)
+			ok = false
+		case p.reads[into] != 0:
+			p.errAt(an, kp, "record field %q is already read by the step on line %d (give this one another name with as)", into, p.reads[into])
+			ok = false
+		default:
+			if p.reads == nil {
+				p.reads = map[string]int{}
+			}
+			p.reads[into] = s.Line
+		}
+	}
+	return ok
+}
+
+// number reads a number (integer or fraction) whose magnitude is at most limit.
+func (p *parser) number(n *yaml.Node, path string, limit float64) float64 {
+	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") {
+		p.errAt(n, path, "want a number, got %s", kindName(n))
+		return 0
+	}
+	v, err := strconv.ParseFloat(n.Value, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > limit {
+		p.errAt(n, path, "want a number from %g to %g, got %s", -limit, limit, n.Value)
+		return 0
+	}
+	return v
+}
+
+// statuses reads expect_status: one HTTP status, a list of them, or "any".
+func (p *parser) statuses(n *yaml.Node, path string) (codes []int, anyStatus bool) {
+	one := func(c *yaml.Node, at string) (int, bool) {
+		if c.Kind != yaml.ScalarNode || c.Tag != "!!int" {
+			p.errAt(c, at, "want an HTTP status (100 to 599) or any, got %s", kindName(c))
+			return 0, false
+		}
+		v, err := strconv.Atoi(c.Value)
+		if err != nil || v < 100 || v > 599 {
+			p.errAt(c, at, "want an HTTP status from 100 to 599, got %s", c.Value)
+			return 0, false
+		}
+		return v, true
+	}
+	switch {
+	case n.Kind == yaml.ScalarNode && n.Tag == "!!str" && n.Value == "any":
+		return nil, true
+	case n.Kind == yaml.ScalarNode && n.Tag == "!!str":
+		msg := fmt.Sprintf("want an HTTP status, a list of them, or any, got %q", n.Value)
+		if strings.EqualFold(strings.TrimSpace(n.Value), "any") {
+			msg += " (did you mean \"any\"?)"
+		}
+		p.errAt(n, path, "%s", msg)
+		return nil, false
+	case n.Kind == yaml.ScalarNode:
+		if v, ok := one(n, path); ok {
+			return []int{v}, false
+		}
+		return nil, false
+	case n.Kind == yaml.SequenceNode:
+		if len(n.Content) == 0 {
+			p.errAt(n, path, "empty list: want at least one status (or any)")
+			return nil, false
+		}
+		seen := map[int]bool{}
+		for i, c := range n.Content {
+			at := fmt.Sprintf("%s[%d]", path, i)
+			v, ok := one(c, at)
+			if !ok {
+				continue
+			}
+			if seen[v] {
+				p.errAt(c, at, "status %d given twice", v)
+				continue
+			}
+			seen[v] = true
+			codes = append(codes, v)
+		}
+		return codes, false
+	}
+	p.errAt(n, path, "want an HTTP status, a list of them, or any, got %s", kindName(n))
+	return nil, false
 }
 
 func (p *parser) extractFields(n *yaml.Node, path string) []ExtractField {
