@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/smartretry/smartretry/browser"
 	"github.com/smartretry/smartretry/internal/testenv"
 )
 
@@ -257,4 +258,38 @@ func TestMCPUsage(t *testing.T) {
 		assert.Equal(t, tc.code, r.code, r.stderr)
 		assert.Contains(t, r.stdout+r.stderr, tc.want)
 	}
+}
+
+// --browser-url drives a Chromium someone else runs: the server opens its tab there and, when the
+// client leaves, closes only that tab; the browser goes on.
+func TestMCPBrowserURL(t *testing.T) {
+	srv, _ := startSite(t)
+	ctx := testenv.Context(t, 2*time.Minute)
+	b, err := browser.Launch(ctx)
+	require.NoError(t, err)
+	defer b.Close()
+	marker := mcpMarker(t)
+	c := cmd(ctx, ".", []string{marker}, "mcp", "--browser-url", b.ControlURL())
+	c.Stderr = io.Discard
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "1"}, nil).Connect(ctx, &mcp.CommandTransport{Command: c}, nil)
+	require.NoError(t, err)
+	u := srv.URL("/product/7")
+	res, out := callText(t, ctx, cs, "browser_navigate", map[string]any{"url": u})
+	require.False(t, res.IsError, out)
+	pageAt := func() bool {
+		pages, err := b.Rod().Context(ctx).Pages()
+		require.NoError(t, err)
+		for _, p := range pages {
+			if info, err := p.Context(ctx).Info(); err == nil && info.URL == u {
+				return true
+			}
+		}
+		return false
+	}
+	require.True(t, pageAt(), "the server's tab is in the given browser")
+	assert.Empty(t, chromiumsWith(marker), "no Chromium of its own")
+	require.NoError(t, cs.Close())
+	requireNoneLeft(t, marker)
+	assert.False(t, pageAt(), "its tab is closed")
+	assert.True(t, testenv.ProcessAlive(b.PID()), "the browser goes on")
 }
