@@ -301,6 +301,9 @@ func runDemo(ctx context.Context, io stdio, headful bool) error {
 	if sum.Failed == 0 && sum.Records == 200 {
 		expected++
 	}
+	pr.printf("\n%d. a short crawl: catalogue page 1 → its products (links in cycles, each run once), robots.txt\n"+
+		"   read once, pages of the domain paced by the adaptive limiter; 8 pages at most\n", len(scenarios)+2)
+	demoCrawl(ctx, pr, site, b, m) // democrawl.go
 
 	pr.printf("\n== retry engine stats ==\n")
 	printStats(io.out, m.Stats())

@@ -171,6 +171,9 @@ func runFlow(ctx context.Context, io stdio, path string, o runOpts) error {
 	snap := tracker.Snapshot()
 	fmt.Fprintln(io.err, "---")
 	fmt.Fprintln(io.err, snap.Summary())
+	if stages := runner.StagesOf(w); stages != nil {
+		fmt.Fprintln(io.err, runner.StagesText(stages))
+	}
 	if sum.Interrupted > 0 {
 		fmt.Fprintf(io.err, "not finished: %d items (rerun with --resume to do them)\n", sum.Interrupted)
 	}

@@ -12,6 +12,12 @@
 // Session.FillSecret and nothing in this package ever prints them (Flow and Step keep the template
 // "${password}", never the value). $${ gives a literal ${.
 //
+// A flow may crawl instead (stages.go): stages: names stages, each with its own steps and start
+// URLs, and the enqueue step adds the links a page holds as items of a stage; crawl: sets the
+// limits, scope, URL normalisation, politeness and robots.txt. Such a flow is refused before any
+// browser starts when an enqueue names an unknown stage, stages form a cycle without a limit, a
+// stage cannot be reached, or a scope pattern is malformed.
+//
 // The set of step kinds and their fields is one table (Kinds), which the JSON Schema in
 // schema/flow.schema.json mirrors; a test holds the two equal.
 package flow

@@ -27,6 +27,12 @@ type Line struct {
 	Status string         `json:"status,omitempty"`
 	URL    string         `json:"url,omitempty"`
 	Data   map[string]any `json:"data,omitempty"` // a record's fields
+	// Crawls: the stage of the item (and of its records), the page it was found on, its depth,
+	// and on an ok item's line the items it added (so --resume continues the crawl).
+	Stage  string  `json:"stage,omitempty"`
+	Parent string  `json:"parent,omitempty"`
+	Depth  int     `json:"depth,omitempty"`
+	Found  []Found `json:"found,omitempty"`
 
 	Records      int       `json:"records,omitempty"` // item: how many records it produced
 	ErrorType    string    `json:"error_type,omitempty"`
@@ -47,6 +53,8 @@ type Writer struct {
 	f      *os.File // nil when writing to a stream (no fsync)
 	redact [][]byte
 	closed bool
+
+	resumed *State // what Resume read (crawl.go)
 }
 
 // Option configures a Writer. Safe for concurrent use (a function applied once, at creation).
@@ -112,7 +120,9 @@ func Resume(path string, opts ...Option) (*Writer, *State, error) {
 			return nil, nil, err
 		}
 	}
-	return newWriter(f, f, opts), st, nil
+	w := newWriter(f, f, opts)
+	w.resumed = st
+	return w, st, nil
 }
 
 // WriteItem writes the item's records followed by its item line, in one write, then fsyncs.
@@ -129,7 +139,7 @@ func (w *Writer) WriteItem(item Line, records []map[string]any) error {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	for _, r := range records {
-		if err := enc.Encode(Line{Kind: KindRecord, Item: item.Item, URL: item.URL, Data: r}); err != nil {
+		if err := enc.Encode(Line{Kind: KindRecord, Item: item.Item, URL: item.URL, Stage: item.Stage, Data: r}); err != nil {
 			return fmt.Errorf("encode record of %s: %w", item.Item, err)
 		}
 	}
@@ -182,6 +192,8 @@ type State struct {
 	ValidBytes, CutBytes int64
 	// Corrupt counts complete lines that were not JSON (skipped).
 	Corrupt int
+	// Found is what the done items of a crawl added, in file order (crawl.go).
+	Found []Found
 }
 
 // ReadState reads a results file from r.
@@ -204,6 +216,7 @@ func ReadState(r io.Reader) (*State, error) {
 				case KindItem:
 					switch l.Status {
 					case StatusOK:
+						st.Found = append(st.Found, l.Found...)
 						st.Done[l.Item] = true
 						delete(st.Failed, l.Item)
 						st.Records += pending

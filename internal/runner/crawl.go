@@ -1,0 +1,506 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/smartretry/smartretry/actions"
+	"github.com/smartretry/smartretry/internal/crawl"
+	"github.com/smartretry/smartretry/internal/flow"
+	"github.com/smartretry/smartretry/internal/results"
+	"github.com/smartretry/smartretry/retry"
+)
+
+// maxOverloads is how many times one page load may meet 429/503 before its item fails: each
+// time the domain's limiter waits (Retry-After included) and slows the domain down first.
+const maxOverloads = 6
+
+// crawler is one crawl run: the stages' items come from the frontier, each page load passes the
+// domain's limiter, and what an item enqueues is checked (normalised, scoped, robots.txt, each
+// URL once per stage, limits) and written on the item's own line before it is queued.
+type crawler struct {
+	c       Config
+	r       *run
+	norm    crawl.Normalizer
+	scope   *crawl.Scope
+	front   *crawl.Frontier
+	limiter *crawl.Limiter
+	robots  *crawl.Robots // nil: robots: ignore
+
+	writeMu sync.Mutex // Admit → write → Push, one item at a time
+	mu      sync.Mutex
+	sum     Summary
+	noted   map[string]bool // robots notes logged once per origin
+}
+
+// CrawlStats is the per-stage account of the last crawl Run made with this Config's Results
+// writer. Safe for concurrent use (a value).
+type CrawlStats = crawl.StageStats
+
+// lastCrawl keeps each crawl's stage counts for its caller (StagesOf), keyed by the writer.
+var lastCrawl sync.Map // *results.Writer → []crawl.StageStats
+
+// StagesOf returns the per-stage counts (found, done, failed, skipped by reason) of the crawl
+// that wrote to w (nil when none did).
+func StagesOf(w *results.Writer) []CrawlStats {
+	v, ok := lastCrawl.Load(w)
+	if !ok {
+		return nil
+	}
+	return v.([]crawl.StageStats)
+}
+
+// StagesText renders per-stage counts for a summary, one line a stage.
+func StagesText(stats []CrawlStats) string {
+	var b strings.Builder
+	for _, s := range stats {
+		fmt.Fprintf(&b, "stage %s: %d found, %d ok, %d failed", s.Stage, s.Found, s.Done, s.Failed)
+		if sk := crawl.SkippedLine(s.Skipped); sk != "" {
+			fmt.Fprintf(&b, "; skipped: %s", sk)
+		}
+		b.WriteByte('\n')
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+func crawlRun(ctx context.Context, c Config) (Summary, error) {
+	f := c.Flow
+	cs := f.CrawlSettings()
+	cr := &crawler{c: c, r: &run{c: c, lastErr: map[string]itemErr{}},
+		norm:    crawl.Normalizer{KeepQueryOrder: !cs.SortQuery, StripParams: cs.StripParams},
+		scope:   &crawl.Scope{SameDomain: cs.SameDomain, Domains: cs.Domains, Include: cs.Include, Exclude: cs.Exclude},
+		limiter: crawl.NewLimiter(crawl.Politeness{PerDomain: cs.PerDomainConcurrency, MinDelay: cs.MinDelay, Fixed: !cs.Adaptive}, nil),
+		noted:   map[string]bool{},
+	}
+	if cs.Robots != flow.RobotsIgnore {
+		cr.robots = crawl.NewRobots(nil, 10*time.Second)
+	}
+	var names []string
+	limits := map[string]crawl.Limits{}
+	for _, st := range f.Stages() {
+		names = append(names, st.Name)
+		limits[st.Name] = crawl.Limits{MaxItems: st.MaxItems, MaxDepth: st.MaxDepth}
+	}
+	cr.front = crawl.NewFrontier(crawl.Limits{MaxItems: cs.MaxItems, MaxDepth: cs.MaxDepth}, names, limits)
+
+	// Start URLs, then (resume) what the done items had found: each back in its place.
+	var starts []crawl.Item
+	for _, st := range f.Stages() {
+		for _, tmpl := range st.Start {
+			raw, _, err := f.Resolve(tmpl, flow.Item{})
+			if err != nil {
+				return cr.sum, fmt.Errorf("stage %s: start: %w", st.Name, err)
+			}
+			u, err := cr.norm.Normalize(nil, raw)
+			if err != nil {
+				return cr.sum, fmt.Errorf("stage %s: start %q: %w", st.Name, raw, err)
+			}
+			cr.scope.AddStart(u)
+			starts = append(starts, crawl.Item{Stage: st.Name, URL: u.String()})
+		}
+	}
+	restored := 0
+	if st := c.Results.Resumed(); st != nil {
+		for _, it := range starts {
+			cr.front.Restore(it, c.Skip[it.Key()])
+		}
+		for _, fd := range st.Found {
+			it := crawl.Item{Stage: fd.Stage, URL: fd.URL, Depth: fd.Depth}
+			cr.front.Restore(it, c.Skip[it.Key()])
+		}
+		for _, s := range cr.front.Stats() {
+			restored += s.Done
+		}
+	} else {
+		cr.front.Push(cr.front.Admit(cr.allowed(ctx, starts)))
+	}
+	found := 0
+	for _, s := range cr.front.Stats() {
+		found += s.Found
+	}
+	cr.sum.Items, cr.sum.Skipped = found, restored
+	if c.Tracker != nil {
+		c.Tracker.AddTotal(found - c.Tracker.Snapshot().Total)
+		if restored > 0 {
+			c.Tracker.Skipped(restored)
+		}
+	}
+
+	var wg sync.WaitGroup
+	for range c.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				it, ok := cr.front.Next(ctx)
+				if !ok {
+					return
+				}
+				cr.front.Finish(it, cr.item(ctx, it))
+			}
+		}()
+	}
+	wg.Wait()
+
+	stats := cr.front.Stats()
+	lastCrawl.Store(c.Results, stats)
+	cr.mu.Lock()
+	defer cr.mu.Unlock()
+	cr.sum.Items = 0
+	for _, s := range stats {
+		cr.sum.Items += s.Found
+	}
+	if cr.r.writeErr != nil {
+		return cr.sum, fmt.Errorf("write results: %w", cr.r.writeErr)
+	}
+	return cr.sum, ctx.Err()
+}
+
+// allowed drops the candidates robots.txt forbids (counted, logged once per origin).
+func (cr *crawler) allowed(ctx context.Context, cands []crawl.Item) []crawl.Item {
+	if cr.robots == nil {
+		return cands
+	}
+	out := cands[:0]
+	for _, it := range cands {
+		u, err := url.Parse(it.URL)
+		if err != nil {
+			cr.front.Skip(it.Stage, crawl.ReasonInvalid)
+			continue
+		}
+		v, err := cr.robots.Check(ctx, u)
+		if err != nil {
+			return out // ctx ended
+		}
+		if v.Note != "" {
+			cr.mu.Lock()
+			if !cr.noted[u.Host] {
+				cr.noted[u.Host] = true
+				cr.c.Logger.Warn(v.Note)
+			}
+			cr.mu.Unlock()
+		}
+		if v.CrawlDelay > 0 {
+			cr.limiter.SetCrawlDelay(u.Host, v.CrawlDelay)
+		}
+		if !v.Allowed {
+			cr.front.Skip(it.Stage, crawl.ReasonRobots)
+			cr.c.Logger.Debug("skipped: robots.txt disallows it", zap.String("url", it.URL), zap.String("stage", it.Stage))
+			continue
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+// item runs one crawl item to its end and returns "ok", "failed" or "" (interrupted).
+func (cr *crawler) item(ctx context.Context, it crawl.Item) string {
+	c := cr.c
+	key := it.Key()
+	fi := flow.Item{Key: key, Fields: map[string]string{"url": it.URL, "parent": it.Parent,
+		"depth": strconv.Itoa(it.Depth), "stage": it.Stage}}
+	stage := c.Flow.Stage(it.Stage)
+	start := time.Now()
+	var records []map[string]any
+	var cands []crawl.Item
+	attempts := 0
+	err := retry.Do(ctx, func(ctx context.Context) error {
+		attempts++
+		var err error
+		records, cands, err = cr.attempt(ctx, stage, fi, it)
+		return err
+	}, retry.UsingManager(c.Manager), retry.MaxAttempts(c.ItemAttempts), retry.ActionName("item"),
+		retry.WithInfo(retry.Info{"url": it.URL, "item": key}))
+	if err != nil {
+		if ctx.Err() != nil {
+			cr.mu.Lock()
+			cr.sum.Interrupted++
+			cr.mu.Unlock()
+			return ""
+		}
+		line := cr.failure(it, err, attempts)
+		if werr := c.Results.WriteItem(line, nil); werr != nil {
+			cr.writeErr(werr)
+			return ""
+		}
+		if c.Tracker != nil {
+			c.Tracker.ItemFailed(line.ErrorType)
+		}
+		if c.OnItem != nil {
+			c.OnItem(line)
+		}
+		cr.mu.Lock()
+		cr.sum.Failed++
+		cr.sum.Failures = append(cr.sum.Failures, line)
+		cr.mu.Unlock()
+		return "failed"
+	}
+
+	// What the item found: checked, written on its own line, then queued.
+	cands = cr.allowed(ctx, cands)
+	if ctx.Err() != nil {
+		cr.mu.Lock()
+		cr.sum.Interrupted++
+		cr.mu.Unlock()
+		return ""
+	}
+	cr.writeMu.Lock()
+	added := cr.front.Admit(cands)
+	line := results.Line{Item: key, Status: results.StatusOK, URL: it.URL, Stage: it.Stage, Parent: it.Parent,
+		Depth: it.Depth, DurationMS: time.Since(start).Milliseconds()}
+	for _, a := range added {
+		line.Found = append(line.Found, results.Found{Stage: a.Stage, URL: a.URL, Depth: a.Depth})
+	}
+	if err := c.Results.WriteItem(line, records); err != nil {
+		cr.front.Forget(added)
+		cr.writeMu.Unlock()
+		cr.writeErr(err)
+		return ""
+	}
+	cr.front.Push(added)
+	cr.writeMu.Unlock()
+	if c.Tracker != nil {
+		if len(added) > 0 {
+			c.Tracker.AddTotal(len(added))
+		}
+		c.Tracker.ItemDone(len(records))
+	}
+	if c.OnItem != nil {
+		line.Records = len(records)
+		c.OnItem(line)
+	}
+	cr.mu.Lock()
+	cr.sum.OK++
+	cr.sum.Records += len(records)
+	cr.mu.Unlock()
+	return "ok"
+}
+
+func (cr *crawler) writeErr(err error) {
+	cr.r.mu.Lock()
+	if cr.r.writeErr == nil {
+		cr.r.writeErr = err
+	}
+	cr.r.mu.Unlock()
+}
+
+// attempt loads the item's page through the domain's limiter and runs the stage's steps.
+func (cr *crawler) attempt(ctx context.Context, stage *flow.Stage, fi flow.Item, it crawl.Item) ([]map[string]any, []crawl.Item, error) {
+	c := cr.c
+	opts := []actions.Option{actions.WithManager(c.Manager), actions.WithLogger(c.Logger.With(zap.String("item", fi.Key)))}
+	if c.ActionTimeout > 0 {
+		opts = append(opts, actions.WithTimeout(c.ActionTimeout))
+	}
+	if c.Escalator != nil {
+		opts = append(opts, actions.WithEscalator(c.Escalator))
+	}
+	if c.Artifacts != "" {
+		opts = append(opts, actions.WithArtifacts(filepath.Join(c.Artifacts, "errors")))
+	}
+	s, err := actions.NewSession(c.Browser, opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer s.Close()
+	if err := cr.load(ctx, s, it); err != nil {
+		return nil, nil, &stepError{step: "load " + it.URL, err: err}
+	}
+	base, _ := url.Parse(it.URL)
+	if cur, err := url.Parse(s.URL()); err == nil && cur.Host != "" {
+		base = cur // after redirects: relative links are relative to where the page is
+	}
+	var records []map[string]any
+	var cands []crawl.Item
+	reads := map[string]any{}
+	for i, st := range stage.Steps {
+		if st.Kind == "enqueue" {
+			got, err := cr.enqueue(ctx, s, st, fi, it, base)
+			if err != nil {
+				return nil, nil, &stepError{step: fmt.Sprintf("stage %s step %d (line %d)", stage.Name, i+1, st.Line), err: err}
+			}
+			cands = append(cands, got...)
+			continue
+		}
+		recs, err := cr.step(ctx, s, st, fi, reads)
+		if err != nil {
+			return nil, nil, &stepError{step: fmt.Sprintf("stage %s step %d (line %d)", stage.Name, i+1, st.Line), err: err}
+		}
+		records = append(records, recs...)
+	}
+	if len(reads) > 0 {
+		records = append(records, reads)
+	}
+	return records, cands, nil
+}
+
+// step runs one step through the runner's own step code, whichever shape it has.
+func (cr *crawler) step(ctx context.Context, s *actions.Session, st flow.Step, it flow.Item, reads map[string]any) ([]map[string]any, error) {
+	var fn any = cr.r.step
+	switch step := fn.(type) {
+	case func(context.Context, *actions.Session, flow.Step, flow.Item) ([]map[string]any, error):
+		return step(ctx, s, st, it)
+	case func(context.Context, *actions.Session, flow.Step, flow.Item, map[string]any) ([]map[string]any, error):
+		return step(ctx, s, st, it, reads)
+	}
+	return nil, fmt.Errorf("step %s: the runner's step function has an unknown shape", st.Kind)
+}
+
+// load navigates to the item's URL, each try let through by the domain's limiter, which hears
+// how it went: a 429/503 makes it wait (Retry-After) and slow the domain down, then the page is
+// asked again, up to maxOverloads times. Other failures are the engine's to judge.
+func (cr *crawler) load(ctx context.Context, s *actions.Session, it crawl.Item) error {
+	u, err := url.Parse(it.URL)
+	if err != nil {
+		return err
+	}
+	for n := 0; ; n++ {
+		tk, err := cr.limiter.Acquire(ctx, u.Host)
+		if err != nil {
+			return err
+		}
+		t0 := time.Now()
+		nav, err := s.Navigate(actions.WithCallOptions(ctx, retry.MaxAttempts(1)), it.URL)
+		o := crawl.Outcome{Status: nav.Status, Latency: time.Since(t0)}
+		if err != nil {
+			var he *retry.HTTPError
+			switch {
+			case errors.As(err, &he):
+				o.Status, o.RetryAfter = he.StatusCode, he.RetryAfter
+			case ctx.Err() == nil:
+				o.Failed = true
+			}
+			if ra, ok := retry.RetryAfterOf(err); ok {
+				o.RetryAfter = ra
+			}
+			if o.Status == 0 {
+				switch retry.Classify(err) {
+				case retry.RateLimit:
+					o.Status = 429
+				case retry.ServerError:
+					o.Status = 503
+				}
+			}
+		}
+		tk.Done(o)
+		if err == nil {
+			return nil
+		}
+		t := retry.Classify(err)
+		if (t == retry.RateLimit || o.Status == 503) && n+1 < maxOverloads && ctx.Err() == nil {
+			cr.c.Logger.Info("page load refused: the domain slows down", zap.String("url", it.URL),
+				zap.Int("status", o.Status), zap.Duration("delay", cr.limiter.Stats(u.Host).Delay))
+			continue
+		}
+		return err
+	}
+}
+
+// enqueue collects an enqueue step's URLs: every href its selector matches (none is fine), or
+// its urls list; each normalised against the page and checked against the scope.
+func (cr *crawler) enqueue(ctx context.Context, s *actions.Session, st flow.Step, fi flow.Item, it crawl.Item, base *url.URL) ([]crawl.Item, error) {
+	f := cr.c.Flow
+	target := st.Get("stage")
+	var raws []string
+	if tmpl, ok := st.Fields["links"]; ok {
+		sel, _, err := f.Resolve(tmpl, fi)
+		if err != nil {
+			return nil, err
+		}
+		hrefs, err := cr.hrefs(ctx, s, sel)
+		if err != nil {
+			return nil, err
+		}
+		raws = hrefs
+	} else {
+		for _, tmpl := range st.URLList() {
+			u, _, err := f.Resolve(tmpl, fi)
+			if err != nil {
+				return nil, err
+			}
+			if strings.TrimSpace(u) == "" {
+				continue // ${item.parent} of a start URL
+			}
+			raws = append(raws, u)
+		}
+	}
+	var out []crawl.Item
+	for _, raw := range raws {
+		u, err := cr.norm.Normalize(base, raw)
+		if err != nil {
+			cr.front.Skip(target, crawl.ReasonInvalid)
+			continue
+		}
+		if why := cr.scope.Check(u); why != "" {
+			cr.front.Skip(target, crawl.ReasonOutOfScope)
+			cr.c.Logger.Debug("skipped: out of scope", zap.String("url", u.String()), zap.String("why", why))
+			continue
+		}
+		out = append(out, crawl.Item{Stage: target, URL: u.String(), Parent: it.URL, Depth: it.Depth + 1})
+	}
+	return out, nil
+}
+
+// counter is the Session's no-wait count, where the actions package has one.
+type counter interface {
+	Count(ctx context.Context, sel string) (int, error)
+}
+
+// hrefs returns the absolute href of every element sel matches now; none is an answer, not an
+// error (the last page has no "next").
+func (cr *crawler) hrefs(ctx context.Context, s *actions.Session, sel string) ([]string, error) {
+	var sv any = s
+	ectx := ctx
+	if cn, ok := sv.(counter); ok {
+		n, err := cn.Count(ctx, sel)
+		if err != nil || n == 0 {
+			return nil, err
+		}
+	} else {
+		// No way to ask without waiting: one attempt, as long as an action may take.
+		ectx = actions.WithCallOptions(ctx, retry.MaxAttempts(1))
+	}
+	recs, err := s.Extract(ectx, sel, map[string]string{"href": "@href"})
+	if err != nil {
+		if ctx.Err() == nil && ectx != ctx && retry.Classify(err) != retry.InvalidInput {
+			return nil, nil // nothing matched within the attempt
+		}
+		return nil, err
+	}
+	out := make([]string, 0, len(recs))
+	for _, r := range recs {
+		if h := r["href"]; h != "" {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+// failure is a failed item's line.
+func (cr *crawler) failure(it crawl.Item, err error, attempts int) results.Line {
+	line := results.Line{Item: it.Key(), Status: results.StatusFail, URL: it.URL, Stage: it.Stage, Parent: it.Parent,
+		Depth: it.Depth, ErrorType: retry.Classify(err).String(), Attempts: attempts, ItemAttempts: attempts, Error: err.Error()}
+	var re *retry.Error
+	if errors.As(err, &re) {
+		line.ErrorType, line.Reason = re.Type.String(), re.Reason
+		if re.Err != nil {
+			line.Error = re.Err.Error()
+		}
+	}
+	var ae *actions.ActionError
+	if errors.As(err, &ae) {
+		line.Snapshot = ae.Artifacts
+		if n := ae.Attempts(); n > 0 {
+			line.Attempts = n
+		}
+	}
+	return line
+}
