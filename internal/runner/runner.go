@@ -48,11 +48,17 @@ type Config struct {
 	OnItem func(line results.Line)
 	// Isolate gives every concurrency slot a browser context of its own (incognito: own cookies,
 	// storage, cache, permissions), cleared between the slot's items, so no item sees another's
-	// login or storage. nil means true; false runs the items in the browser's default context,
-	// where they share cookies and localStorage (each item still gets a blank tab).
+	// login or storage. nil means the flow's `isolated` (default true); false runs the items in
+	// the browser's default context, where they share cookies and localStorage (each item still
+	// gets a blank tab).
 	Isolate *bool
-	// Viewport is the items' viewport in CSS pixels (zero: the browser's, 1280×720 headless).
+	// Viewport is the items' viewport in CSS pixels (zero: the flow's `viewport`, else the
+	// browser's, 1280×720 headless).
 	Viewport browser.Size
+	// MaxDeferrals is how many times an item refused by its domain's open breaker
+	// (retry.ErrCircuitOpen: it was not allowed to wait) is put back in the queue to run after
+	// the cooloff, before it fails typed circuit_open (default 5).
+	MaxDeferrals int
 }
 
 // Summary is how a run ended. Safe for concurrent use (a value).
@@ -61,7 +67,10 @@ type Summary struct {
 	// Interrupted counts items that had not ended when ctx ended (nothing is written for them:
 	// a resumed run does them).
 	Interrupted int
-	Failures    []results.Line
+	// Deferred counts the times an item was put back in the queue because its domain refused it
+	// (an open breaker); a deferred item is not a failure.
+	Deferred int
+	Failures []results.Line
 }
 
 // ApplyEngine applies the flow's engine overrides to m.
@@ -105,6 +114,13 @@ func ManagerOptions(e flow.Engine) []retry.Option {
 			}
 			opts = append(opts, retry.WithBreakerPolicy(th, win, cool))
 		}
+		if b.MaxWait != nil {
+			d := *b.MaxWait
+			if d == 0 {
+				d = -1 // the flow's 0 is "never wait": the runner defers the item instead
+			}
+			opts = append(opts, retry.WithMaxBreakerWait(d))
+		}
 	}
 	if e.MaxRetryAfter > 0 {
 		opts = append(opts, retry.WithMaxRetryAfter(e.MaxRetryAfter))
@@ -124,6 +140,17 @@ func Run(ctx context.Context, c Config) (Summary, error) {
 	}
 	if c.ItemAttempts <= 0 {
 		c.ItemAttempts = 2
+	}
+	if c.MaxDeferrals <= 0 {
+		c.MaxDeferrals = 5
+	}
+	// The flow's viewport and isolation, unless the caller set them.
+	if c.Isolate == nil && f.Shared {
+		shared := false
+		c.Isolate = &shared
+	}
+	if c.Viewport == (browser.Size{}) && f.Viewport != nil {
+		c.Viewport = browser.Size{Width: f.Viewport.Width, Height: f.Viewport.Height}
 	}
 	if c.ActionTimeout <= 0 {
 		c.ActionTimeout = f.Timeout
@@ -148,17 +175,50 @@ func Run(ctx context.Context, c Config) (Summary, error) {
 	r := &run{c: c, lastErr: map[string]itemErr{}, slots: newSlots(c)}
 	defer r.slots.close()
 	var mu sync.Mutex
-	ok, failed := retry.PartialRetry(ctx, c.Manager, todo, func(ctx context.Context, it flow.Item) error {
-		n, err := r.item(ctx, it)
-		if err == nil {
-			mu.Lock()
-			sum.OK++
-			sum.Records += n
-			mu.Unlock()
+	deferrals := map[string]int{}
+	var failed []retry.Failure[flow.Item]
+	// Each pass runs the items through PartialRetry. An item whose domain refused it (an open
+	// breaker it was not allowed to wait for: ErrCircuitOpen) did nothing wrong: it goes back in
+	// the queue and runs in the next pass, after the cooloff, up to MaxDeferrals times.
+	for len(todo) > 0 {
+		_, fails := retry.PartialRetry(ctx, c.Manager, todo, func(ctx context.Context, it flow.Item) error {
+			n, err := r.item(ctx, it)
+			if err == nil {
+				mu.Lock()
+				sum.OK++
+				sum.Records += n
+				mu.Unlock()
+			}
+			return err
+		}, retry.Concurrency(c.Concurrency), retry.MaxAttempts(c.ItemAttempts), retry.ActionName("item"))
+		var again []flow.Item
+		var resume time.Time
+		for _, fl := range fails {
+			at, ok := r.deferUntil(fl, deferrals[fl.Item.Key], c.MaxDeferrals)
+			if !ok || ctx.Err() != nil {
+				failed = append(failed, fl)
+				continue
+			}
+			deferrals[fl.Item.Key]++
+			sum.Deferred++
+			again = append(again, fl.Item)
+			if at.After(resume) {
+				resume = at
+			}
+			c.Logger.Info("item deferred: its domain refused it", zap.String("item", fl.Item.Key),
+				zap.Int("deferral", deferrals[fl.Item.Key]), zap.Time("until", at))
+			if c.Tracker != nil {
+				c.Tracker.ItemDeferred(r.domainOf(fl.Item), at)
+			}
 		}
-		return err
-	}, retry.Concurrency(c.Concurrency), retry.MaxAttempts(c.ItemAttempts), retry.ActionName("item"))
-	_ = ok
+		if len(again) > 0 {
+			if err := sleepUntil(ctx, resume); err != nil {
+				sum.Interrupted += len(again)
+				again = nil
+			}
+		}
+		todo = again
+	}
 	for _, fl := range failed {
 		if ctx.Err() != nil && errors.Is(fl.Err, ctx.Err()) {
 			sum.Interrupted++
@@ -186,7 +246,7 @@ func Run(ctx context.Context, c Config) (Summary, error) {
 type itemErr struct {
 	err      error
 	attempts int
-	started  time.Time
+	at       time.Time // when err happened
 }
 
 type run struct {
@@ -223,9 +283,10 @@ func (r *run) item(ctx context.Context, it flow.Item) (int, error) {
 		}
 		c.Logger.Debug("step done", zap.String("item", it.Key), zap.String("step", "start_url"), zap.Duration("took", time.Since(t0)))
 	}
+	reads := map[string]any{} // what the read steps (text, attr, value, count) put in the item's record
 	for i, st := range f.Steps {
 		t0 := time.Now()
-		recs, err := r.step(ctx, s, st, it)
+		recs, err := r.step(ctx, s, st, it, reads)
 		if err != nil {
 			return 0, r.noteErr(it, &stepError{step: fmt.Sprintf("step %d (line %d)", i+1, st.Line), err: err})
 		}
@@ -235,6 +296,9 @@ func (r *run) item(ctx context.Context, it flow.Item) (int, error) {
 		if st.Kind == "navigate" && url == "" {
 			url, _, _ = f.Resolve(st.Get("url"), it)
 		}
+	}
+	if len(reads) > 0 {
+		records = append(records, reads)
 	}
 	line := results.Line{Item: it.Key, Status: results.StatusOK, URL: url, DurationMS: time.Since(start).Milliseconds()}
 	if err := c.Results.WriteItem(line, records); err != nil {
@@ -260,8 +324,58 @@ func (r *run) noteErr(it flow.Item, err error) error {
 	e := r.lastErr[it.Key]
 	e.err = err
 	e.attempts++
+	e.at = time.Now()
 	r.lastErr[it.Key] = e
 	return err
+}
+
+// deferUntil says whether a failed item is to run again later, because its domain refused it
+// (ErrCircuitOpen) and it has been deferred fewer than limit times, and when: once the cooloff
+// (RetryAfterOf the error) has passed.
+func (r *run) deferUntil(fl retry.Failure[flow.Item], deferred, limit int) (time.Time, bool) {
+	r.mu.Lock()
+	e := r.lastErr[fl.Item.Key]
+	r.mu.Unlock()
+	err := e.err
+	if err == nil {
+		err = fl.Err
+	}
+	if deferred >= limit || !errors.Is(err, retry.ErrCircuitOpen) {
+		return time.Time{}, false
+	}
+	left, ok := retry.RetryAfterOf(err)
+	if !ok || left <= 0 {
+		left = time.Second
+	}
+	return e.at.Add(left), true
+}
+
+// domainOf is the host the item's error names (for the progress line), else its url's.
+func (r *run) domainOf(it flow.Item) string {
+	r.mu.Lock()
+	e := r.lastErr[it.Key]
+	r.mu.Unlock()
+	var ae *actions.ActionError
+	if errors.As(e.err, &ae) && ae.URL != "" {
+		return retry.Info{"url": ae.URL}.Domain()
+	}
+	return retry.Info{"url": it.URL()}.Domain()
+}
+
+// sleepUntil waits until t (at once when t has passed), or until ctx ends.
+func sleepUntil(ctx context.Context, t time.Time) error {
+	d := time.Until(t)
+	if d <= 0 {
+		return ctx.Err()
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // stepError names the step that failed (its line in the flow file).
@@ -273,7 +387,9 @@ type stepError struct {
 func (e *stepError) Error() string { return e.step + ": " + e.err.Error() }
 func (e *stepError) Unwrap() error { return e.err }
 
-func (r *run) step(ctx context.Context, s *actions.Session, st flow.Step, it flow.Item) ([]map[string]any, error) {
+// step runs one step. Extract returns its records; the read steps (text, attr, value, count)
+// put their value into reads under the step's record field.
+func (r *run) step(ctx context.Context, s *actions.Session, st flow.Step, it flow.Item, reads map[string]any) ([]map[string]any, error) {
 	f := r.c.Flow
 	get := func(name string) (string, bool, error) { return f.Resolve(st.Get(name), it) }
 	if st.Timeout > 0 {
@@ -294,10 +410,37 @@ func (r *run) step(ctx context.Context, s *actions.Session, st flow.Step, it flo
 		if err != nil {
 			return nil, err
 		}
-		_, err = s.Navigate(ctx, u)
+		var opts []actions.NavOption
+		switch {
+		case st.AnyStatus:
+			opts = append(opts, actions.AnyStatus())
+		case len(st.ExpectStatus) > 0:
+			opts = append(opts, actions.ExpectStatus(st.ExpectStatus...))
+		}
+		_, err = s.NavigateWith(ctx, u, opts...)
 		return nil, err
 	case "click":
 		return nil, s.Click(ctx, sel)
+	case "check":
+		return nil, s.Check(ctx, sel)
+	case "uncheck":
+		return nil, s.Uncheck(ctx, sel)
+	case "text", "attr", "value", "count":
+		v, err := r.read(ctx, s, st, it, sel)
+		if err != nil {
+			return nil, err
+		}
+		reads[st.Into()] = v
+		return nil, nil
+	case "scroll":
+		return nil, s.Scroll(ctx, sel, st.DX, st.DY)
+	case "scroll_until":
+		n, err := s.ScrollUntil(ctx, sel, st.Count)
+		if err == nil && n < st.Count {
+			r.c.Logger.Info("scroll_until: the list stopped growing", zap.String("item", it.Key),
+				zap.String("selector", sel), zap.Int("want", st.Count), zap.Int("got", n))
+		}
+		return nil, err
 	case "fill":
 		v, secret, err := get("value")
 		if err != nil {
@@ -322,7 +465,21 @@ func (r *run) step(ctx context.Context, s *actions.Session, st flow.Step, it flo
 	case "hover":
 		return nil, s.Hover(ctx, sel)
 	case "wait_for":
-		return nil, s.WaitFor(ctx, sel)
+		if _, ok := st.Fields["text"]; ok {
+			text, _, err := get("text")
+			if err != nil {
+				return nil, err
+			}
+			return nil, s.WaitForText(ctx, sel, text)
+		}
+		if _, ok := st.Fields["state"]; !ok {
+			return nil, s.WaitFor(ctx, sel)
+		}
+		state, err := actions.ParseWaitState(st.WaitState())
+		if err != nil {
+			return nil, err
+		}
+		return nil, s.WaitForState(ctx, sel, state)
 	case "extract":
 		container, _, err := get("container")
 		if err != nil {
@@ -377,6 +534,43 @@ func (r *run) step(ctx context.Context, s *actions.Session, st flow.Step, it flo
 		return nil, r.assertText(ctx, s, st, it, sel)
 	}
 	return nil, fmt.Errorf("unknown step kind %q", st.Kind)
+}
+
+// read runs a read step: the text, attribute (nil when the element has none), value or count.
+func (r *run) read(ctx context.Context, s *actions.Session, st flow.Step, it flow.Item, sel string) (any, error) {
+	switch st.Kind {
+	case "text":
+		if st.Nth != nil {
+			return s.TextNth(ctx, sel, *st.Nth)
+		}
+		return s.Text(ctx, sel)
+	case "attr":
+		name, _, err := r.c.Flow.Resolve(st.Get("name"), it)
+		if err != nil {
+			return nil, err
+		}
+		var (
+			v  string
+			ok bool
+		)
+		if st.Nth != nil {
+			v, ok, err = s.AttrNth(ctx, sel, name, *st.Nth)
+		} else {
+			v, ok, err = s.Attr(ctx, sel, name)
+		}
+		if err != nil || !ok {
+			return nil, err
+		}
+		return v, nil
+	case "value":
+		if st.Nth != nil {
+			return s.ValueNth(ctx, sel, *st.Nth)
+		}
+		return s.Value(ctx, sel)
+	case "count":
+		return s.Count(ctx, sel)
+	}
+	return nil, fmt.Errorf("unknown read step %q", st.Kind)
 }
 
 // AssertionError is an assert_text step whose text never matched. It is permanent: the page
