@@ -32,7 +32,7 @@ func ShopCatalog() []Product {
 
 func shopProduct(i int, prefix string) Product {
 	p := productByID(i)
-	p.Path = prefix + "/shop/product/" + strconv.Itoa(i)
+	p.Path = under(prefix, "/shop/product/"+strconv.Itoa(i))
 	return p
 }
 
@@ -185,14 +185,14 @@ func (s *Site) shopCatalog(w http.ResponseWriter, r *http.Request, c *call, pref
 	}
 	d := map[string]any{"Items": items, "Page": pageNo}
 	if pageNo < pagesN {
-		d["Next"] = fmt.Sprintf("%s/shop/catalog?page=%d", prefix, pageNo+1)
+		d["Next"] = under(prefix, fmt.Sprintf("/shop/catalog?page=%d", pageNo+1))
 	}
 	// Links a crawler must not follow: one robots.txt disallows, one on another host.
 	switch pageNo {
 	case 2:
-		d["Extra"] = map[string]string{"Name": "Members only", "Href": prefix + "/shop/private/offer"}
+		d["Extra"] = map[string]string{"Name": "Members only", "Href": under(prefix, "/shop/private/offer")}
 	case 3:
-		d["Extra"] = map[string]string{"Name": "Partner deal", "Href": otherHost(r) + prefix + "/shop/partner/1"}
+		d["Extra"] = map[string]string{"Name": "Partner deal", "Href": otherHost(r) + under(prefix, "/shop/partner/1")}
 	}
 	s.render(w, http.StatusOK, "shop-catalog", page{Title: fmt.Sprintf("Shop, page %d", pageNo), Route: "/shop/catalog", ID: c.p.ID, Data: d})
 }
@@ -200,10 +200,18 @@ func (s *Site) shopCatalog(w http.ResponseWriter, r *http.Request, c *call, pref
 func (s *Site) shopProductPage(w http.ResponseWriter, r *http.Request, c *call, i int, prefix string) {
 	p := shopProduct(i, prefix)
 	rel := func(j int) string {
-		return fmt.Sprintf("%s/shop/product/%d?utm_source=related#reviews", prefix, (j-1+ShopSize)%ShopSize+1)
+		return under(prefix, fmt.Sprintf("/shop/product/%d?utm_source=related#reviews", (j-1+ShopSize)%ShopSize+1))
 	}
 	s.render(w, http.StatusOK, "shop-product", page{Title: p.Name, Route: "/shop/product/", ID: c.p.ID,
 		Data: map[string]any{"P": p, "Related": []string{rel(i + 1), rel(i*7 + 3)},
-			"Partner": otherHost(r) + prefix + fmt.Sprintf("/shop/partner/%d", i),
-			"Back":    fmt.Sprintf("%s/shop/catalog?page=%d", prefix, (i-1)/ShopPerPage+1)}})
+			"Partner": otherHost(r) + under(prefix, fmt.Sprintf("/shop/partner/%d", i)),
+			"Back":    under(prefix, fmt.Sprintf("/shop/catalog?page=%d", (i-1)/ShopPerPage+1))}})
+}
+
+// under puts a /shop/ path under prefix ("/shop/limited": /shop/x → /shop/limited/x).
+func under(prefix, path string) string {
+	if prefix == "" {
+		return path
+	}
+	return prefix + strings.TrimPrefix(path, "/shop")
 }

@@ -89,3 +89,18 @@ func TestShopLimited(t *testing.T) {
 	_, body := get(t, s.URL("/shop/limited/catalog?page=1"))
 	assert.True(t, strings.Contains(body, "/shop/limited/product/1") || strings.Contains(body, "Too many requests"))
 }
+
+// The limited shop links within itself.
+func TestShopLimitedLinks(t *testing.T) {
+	s, err := Start()
+	require.NoError(t, err)
+	defer s.Close()
+	s.Site().SetShopRate(100)
+	code, body := get(t, s.URL("/shop/limited/catalog?page=1"))
+	require.Equal(t, 200, code)
+	assert.Contains(t, body, `href="/shop/limited/product/1"`)
+	assert.Contains(t, body, `href="/shop/limited/catalog?page=2"`)
+	code, body = get(t, s.URL("/shop/limited/product/1"))
+	require.Equal(t, 200, code)
+	assert.Contains(t, body, `href="/shop/limited/product/2?utm_source=related#reviews"`)
+}
