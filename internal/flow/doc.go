@@ -12,6 +12,12 @@
 // Session.FillSecret and nothing in this package ever prints them (Flow and Step keep the template
 // "${password}", never the value). $${ gives a literal ${.
 //
+// Steps are the Session's calls: navigate (with expect_status for a status page read on purpose),
+// click, fill, select, press, hover, check, uncheck, wait_for (a state, or a text), scroll,
+// scroll_until, extract, screenshot, assert_text, and the reads text, attr, value and count, which
+// put one field each (Step.Into) into a single record per item. The flow also says the pages'
+// viewport and whether items share a browser context (isolated: false).
+//
 // A flow may crawl instead (stages.go): stages: names stages, each with its own steps and start
 // URLs, and the enqueue step adds the links a page holds as items of a stage; crawl: sets the
 // limits, scope, URL normalisation, politeness and robots.txt. Such a flow is refused before any
