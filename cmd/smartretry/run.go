@@ -47,6 +47,11 @@ error type, attempts, reason and error-snapshot folder), each item written and f
 ends. With --resume, items already done in --out are skipped, so a run killed at any moment
 finishes on the next try with no item lost and none written twice.
 
+An item whose site's circuit breaker is open is deferred, not failed: it waits for the cooloff
+(the progress line says "waiting for HOST cooloff 42s") and goes on after the half-open probe;
+the summary counts deferrals. With engine.circuit_breaker.max_wait: 0 it does not wait but is put
+back to run after the cooloff, up to 5 times, before it fails as circuit_open.
+
 Progress goes to stderr: a bar on a terminal, a line every few seconds otherwise, then a summary.`,
 		Example: `  SITE=http://127.0.0.1:8080 smartretry run --out catalog.jsonl examples/catalog.yaml
   smartretry run --concurrency 4 --out out.jsonl --resume --artifacts ./artifacts flow.yaml
