@@ -192,3 +192,21 @@ func waitBudget(p *rod.Page) time.Duration {
 	margin := min(max(d/5, 200*time.Millisecond), time.Second)
 	return max(d-margin, 0)
 }
+
+// MarshalText writes the state's name, so a WaitState reads well in JSON and YAML.
+func (w WaitState) MarshalText() ([]byte, error) {
+	if w < Visible || w > Enabled {
+		return nil, fmt.Errorf("unknown wait state %d", int(w))
+	}
+	return []byte(w.String()), nil
+}
+
+// UnmarshalText reads a state's name as ParseWaitState does.
+func (w *WaitState) UnmarshalText(b []byte) error {
+	st, err := ParseWaitState(string(b))
+	if err != nil {
+		return err
+	}
+	*w = st
+	return nil
+}

@@ -1,6 +1,7 @@
 package actions_test
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -53,4 +54,18 @@ func TestEverydayErrors(t *testing.T) {
 		assert.Equal(t, tc.text, tc.err.Error())
 	}
 	assert.True(t, errors.Is(&actions.ArgError{}, retry.ErrPermanent))
+}
+
+func TestWaitStateText(t *testing.T) {
+	var v struct {
+		State actions.WaitState `json:"state"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(`{"state":"gone"}`), &v))
+	assert.Equal(t, actions.Detached, v.State)
+	out, err := json.Marshal(v)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"state":"detached"}`, string(out))
+	assert.Error(t, json.Unmarshal([]byte(`{"state":"shown"}`), &v))
+	_, err = json.Marshal(struct{ S actions.WaitState }{actions.WaitState(7)})
+	assert.Error(t, err)
 }
