@@ -17,6 +17,7 @@ import (
 	"github.com/smartretry/smartretry/browser"
 	"github.com/smartretry/smartretry/internal/flow"
 	"github.com/smartretry/smartretry/internal/progress"
+	"github.com/smartretry/smartretry/internal/queue"
 	"github.com/smartretry/smartretry/internal/results"
 	"github.com/smartretry/smartretry/retry"
 )
@@ -46,6 +47,10 @@ type Config struct {
 	Artifacts string
 	// OnItem is called when an item ends for good (ok or failed), after its line is written.
 	OnItem func(line results.Line)
+	// Queue is where the items come from and their results go (nil: a queue.Local writing to
+	// Results). With a shared queue (queue.Redis) the run takes part in a job: it adds the flow's
+	// items (a job adds each key once) and runs whatever items the job hands it.
+	Queue queue.Queue
 	// Isolate gives every concurrency slot a browser context of its own (incognito: own cookies,
 	// storage, cache, permissions), cleared between the slot's items, so no item sees another's
 	// login or storage. nil means the flow's `isolated` (default true); false runs the items in
@@ -174,69 +179,15 @@ func Run(ctx context.Context, c Config) (Summary, error) {
 
 	r := &run{c: c, lastErr: map[string]itemErr{}, slots: newSlots(c)}
 	defer r.slots.close()
-	var mu sync.Mutex
-	deferrals := map[string]int{}
-	var failed []retry.Failure[flow.Item]
-	// Each pass runs the items through PartialRetry. An item whose domain refused it (an open
-	// breaker it was not allowed to wait for: ErrCircuitOpen) did nothing wrong: it goes back in
-	// the queue and runs in the next pass, after the cooloff, up to MaxDeferrals times.
-	for len(todo) > 0 {
-		_, fails := retry.PartialRetry(ctx, c.Manager, todo, func(ctx context.Context, it flow.Item) error {
-			n, err := r.item(ctx, it)
-			if err == nil {
-				mu.Lock()
-				sum.OK++
-				sum.Records += n
-				mu.Unlock()
-			}
-			return err
-		}, retry.Concurrency(c.Concurrency), retry.MaxAttempts(c.ItemAttempts), retry.ActionName("item"))
-		var again []flow.Item
-		var resume time.Time
-		for _, fl := range fails {
-			at, ok := r.deferUntil(fl, deferrals[fl.Item.Key], c.MaxDeferrals)
-			if !ok || ctx.Err() != nil {
-				failed = append(failed, fl)
-				continue
-			}
-			deferrals[fl.Item.Key]++
-			sum.Deferred++
-			again = append(again, fl.Item)
-			if at.After(resume) {
-				resume = at
-			}
-			c.Logger.Info("item deferred: its domain refused it", zap.String("item", fl.Item.Key),
-				zap.Int("deferral", deferrals[fl.Item.Key]), zap.Time("until", at))
-			if c.Tracker != nil {
-				c.Tracker.ItemDeferred(r.domainOf(fl.Item), at)
-			}
-		}
-		if len(again) > 0 {
-			if err := sleepUntil(ctx, resume); err != nil {
-				sum.Interrupted += len(again)
-				again = nil
-			}
-		}
-		todo = again
+	q := c.Queue
+	if q == nil {
+		q = queue.NewLocal(c.Results, nil)
 	}
-	for _, fl := range failed {
-		if ctx.Err() != nil && errors.Is(fl.Err, ctx.Err()) {
-			sum.Interrupted++
-			continue
-		}
-		line := r.failureLine(fl)
-		if werr := c.Results.WriteItem(line, nil); werr != nil {
-			return sum, fmt.Errorf("write results: %w", werr)
-		}
-		if c.Tracker != nil {
-			c.Tracker.ItemFailed(line.ErrorType)
-		}
-		if c.OnItem != nil {
-			c.OnItem(line)
-		}
-		sum.Failed++
-		sum.Failures = append(sum.Failures, line)
+	r.q = q
+	if _, err := q.Add(ctx, queueItems(todo)...); err != nil {
+		return sum, err
 	}
+	r.work(ctx, q, &sum)
 	if r.writeErr != nil {
 		return sum, fmt.Errorf("write results: %w", r.writeErr)
 	}
@@ -251,7 +202,9 @@ type itemErr struct {
 
 type run struct {
 	c        Config
-	slots    *slots // one warm session per concurrency slot
+	q        queue.Queue
+	leases   sync.Map // item key → *queue.Lease, while the item runs
+	slots    *slots   // one warm session per concurrency slot
 	mu       sync.Mutex
 	lastErr  map[string]itemErr
 	writeErr error
@@ -301,10 +254,8 @@ func (r *run) item(ctx context.Context, it flow.Item) (int, error) {
 		records = append(records, reads)
 	}
 	line := results.Line{Item: it.Key, Status: results.StatusOK, URL: url, DurationMS: time.Since(start).Milliseconds()}
-	if err := c.Results.WriteItem(line, records); err != nil {
-		r.mu.Lock()
-		r.writeErr = err
-		r.mu.Unlock()
+	if err := r.deliver(ctx, it.Key, line, records); err != nil {
+		r.setWriteErr(err)
 		// Not the item's fault, but it is not done either: the run reports the write error.
 		return 0, retry.ErrPermanent
 	}
