@@ -6,12 +6,16 @@
 //	smartretry run [flags] FLOW.yaml     # a flow file: steps, variables, batches
 //	smartretry snapshot [--json] URL     # what a page looks like to an agent
 //	smartretry serve [--addr HOST:PORT]  # the test site, for people and other tools
+//	smartretry run --queue redis://HOST:PORT/DB FLOW.yaml   # one job, many workers (any machine)
+//	smartretry status --queue URL --job NAME [--json]       # queued, pending, ok, failed, workers
+//	smartretry results --queue URL --job NAME [-o FILE]     # the job's results, each item once
 //
 // Exit codes:
 //
 //	0    everything succeeded
 //	1    at least one item failed (its line in the results says why), or results could not be written
 //	2    usage or flow-file error (nothing was started)
-//	3    the browser could not be started
+//	3    the browser could not be started or reached (--browser-url), or Redis (--queue, --store)
+//	     did not answer or refused the password
 //	130  interrupted (SIGINT or SIGTERM); completed items are in the results, --resume goes on
 package main

@@ -84,7 +84,8 @@ Exit codes:
   0    everything succeeded
   1    at least one item failed (see the results file), or results could not be written
   2    usage or flow-file error (nothing was started)
-  3    the browser could not be started
+  3    the browser could not be started or reached (--browser-url), or Redis (--queue, --store)
+       did not answer or refused the password
   130  interrupted (SIGINT/SIGTERM); rerun with --resume to finish`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -94,6 +95,7 @@ Exit codes:
 	root.SetErr(io.err)
 	root.AddCommand(newDemoCmd(io), newRunCmd(io), newSnapshotCmd(io), newServeCmd(io))
 	root.AddCommand(newMCPCmd(io))
+	root.AddCommand(newResultsCmd(io), newStatusCmd(io))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return exitWith(exitUsage, fmt.Errorf("%w (see '%s --help')", err, c.CommandPath()))
 	})

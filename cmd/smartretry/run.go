@@ -14,6 +14,7 @@ import (
 	"github.com/smartretry/smartretry/browser"
 	"github.com/smartretry/smartretry/internal/flow"
 	"github.com/smartretry/smartretry/internal/progress"
+	"github.com/smartretry/smartretry/internal/queue"
 	"github.com/smartretry/smartretry/internal/results"
 	"github.com/smartretry/smartretry/internal/runner"
 	"github.com/smartretry/smartretry/retry"
@@ -32,6 +33,8 @@ type runOpts struct {
 	itemAttempts  int
 	progressEvery time.Duration
 	handoff       handoffOpts
+	job           jobOpts
+	outSet        bool // --out given (with --queue: keep a local copy)
 }
 
 func newRunCmd(io stdio) *cobra.Command {
@@ -58,6 +61,7 @@ Progress goes to stderr: a bar on a terminal, a line every few seconds otherwise
   smartretry run --headful flow.yaml      # a person can solve CAPTCHAs in the window`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.outSet = cmd.Flags().Changed("out")
 			return runFlow(cmd.Context(), io, args[0], o)
 		},
 	}
@@ -75,6 +79,7 @@ Progress goes to stderr: a bar on a terminal, a line every few seconds otherwise
 	f.StringVar(&o.handoff.mode, "handoff", "auto", "CAPTCHA/login hand-off to a person: auto (when stdin is a terminal), on, off")
 	f.DurationVar(&o.handoff.timeout, "handoff-timeout", 5*time.Minute, "how long a person has to solve a CAPTCHA")
 	f.DurationVar(&o.progressEvery, "progress-every", 5*time.Second, "interval of the progress lines when stderr is not a terminal")
+	addJobFlags(f, &o.job)
 	return c
 }
 
@@ -97,6 +102,9 @@ func runFlow(ctx context.Context, io stdio, path string, o runOpts) error {
 	stdout := o.out == "-" || o.out == ""
 	if stdout && o.resume {
 		return exitWith(exitUsage, errors.New("--resume needs --out FILE (it reads what the file already holds)"))
+	}
+	if err := validateJob(&o.job, o.resume); err != nil {
+		return exitWith(exitUsage, err)
 	}
 	log, err := newLogger(io.err, o.logFormat, o.verbose)
 	if err != nil {
@@ -139,7 +147,22 @@ func runFlow(ctx context.Context, io stdio, path string, o runOpts) error {
 		defer cancel()
 	}
 
-	tracker := progress.NewTracker(len(fl.Batch()))
+	var jb *job // a job shared through Redis (--queue), nil when alone
+	if o.job.queueURL() != "" {
+		var copyTo *results.Writer
+		if o.outSet {
+			copyTo = w
+		}
+		if jb, err = joinJob(ctx, &o.job, fl, path, max(o.concurrency, fl.Concurrency, 1), copyTo, log); err != nil {
+			return err
+		}
+		defer jb.close()
+	}
+	total := len(fl.Batch())
+	if jb != nil {
+		total = jb.total
+	}
+	tracker := progress.NewTracker(total)
 	mopts := append(runner.ManagerOptions(fl.Engine),
 		retry.WithLogger(log.Named("retry")),
 		retry.WithClassifier(browser.Classify),
@@ -147,18 +170,15 @@ func runFlow(ctx context.Context, io stdio, path string, o runOpts) error {
 	m := retry.NewManager(mopts...)
 	runner.ApplyEngine(m, fl.Engine)
 
-	b, err := browser.Launch(ctx, browser.Headless(!o.headful), browser.WithLogger(log.Named("browser")))
+	b, err := startBrowser(ctx, o.job.browserURL, o.headful, log.Named("browser"))
 	if err != nil {
-		if ctx.Err() != nil {
-			return exitWith(exitInterrupted, errors.New("interrupted"))
-		}
-		return exitWith(exitBrowser, fmt.Errorf("start the browser: %w", err))
+		return err
 	}
 	defer b.Close()
 
 	tty := isTerminal(io.err)
 	rep := progress.Start(tracker, io.err, tty, o.progressEvery)
-	sum, runErr := runner.Run(ctx, runner.Config{
+	rc := runner.Config{
 		Flow: fl, Browser: b, Manager: m, Results: w, Tracker: tracker, Logger: log,
 		Escalator:     esc,
 		Skip:          skip,
@@ -171,7 +191,12 @@ func runFlow(ctx context.Context, io stdio, path string, o runOpts) error {
 				rep.Printf("FAILED %s: %s after %d attempt(s): %s\n", l.Item, l.ErrorType, l.Attempts, l.Error)
 			}
 		},
-	})
+	}
+	if jb != nil {
+		rc.Queue = jb.q
+		jb.watch(tracker, o.progressEvery)
+	}
+	sum, runErr := runner.Run(ctx, rc)
 	rep.Stop()
 	snap := tracker.Snapshot()
 	fmt.Fprintln(io.err, "---")
@@ -179,10 +204,19 @@ func runFlow(ctx context.Context, io stdio, path string, o runOpts) error {
 	if stages := runner.StagesOf(w); stages != nil {
 		fmt.Fprintln(io.err, runner.StagesText(stages))
 	}
-	if sum.Interrupted > 0 {
+	var jobTotals *queue.Totals
+	switch {
+	case jb != nil:
+		if sum.Interrupted > 0 {
+			fmt.Fprintf(io.err, "not finished here: %d items (given back to the job: another worker, or this command again, does them)\n", sum.Interrupted)
+		}
+		if t, err := jb.summary(io.err); err == nil {
+			jobTotals = &t
+		}
+	case sum.Interrupted > 0:
 		fmt.Fprintf(io.err, "not finished: %d items (rerun with --resume to do them)\n", sum.Interrupted)
 	}
-	if !stdout {
+	if !stdout && (jb == nil || o.outSet) {
 		fmt.Fprintf(io.err, "results: %s\n", o.out)
 	}
 	log.Info("run finished", zap.Int("ok", sum.OK), zap.Int("failed", sum.Failed), zap.Int("skipped", sum.Skipped))
@@ -194,8 +228,12 @@ func runFlow(ctx context.Context, io stdio, path string, o runOpts) error {
 		return exitWith(exitInterrupted, errors.New("interrupted"))
 	case runErr != nil:
 		return exitWith(exitFailed, runErr)
-	case sum.Failed > 0:
+	case jobTotals != nil && jobTotals.Failed > 0:
+		return exitWith(exitFailed, fmt.Errorf("%d of %d items of job %s failed", jobTotals.Failed, jobTotals.Items, jobTotals.Job))
+	case sum.Failed > 0 && jb == nil:
 		return exitWith(exitFailed, fmt.Errorf("%d of %d items failed", sum.Failed, sum.Items))
+	case sum.Failed > 0 && jobTotals == nil:
+		return exitWith(exitFailed, fmt.Errorf("%d items failed here (the job's totals could not be read)", sum.Failed))
 	}
 	return nil
 }

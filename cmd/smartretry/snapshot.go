@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"go.uber.org/zap"
 
 	"github.com/smartretry/smartretry/actions"
 	"github.com/smartretry/smartretry/browser"
@@ -17,6 +18,7 @@ func newSnapshotCmd(io stdio) *cobra.Command {
 	var (
 		asJSON, headful bool
 		timeout         time.Duration
+		browserURL      string
 	)
 	c := &cobra.Command{
 		Use:   "snapshot [flags] URL",
@@ -37,9 +39,9 @@ is still printed).`,
 				return exitWith(exitUsage, err)
 			}
 			ctx := cmd.Context()
-			b, err := browser.Launch(ctx, browser.Headless(!headful))
+			b, err := startBrowser(ctx, browserURL, headful, zap.NewNop())
 			if err != nil {
-				return exitWith(exitBrowser, fmt.Errorf("start the browser: %w", err))
+				return err
 			}
 			defer b.Close()
 			m := retry.NewManager(retry.WithClassifier(browser.Classify))
@@ -82,5 +84,6 @@ is still printed).`,
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON instead of text")
 	c.Flags().BoolVar(&headful, "headful", false, "show the browser window")
 	c.Flags().DurationVar(&timeout, "timeout", 10*time.Second, "deadline of one attempt")
+	addBrowserURLFlag(c.Flags(), &browserURL)
 	return c
 }
