@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 
 	"go.uber.org/zap"
@@ -49,7 +50,12 @@ func (r *run) stopped() bool {
 	return r.writeErr != nil
 }
 
+// setWriteErr stops the run: a result could not be stored. A result that could not be stored
+// because the run is ending (ctx) only leaves its item to do.
 func (r *run) setWriteErr(err error) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return
+	}
 	r.mu.Lock()
 	if r.writeErr == nil {
 		r.writeErr = err
@@ -84,7 +90,8 @@ func (r *run) lease(ctx context.Context, q queue.Queue, l *queue.Lease, sum *Sum
 			return
 		}
 		fl := fails[0]
-		if r.stopped() || (ctx.Err() != nil && errors.Is(fl.Err, ctx.Err())) {
+		if r.stopped() || ctx.Err() != nil {
+			// Whatever it failed with, the run is ending: the item is given back, not failed.
 			r.interrupted(q, l, sum)
 			return
 		}
@@ -141,5 +148,8 @@ func (r *run) deliver(ctx context.Context, key string, line results.Line, record
 		return errors.New("no lease for item " + key)
 	}
 	_, err := r.q.Done(ctx, v.(*queue.Lease), line, records)
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("%w: %v", ctx.Err(), err)
+	}
 	return err
 }
