@@ -101,7 +101,7 @@ func (s *Server) finish(ctx context.Context, t *tab, err error, c *callText) (*m
 		v, verr := s.look(ctx, t, "")
 		if verr != nil {
 			out.URL = t.sess.URL()
-			fmt.Fprintf(&b, "### Page\n- URL: %s\n(no snapshot: %s)\n", out.URL, clip(verr.Error(), 300))
+			fmt.Fprintf(&b, "### Page\n- URL: %s\n(no snapshot: %s)\n", clip(out.URL, 300), clip(verr.Error(), 300))
 		} else {
 			out.URL, out.Title, out.Status, out.LoginWall, out.Refs = v.URL, v.Title, v.Status, v.LoginWall, v.Refs
 			if v.Challenge != nil {

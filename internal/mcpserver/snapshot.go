@@ -89,7 +89,7 @@ func (s *Server) look(ctx context.Context, t *tab, root string) (*pageView, erro
 func (v *pageView) header() string {
 	var b strings.Builder
 	b.WriteString("### Page\n")
-	fmt.Fprintf(&b, "- URL: %s\n", v.URL)
+	fmt.Fprintf(&b, "- URL: %s\n", clip(v.URL, 300))
 	fmt.Fprintf(&b, "- Title: %s\n", v.Title)
 	if v.Status > 0 {
 		fmt.Fprintf(&b, "- HTTP status: %d\n", v.Status)
