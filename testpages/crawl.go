@@ -16,7 +16,7 @@ const (
 	ShopSize    = 47
 	ShopPerPage = 10
 	// DefaultRobots is the robots.txt the site serves unless SetRobots changes it.
-	DefaultRobots = "User-agent: *\nDisallow: /shop/private/\n"
+	DefaultRobots = "User-agent: *\nDisallow: /shop/private/\nDisallow: /shop/limited/private/\n"
 	// DefaultShopRate is how many requests a second /shop/limited/ answers before it says 429.
 	DefaultShopRate = 5
 )

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -74,6 +75,14 @@ func StagesText(stats []CrawlStats) string {
 
 func crawlRun(ctx context.Context, c Config) (Summary, error) {
 	f := c.Flow
+	// A shared job queue (run --queue) does not carry a crawl's discoveries yet: refuse rather
+	// than crawl alone. (Looked up by name: the field belongs to the queue work.)
+	if q := reflect.ValueOf(c).FieldByName("Queue"); q.IsValid() && q.Kind() == reflect.Interface && !q.IsNil() {
+		return Summary{}, errors.New("a flow with stages (a crawl) runs in one process: --queue does not take crawls yet")
+	}
+	if c.Results == nil {
+		return Summary{}, errors.New("a crawl needs a results writer (it records what each page found)")
+	}
 	cs := f.CrawlSettings()
 	cr := &crawler{c: c, r: &run{c: c, lastErr: map[string]itemErr{}},
 		norm:    crawl.Normalizer{KeepQueryOrder: !cs.SortQuery, StripParams: cs.StripParams},

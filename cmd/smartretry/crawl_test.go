@@ -1,0 +1,204 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/smartretry/smartretry/internal/results"
+	"github.com/smartretry/smartretry/testpages"
+)
+
+// crawlCounts reads a crawl's results: ok items per key, product records per name, stages.
+func crawlCounts(t *testing.T, path string) (items map[string]int, names map[string]int, stages map[string]int) {
+	items, names, stages = map[string]int{}, map[string]int{}, map[string]int{}
+	for _, l := range readResults(t, path) {
+		switch {
+		case l.Kind == results.KindItem && l.Status == results.StatusOK:
+			items[l.Item]++
+			stages[l.Stage]++
+		case l.Kind == results.KindRecord && l.Stage == "product":
+			names[l.Data["name"].(string)]++
+		}
+	}
+	return items, names, stages
+}
+
+// noForbiddenRequests: nothing robots.txt disallows and nothing on the other host name was asked.
+func noForbiddenRequests(t *testing.T, srv *testpages.Server) {
+	t.Helper()
+	host := srv.Addr()
+	for _, r := range srv.Site().ShopRequests() {
+		assert.Equal(t, host, r.Host, "left the scope: %s", r.Path)
+		assert.NotContains(t, r.Path, "/shop/private/", "robots.txt disallows it")
+		assert.NotContains(t, r.Path, "/shop/partner/")
+	}
+}
+
+// A crawl of the shop killed with SIGKILL in the middle and resumed finds every product of the
+// catalogue exactly once, never leaves the scope, never loads what robots.txt disallows.
+func TestCrawlKillAndResume(t *testing.T) {
+	srv, site := startSite(t)
+	dir := t.TempDir()
+	flowFile := filepath.Join(wd(t), "../../examples/crawl.yaml")
+	out := filepath.Join(dir, "out.jsonl")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	c := cmd(ctx, dir, []string{site}, "run", "--out", out, flowFile)
+	c.Stdout, c.Stderr = io.Discard, io.Discard
+	require.NoError(t, c.Start())
+	for {
+		data, _ := os.ReadFile(out)
+		if bytes.Count(data, []byte(`"kind":"item"`)) >= 8 {
+			break
+		}
+		require.NoError(t, ctx.Err(), "no items written")
+		time.Sleep(20 * time.Millisecond)
+	}
+	require.NoError(t, syscall.Kill(-c.Process.Pid, syscall.SIGKILL))
+	_ = c.Wait()
+	require.Less(t, readResultsTolerant(t, out), testpages.ShopSize, "the kill came too late to prove anything")
+
+	r := run(t, dir, []string{site}, "run", "--out", out, "--resume", flowFile)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "stage product: 47 found, 47 ok")
+	assert.Regexp(t, `stage product: .*skipped: duplicate \d+, out_of_scope 1, robots 1`, r.stderr)
+
+	items, names, stages := crawlCounts(t, out)
+	for k, n := range items {
+		assert.Equal(t, 1, n, "item %s", k)
+	}
+	for _, p := range testpages.ShopCatalog() {
+		assert.Equal(t, 1, names[p.Name], "product %s", p.Name)
+	}
+	assert.Len(t, names, testpages.ShopSize)
+	assert.Equal(t, 5, stages["listing"])
+	assert.Equal(t, testpages.ShopSize, stages["product"])
+	noForbiddenRequests(t, srv)
+	// Each product page was loaded at most twice (once more only if the kill caught it running).
+	loads := map[string]int{}
+	for _, rq := range srv.Site().ShopRequests() {
+		loads[strings.SplitN(rq.Path, "?", 2)[0]]++
+	}
+	for _, p := range testpages.ShopCatalog() {
+		assert.LessOrEqual(t, loads[p.Path], 2, p.Path)
+	}
+}
+
+func writeFlow(t *testing.T, dir, src string) string {
+	p := filepath.Join(dir, "flow.yaml")
+	require.NoError(t, os.WriteFile(p, []byte(src), 0o644))
+	return p
+}
+
+// max_items and max_depth end a crawl early; what they cut is counted as "limit".
+func TestCrawlLimits(t *testing.T) {
+	srv, site := startSite(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.jsonl")
+	f := writeFlow(t, dir, `
+concurrency: 2
+crawl: {max_depth: 1, normalize: {strip_params: [utm_*]}}
+stages:
+  listing:
+    start: ["${SITE}/shop/catalog?page=1"]
+    steps:
+      - enqueue: {links: "#products a.detail", stage: product}
+      - enqueue: {links: a.next}
+  product:
+    max_items: 4
+    steps:
+      - extract: {container: .product-page, fields: {name: h1.name}}
+`)
+	r := run(t, dir, []string{site}, "run", "--out", out, f)
+	require.Equal(t, 0, r.code, r.stderr)
+	_, names, stages := crawlCounts(t, out)
+	assert.Equal(t, 2, stages["listing"], "page 1 and, at depth 1, page 2")
+	assert.Equal(t, 4, stages["product"], "max_items of the stage")
+	assert.Len(t, names, 4)
+	assert.Contains(t, r.stderr, "stage listing: 2 found, 2 ok, 0 failed; skipped: limit 1")
+	assert.Regexp(t, `stage product: 4 found, 4 ok, 0 failed; skipped: limit \d+`, r.stderr)
+	noForbiddenRequests(t, srv)
+}
+
+// robots.txt's Crawl-delay spaces the page loads of the domain, as the server saw them arrive.
+func TestCrawlHonoursCrawlDelay(t *testing.T) {
+	srv, site := startSite(t)
+	srv.Site().SetRobots("User-agent: *\nDisallow: /shop/private/\nCrawl-delay: 1\n")
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.jsonl")
+	f := writeFlow(t, dir, `
+concurrency: 3
+crawl: {max_items: 5}
+stages:
+  listing:
+    start: ["${SITE}/shop/catalog?page=1"]
+    steps:
+      - enqueue: {links: "#products a.detail", stage: product}
+  product:
+    steps:
+      - extract: {container: .product-page, fields: {name: h1.name}}
+`)
+	r := run(t, dir, []string{site}, "run", "--out", out, f)
+	require.Equal(t, 0, r.code, r.stderr)
+	reqs := srv.Site().ShopRequests()
+	require.Len(t, reqs, 5)
+	// The crawler starts the loads a second apart. When they reach the server depends on how
+	// fast a loaded machine opens a tab, so one gap may shrink a little; the jitter does not add
+	// up, the whole span does not shrink.
+	for i := 1; i < len(reqs); i++ {
+		gap := reqs[i].Time.Sub(reqs[i-1].Time)
+		assert.GreaterOrEqual(t, gap, 600*time.Millisecond, "request %d came %s after the one before", i, gap)
+	}
+	assert.GreaterOrEqual(t, reqs[len(reqs)-1].Time.Sub(reqs[0].Time), 3700*time.Millisecond)
+	assert.Equal(t, 1, srv.Hits("/robots.txt", ""), "robots.txt is read once")
+}
+
+// /shop/limited/ refuses more than 2 requests a second here. The adaptive rate finds the limit: every
+// item ends ok with few 429s, where a fixed 8 pages at once without politeness meets many.
+func TestCrawlAdaptiveRate(t *testing.T) {
+	flowOf := func(polite string) string {
+		return `
+concurrency: 8
+engine: {errors: {rate_limit: {max_attempts: 8, base_delay: 100ms, max_delay: 1s}}}
+crawl:
+  max_items: 30
+` + polite + `
+stages:
+  listing:
+    start: ["${SITE}/shop/limited/catalog?page=1"]
+    steps:
+      - enqueue: {links: "#products a.detail", stage: product}
+      - enqueue: {links: a.next}
+  product:
+    steps:
+      - extract: {container: .product-page, fields: {name: h1.name}}
+`
+	}
+	count := func(polite string) (int, int, string) {
+		srv, site := startSite(t)
+		srv.Site().SetShopRate(2) // low enough for a loaded CI machine to go over it
+		dir := t.TempDir()
+		out := filepath.Join(dir, "out.jsonl")
+		r := run(t, dir, []string{site}, "run", "--item-attempts", "3", "--out", out, writeFlow(t, dir, flowOf(polite)))
+		items, _, _ := crawlCounts(t, out)
+		return len(items), srv.Hits("/shop/limited:429", ""), fmt.Sprintf("exit %d\n%s", r.code, r.stderr)
+	}
+	okPolite, politeRefused, log := count("  per_domain_concurrency: 8")
+	assert.Equal(t, 30, okPolite, log)
+	okFixed, fixedRefused, log2 := count("  per_domain_concurrency: 8\n  adaptive: false")
+	t.Logf("adaptive: %d ok, %d 429s; fixed: %d ok, %d 429s", okPolite, politeRefused, okFixed, fixedRefused)
+	assert.LessOrEqual(t, politeRefused, 10, log)
+	assert.Greater(t, fixedRefused, politeRefused, log2)
+}

@@ -1,0 +1,91 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/smartretry/smartretry/browser"
+	"github.com/smartretry/smartretry/internal/flow"
+	"github.com/smartretry/smartretry/internal/results"
+	"github.com/smartretry/smartretry/retry"
+	"github.com/smartretry/smartretry/testpages"
+)
+
+const benchCrawl = `
+concurrency: %d
+crawl: {max_items: 100, robots: ignore, per_domain_concurrency: %d}
+stages:
+  listing:
+    start: ["${SITE}/shop/catalog?page=1"]
+    steps:
+      - extract: {container: "#products .product", fields: {name: .name}}
+      - enqueue: {links: "#products a.detail", stage: product}
+      - enqueue: {links: a.next}
+  product:
+    steps:
+      - extract: {container: .product-page, fields: {name: h1.name, price: .price}}
+`
+
+const benchList = `
+concurrency: %d
+items: [%s]
+steps:
+  - extract: {container: "body", fields: {name: "h1, .name", price: .price}}
+`
+
+// BenchmarkCrawlShop: the shop (5 catalogue pages, 47 products) crawled, against the same 52
+// pages run as a fixed item list, at concurrency 1, 2 and 4. Reported: pages per minute.
+//
+//	go test -run '^$' -bench CrawlShop -benchtime 1x ./internal/runner/
+func BenchmarkCrawlShop(b *testing.B) {
+	srv, err := testpages.Start()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	site := strings.TrimSuffix(srv.URL("/"), "/")
+	ctx := context.Background()
+	br, err := browser.Launch(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer br.Close()
+	var urls []string
+	for p := 1; p <= 5; p++ {
+		urls = append(urls, fmt.Sprintf("%q", fmt.Sprintf("%s/shop/catalog?page=%d", site, p)))
+	}
+	for _, p := range testpages.ShopCatalog() {
+		urls = append(urls, fmt.Sprintf("%q", site+p.Path))
+	}
+	env := func(k string) (string, bool) { return site, k == "SITE" }
+	for _, conc := range []int{1, 2, 4} {
+		for _, kind := range []string{"list", "crawl"} {
+			src := fmt.Sprintf(benchList, conc, strings.Join(urls, ", "))
+			if kind == "crawl" {
+				src = fmt.Sprintf(benchCrawl, conc, conc)
+			}
+			fl, err := flow.Parse([]byte(src), flow.Options{Env: env})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Run(fmt.Sprintf("%s/concurrency=%d", kind, conc), func(b *testing.B) {
+				pages, took := 0, time.Duration(0)
+				for b.Loop() {
+					m := retry.NewManager(retry.WithClassifier(browser.Classify))
+					t0 := time.Now()
+					sum, err := Run(ctx, Config{Flow: fl, Browser: br, Manager: m, Results: results.NewWriter(io.Discard)})
+					took += time.Since(t0)
+					if err != nil || sum.OK != 52 {
+						b.Fatalf("%d ok of 52: %v", sum.OK, err)
+					}
+					pages += sum.OK
+				}
+				b.ReportMetric(float64(pages)/took.Minutes(), "pages/min")
+			})
+		}
+	}
+}
