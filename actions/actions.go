@@ -17,7 +17,10 @@ import (
 
 // Click waits until the one element sel matches is actionable (attached, visible, enabled, stable
 // for an animation frame, and the pointer at its centre lands on it), then clicks it with real
-// input events at that point. The press is checked in the page: if something else would receive
+// input events at that point. A centre under another element (a sticky header, a panel over part
+// of a scroll box) is brought free first: the element's scrollable ancestors and the page scroll
+// through five alignments until the centre is the hit target; when none frees it, a visible part
+// of the element is clicked instead. The press is checked in the page: if something else would receive
 // it, the click is blocked and the attempt retried. A selector matching several elements is an
 // error (use ClickNth). An element covered by the same other element for WithCoverTimeout (1s) is
 // refused at once, naming the cover (type invalid_input: retrying cannot uncover it).
@@ -141,7 +144,8 @@ func (s *Session) waitNavigation(p *rod.Page, expect bool, req0, com0, load0 uin
 }
 
 // Fill types value into the input, textarea or contenteditable sel names (replacing what was
-// there) with real key events — keydown, keypress, input and keyup for each character, so pages
+// there), once its centre is free as for Click (pages check where the user types, and some erase
+// a value typed into a covered field), with real key events — keydown, keypress, input and keyup for each character, so pages
 // that only listen for keys see it (a value over 256 bytes is inserted in one go) — then reads it
 // back over WithFillSettle (100ms). If the page erased or changed it, Fill scrolls it into view,
 // focuses it, selects all and types again once; if it still differs the error (*FillError,
@@ -286,7 +290,8 @@ var readBackJS = withQuery(`(o) => new Promise((resolve) => {
 })`)
 
 // Select chooses the options of the <select> sel names whose value or visible label equal values
-// (one for a single select, any number for a multiple one), firing input and change events.
+// (one for a single select, any number for a multiple one), firing input and change events, once
+// the element is actionable with its centre free, as for Click.
 func (s *Session) Select(ctx context.Context, sel string, values ...string) error {
 	return s.run(ctx, spec{action: "select", selector: sel}, func(p *rod.Page, a *retry.Attempt) error {
 		_, err := s.locate(p, "select", locateReq{Sel: sel, Strict: true, State: stateActionable, Op: "select", Values: values})
@@ -296,7 +301,8 @@ func (s *Session) Select(ctx context.Context, sel string, values ...string) erro
 
 // Press focuses the element sel names and presses key: a key name ("Enter", "Tab", "Escape",
 // "ArrowDown", "Backspace", "F5"…), a single character, or a chord like "Shift+Tab" or
-// "Control+a".
+// "Control+a". Its centre is brought free first when a scroll can do it (keys reach a covered
+// element too, so a cover is no refusal here).
 func (s *Session) Press(ctx context.Context, sel, key string) error {
 	keys, mods, err := parseKey(key)
 	if err != nil {

@@ -1,10 +1,13 @@
 package actions
 
 import (
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"encoding/json"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -158,13 +161,56 @@ func evalInto(p *rod.Page, fn string, arg any, out any) error {
 	return json.Unmarshal([]byte(res), out)
 }
 
+// A long fn (locate.js with its selector engines is ~30 kB) is compiled by the page once per
+// document, not once per call: the first call defines it on the page's global object under a
+// symbol named after a hash of its source, later calls only send the arguments. Compiling it on
+// every call cost ~15 ms of the renderer's time per action, more than the action itself.
 func evalJS(p *rod.Page, fn string, arg any) (string, error) {
 	a, err := json.Marshal(arg)
 	if err != nil {
 		return "", err
 	}
+	if len(fn) < cacheFnAbove {
+		return evaluate(p, "("+fn+")("+string(a)+")")
+	}
+	key := fnKey(fn)
+	call := `(() => { const f = globalThis[Symbol.for(` + key + `)]; return f ? f(` + string(a) + `) : ` + fnMissing + `; })()`
+	res, err := evaluate(p, call)
+	if err != nil || res != fnMissing {
+		return res, err
+	}
+	// Not defined in this document yet (a new page): define it, then call it. The definition's
+	// source never changes, so the renderer's compilation cache serves it from the second
+	// document on.
+	if _, err := evaluate(p, `Object.defineProperty(globalThis, Symbol.for(`+key+`), { value: (`+fn+`), configurable: true }), 0`); err != nil {
+		return "", err
+	}
+	return evaluate(p, call)
+}
+
+// cacheFnAbove is the source length from which evalJS keeps a function in the page.
+const cacheFnAbove = 2048
+
+// fnMissing is what the page answers when a kept function is not defined in its document.
+const fnMissing = `"__smartretry_fn_missing__"`
+
+var fnKeys sync.Map // fn source → its symbol's name as a JS string literal
+
+// fnKey names fn's symbol after a hash of its source, so two versions never meet.
+func fnKey(fn string) string {
+	if k, ok := fnKeys.Load(fn); ok {
+		return k.(string)
+	}
+	sum := sha256.Sum256([]byte(fn))
+	k := jsString("smartretry.fn." + hex.EncodeToString(sum[:8]))
+	fnKeys.Store(fn, k)
+	return k
+}
+
+// evaluate runs one awaitPromise, returnByValue Runtime.evaluate and returns the JSON result.
+func evaluate(p *rod.Page, expr string) (string, error) {
 	res, err := proto.RuntimeEvaluate{
-		Expression:    "(" + fn + ")(" + string(a) + ")",
+		Expression:    expr,
 		AwaitPromise:  true,
 		ReturnByValue: true,
 	}.Call(p)

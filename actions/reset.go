@@ -2,8 +2,10 @@ package actions
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
+	"sync"
 
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
@@ -13,12 +15,15 @@ import (
 )
 
 // Reset makes a warm session ready for the next, unrelated piece of work (the next item of a
-// batch) without opening a new tab. It clears, in order:
+// batch) without opening a new tab, in a few round trips (a navigation to about:blank alone would
+// cost more than the next item's page). It clears:
 //
-//   - the tab: an open dialog is dismissed, the tab goes to about:blank (unloading the page, its
-//     timers, sockets and workers) and its back/forward history is emptied; a crashed, closed or
-//     unresponsive tab is replaced by a new one in the same context;
-//   - the sessionStorage of the page the tab shows;
+//   - the page the tab shows: its loading stops, its timers and animation frames are cancelled
+//     and its sessionStorage cleared, so it cannot write anything while it waits to be replaced
+//     by the next navigation; a crashed, closed or unresponsive tab is replaced by a new one in
+//     the same context;
+//   - the back/forward history: emptied but for the page shown (one back step from the next
+//     page, to a page whose timers are stopped);
 //   - what the session remembered: FillSecret values and URL passwords (kept for redaction),
 //     the last URL (crash recovery goes nowhere until the next Navigate) and the last navigation;
 //   - the viewport, set again to the session's (a caller may have emulated another one).
@@ -63,19 +68,30 @@ func (s *Session) reset(ctx context.Context) error {
 			return err
 		}
 	}
-	err := s.b.Guard(ctx, s.Page(), s.cfg.timeout, "reset", func(p *rod.Page) error {
-		return s.blankTab(p)
-	})
-	if err != nil {
-		if ctx.Err() != nil {
+	// The page is quieted (so it writes nothing more) before the context's cookies and storage
+	// are cleared; what does not depend on that runs alongside.
+	var early []func() error
+	if s.bctx != nil {
+		early = append(early,
+			func() error { return s.bctx.ResetPermissions(ctx) },
+			func() error {
+				return s.b.Guard(ctx, s.Page(), s.cfg.timeout, "reset cache", func(p *rod.Page) error {
+					return proto.NetworkClearBrowserCache{}.Call(p)
+				})
+			})
+	}
+	early = append(early, func() error {
+		err := s.b.Guard(ctx, s.Page(), s.cfg.timeout, "reset", s.quietTab)
+		if err == nil || ctx.Err() != nil {
 			return err
 		}
-		// A tab that does not leave its page (a script hogging it, a renderer gone) is replaced:
-		// the next item gets a clean one either way.
+		// A tab that does not answer (a script hogging it, a renderer gone) is replaced: the
+		// next item gets a clean one either way.
 		s.cfg.log.Info("reset: new tab for one that did not reset", zap.Error(err))
-		if err := s.swapTab(ctx); err != nil {
-			return err
-		}
+		return s.swapTab(ctx)
+	})
+	if err := parallel(early...); err != nil {
+		return err
 	}
 	if s.bctx != nil {
 		if err := s.clearContext(ctx, origins); err != nil {
@@ -86,45 +102,57 @@ func (s *Session) reset(ctx context.Context) error {
 	return nil
 }
 
-// blankTab clears the session storage of the document the tab shows and takes the tab to
-// about:blank with an empty history.
-func (s *Session) blankTab(p *rod.Page) error {
-	// An open dialog would block the evaluation; the page is left anyway.
-	_ = proto.PageHandleJavaScriptDialog{Accept: false}.Call(p)
-	if err := evalExpr(p, `(() => { try { sessionStorage.clear(); } catch (e) {} })()`, nil); err != nil {
-		return err
-	}
-	if _, err := s.b.Navigate(p.GetContext(), p, "about:blank", 0); err != nil {
-		return err
-	}
-	if err := (proto.PageResetNavigationHistory{}).Call(p); err != nil {
-		return err
+// quietJS stops what the page would still do before the next navigation replaces it.
+const quietJS = `(() => {
+  try { window.stop(); } catch (e) {}
+  try { sessionStorage.clear(); } catch (e) {}
+  const t = setTimeout(() => {}, 0);
+  for (let i = Math.max(0, t - 100000); i <= t; i++) { clearTimeout(i); clearInterval(i); }
+  const f = requestAnimationFrame(() => {});
+  for (let i = Math.max(0, f - 100000); i <= f; i++) cancelAnimationFrame(i);
+})()`
+
+// quietTab quiets the page and empties the tab's history, in parallel.
+func (s *Session) quietTab(p *rod.Page) error {
+	calls := []func() error{
+		func() error { return evalExpr(p, quietJS, nil) },
+		func() error { return proto.PageResetNavigationHistory{}.Call(p) },
 	}
 	if s.cfg.viewport != nil {
-		return browser.SetViewport(p, *s.cfg.viewport)
+		calls = append(calls, func() error { return browser.SetViewport(p, *s.cfg.viewport) })
 	}
-	return nil
+	return parallel(calls...)
 }
 
-// clearContext clears what the session's own browser context holds.
+// clearContext clears the cookies and storage of the session's own browser context, in parallel.
 func (s *Session) clearContext(ctx context.Context, origins []string) error {
-	if err := s.bctx.ClearCookies(ctx); err != nil {
-		return err
+	calls := []func() error{func() error { return s.bctx.ClearCookies(ctx) }}
+	for _, o := range origins {
+		calls = append(calls, func() error {
+			return s.b.Guard(ctx, s.Page(), s.cfg.timeout, "reset storage", func(p *rod.Page) error {
+				if err := (proto.StorageClearDataForOrigin{Origin: o, StorageTypes: contextStorage}).Call(p); err != nil {
+					return fmt.Errorf("clear storage of %s: %w", o, err)
+				}
+				return nil
+			})
+		})
 	}
-	if err := s.bctx.ResetPermissions(ctx); err != nil {
-		return err
+	return parallel(calls...)
+}
+
+// parallel runs the calls at once and returns the first error.
+func parallel(calls ...func() error) error {
+	errs := make([]error, len(calls))
+	var wg sync.WaitGroup
+	for i, c := range calls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = c()
+		}()
 	}
-	return s.b.Guard(ctx, s.Page(), s.cfg.timeout, "reset storage", func(p *rod.Page) error {
-		for _, o := range origins {
-			if err := (proto.StorageClearDataForOrigin{Origin: o, StorageTypes: contextStorage}).Call(p); err != nil {
-				return fmt.Errorf("clear storage of %s: %w", o, err)
-			}
-		}
-		if len(origins) > 0 {
-			return proto.NetworkClearBrowserCache{}.Call(p)
-		}
-		return nil
-	})
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // contextStorage is every kind of per-origin storage a page can fill (cookies are cleared for

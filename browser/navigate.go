@@ -142,12 +142,18 @@ func (b *Browser) navigate(p *rod.Page, target string) (*Response, error) {
 
 	// A dialog that is already open would keep the old document from unloading. Dismiss it:
 	// never confirm something on a page we are leaving ("No dialog is showing" is ignored).
-	_ = proto.PageHandleJavaScriptDialog{Accept: false}.Call(p)
-
 	// A navigation still loading (say the previous attempt timed out on a slow document) would be
 	// cancelled by this one and reported as net::ERR_ABORTED, which reads as a permanent failure.
-	// Stop it first so the new navigation stands on its own.
+	// Stop it first so the new navigation stands on its own. Both are browser-side and independent:
+	// sent together, they cost one round trip before the navigation instead of two.
+	var pre sync.WaitGroup
+	pre.Add(1)
+	go func() {
+		defer pre.Done()
+		_ = proto.PageHandleJavaScriptDialog{Accept: false}.Call(p)
+	}()
 	_ = proto.PageStopLoading{}.Call(p)
+	pre.Wait()
 
 	res, err := proto.PageNavigate{URL: target}.Call(p)
 	if err != nil {

@@ -2,7 +2,9 @@ package snapshot
 
 import (
 	"context"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +18,16 @@ import (
 
 //go:embed page.js
 var pageJS string
+
+// pageJSKey names the symbol page.js is kept under in a document: a hash of its source, so two
+// versions never meet. pageJSMissing is the answer when it is not there yet.
+var pageJSKey = func() string {
+	sum := sha256.Sum256([]byte(pageJS))
+	b, _ := json.Marshal("smartretry.snapshot." + hex.EncodeToString(sum[:8]))
+	return string(b)
+}()
+
+const pageJSMissing = `"__smartretry_snapshot_missing__"`
 
 // evalOptions is the argument page.js receives.
 type evalOptions struct {
@@ -60,39 +72,60 @@ func runPageJS(ctx context.Context, page *rod.Page, w where, o evalOptions) (*pa
 		return nil, err
 	}
 	req := proto.RuntimeEvaluate{
-		Expression:    "(" + pageJS + ")(" + string(arg) + ")",
 		ReturnByValue: true,
 		Silent:        true,
 		ContextID:     w.context,
 	}
 	ctx, cancel := capCtx(ctx, defaultCap)
 	defer cancel()
-	var res proto.RuntimeEvaluateResult
-	if w.session == "" {
-		// A navigation that commits between our call and its evaluation destroys the context; the
-		// new document is what the caller wants a snapshot of, so try again (bounded by ctx).
-		var r *proto.RuntimeEvaluateResult
-		for attempt := 0; ; attempt++ {
-			r, err = req.Call(page.Context(ctx))
-			if err == nil || attempt == 3 || !contextGone(err) {
-				break
+	call := func(expr string) (res proto.RuntimeEvaluateResult, err error) {
+		req.Expression = expr
+		if w.session == "" {
+			// A navigation that commits between our call and its evaluation destroys the context;
+			// the new document is what the caller wants a snapshot of, so try again (bounded by ctx).
+			var r *proto.RuntimeEvaluateResult
+			for attempt := 0; ; attempt++ {
+				r, err = req.Call(page.Context(ctx))
+				if err == nil || attempt == 3 || !contextGone(err) {
+					break
+				}
+				select {
+				case <-ctx.Done():
+				case <-time.After(50 * time.Millisecond):
+				}
 			}
-			select {
-			case <-ctx.Done():
-			case <-time.After(50 * time.Millisecond):
+			if err != nil {
+				return res, evalErr(ctx, err)
 			}
+			return *r, nil
 		}
-		if err != nil {
-			return nil, evalErr(ctx, err)
-		}
-		res = *r
-	} else {
 		raw, err := page.Browser().Call(ctx, string(w.session), req.ProtoReq(), req)
 		if err != nil {
-			return nil, evalErr(ctx, err)
+			return res, evalErr(ctx, err)
 		}
-		if err := json.Unmarshal(raw, &res); err != nil {
+		return res, json.Unmarshal(raw, &res)
+	}
+	// page.js (20 kB) is compiled once per document: the first call keeps it on the global object
+	// under a symbol, later calls send only the options. Compiling it on every call cost the
+	// renderer more than the call's own work.
+	// The definition's source never changes, so the renderer's compilation cache serves it from
+	// the second document on.
+	run := `(() => { const f = globalThis[Symbol.for(` + pageJSKey + `)]; return f ? f(` + string(arg) + `) : ` + pageJSMissing + `; })()`
+	res, err := call(run)
+	if err != nil {
+		return nil, err
+	}
+	if res.ExceptionDetails == nil && string(rawResult(res)) == pageJSMissing {
+		def, err := call(`Object.defineProperty(globalThis, Symbol.for(` + pageJSKey + `), { value: (` + pageJS + `), configurable: true }), 0`)
+		if err != nil {
 			return nil, err
+		}
+		if def.ExceptionDetails == nil {
+			if res, err = call(run); err != nil {
+				return nil, err
+			}
+		} else {
+			res = def
 		}
 	}
 	if res.ExceptionDetails != nil {
@@ -106,10 +139,22 @@ func runPageJS(ctx context.Context, page *rod.Page, w where, o evalOptions) (*pa
 		return nil, errors.New("snapshot script returned nothing")
 	}
 	var out pageResult
-	if err := res.Result.Value.Unmarshal(&out); err != nil {
+	if err := json.Unmarshal(rawResult(res), &out); err != nil {
 		return nil, fmt.Errorf("snapshot script result: %w", err)
 	}
 	return &out, nil
+}
+
+// rawResult is the JSON of an evaluation's value (nil when there is none).
+func rawResult(res proto.RuntimeEvaluateResult) json.RawMessage {
+	if res.Result == nil {
+		return nil
+	}
+	var raw json.RawMessage
+	if err := res.Result.Value.Unmarshal(&raw); err != nil {
+		return json.RawMessage(res.Result.Value.JSON("", ""))
+	}
+	return raw
 }
 
 // capCtx adds a deadline d from now unless ctx already ends sooner.
