@@ -2,7 +2,7 @@ GO      ?= go
 FUZZTIME ?= 5s
 PKGS    := ./...
 
-.PHONY: all setup test unit fuzz demo bench lint
+.PHONY: all setup test unit fuzz demo bench bench-batch lint
 
 all: test
 
@@ -34,6 +34,12 @@ demo: setup
 bench: setup
 	$(GO) test -run='^$$' -bench=. -benchmem ./retry/... ./snapshot/...
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=10x ./e2e/
+
+## bench-batch: 200 product pages through the runner, a go-rod loop and Playwright (playwright-core
+## from npm with the system Chromium: nothing downloads a browser), at concurrency 1 and 4, pages/s
+bench-batch: setup
+	cd bench/playwright && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --silent
+	$(GO) test -run='^$$' -bench=Batch -benchtime=1x -count=3 ./bench/
 
 ## lint: formatting and vet
 lint:
