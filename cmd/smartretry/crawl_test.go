@@ -171,7 +171,9 @@ func TestCrawlAdaptiveRate(t *testing.T) {
 	flowOf := func(polite string) string {
 		return `
 concurrency: 8
-engine: {errors: {rate_limit: {max_attempts: 8, base_delay: 100ms, max_delay: 1s}}}
+engine:
+  errors: {rate_limit: {max_attempts: 8, base_delay: 100ms, max_delay: 1s}}
+  circuit_breaker: {cooloff: 2s}   # the default 60s cooloff after three 429s would dwarf the test
 crawl:
   max_items: 30
 ` + polite + `
@@ -199,6 +201,9 @@ stages:
 	assert.Equal(t, 30, okPolite, log)
 	okFixed, fixedRefused, log2 := count("  per_domain_concurrency: 8\n  adaptive: false")
 	t.Logf("adaptive: %d ok, %d 429s; fixed: %d ok, %d 429s", okPolite, politeRefused, okFixed, fixedRefused)
-	assert.LessOrEqual(t, politeRefused, 10, log)
-	assert.Greater(t, fixedRefused, politeRefused, log2)
+	assert.LessOrEqual(t, politeRefused, 20, "a few 429s for 30 pages: %s", log)
+	// Without politeness the 429s per page done are many more (on a loaded machine the fixed run
+	// may not even finish its pages: compare per page, not totals).
+	require.Positive(t, okPolite)
+	assert.Greater(t, fixedRefused*okPolite, politeRefused*max(okFixed, 1), log2)
 }
