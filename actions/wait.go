@@ -184,12 +184,16 @@ func (s *Session) waitFor(ctx context.Context, sp spec, r waitReq, want string) 
 
 func msDuration(ms int64) time.Duration { return time.Duration(ms) * time.Millisecond }
 
-// waitBudget is how long wait.js may watch: jsBudget's time less a wider margin, so that on a
-// loaded machine the page's own answer (what it saw last) still arrives before the attempt's
-// deadline cuts the evaluation short.
+// waitBudget is how long wait.js may watch: the attempt's remaining time less a quarter of it
+// (at least 100ms, at most 1.3s), so that on a loaded machine the page's own answer (what it saw
+// last) still arrives before the deadline cuts the evaluation short, and a short deadline (the
+// caller's ctx) still leaves time to watch.
 func waitBudget(p *rod.Page) time.Duration {
-	d := jsBudget(p)
-	margin := min(max(d/5, 200*time.Millisecond), time.Second)
+	d := 10 * time.Second
+	if dl, ok := p.GetContext().Deadline(); ok {
+		d = time.Until(dl)
+	}
+	margin := min(max(d/4, 100*time.Millisecond), 1300*time.Millisecond)
 	return max(d-margin, 0)
 }
 
