@@ -371,7 +371,9 @@ func TestClickOnLinkReportsTheNavigation(t *testing.T) {
 }
 
 func TestMissingElementGivesSelectorNotFoundAfterRetries(t *testing.T) {
-	s, clock := newSession(t, actions.WithTimeout(500*time.Millisecond))
+	// The default 3s attempts: a shorter one saves little (the fake clock skips the backoff) and
+	// fails the navigation on a loaded machine.
+	s, clock := newSession(t)
 	nav(t, s, "/late?ms=0")
 	err := s.Click(ctxT(t), "#nope")
 	require.Error(t, err)

@@ -17,11 +17,20 @@ var (
 		"pressed": true, "selected": true, "level": true, "include-hidden": true}
 )
 
+// MaxSelectorLen is the longest selector an action accepts (16 KiB). Longer ones are refused at
+// once: no real page needs them, and parsing one in the page can outlast an attempt's deadline on
+// a busy machine, which would turn a plain input error into a timeout and a retry.
+const MaxSelectorLen = 16 << 10
+
 // validateSelector checks the engine syntax of sel: known engine prefixes, non-empty steps
-// around ">>>", a readable role= expression. CSS and XPath grammar are left to the browser.
+// around ">>>", a readable role= expression, a sane length. CSS and XPath grammar are left to
+// the browser.
 func validateSelector(sel string) error {
 	if strings.TrimSpace(sel) == "" {
 		return fmt.Errorf("empty selector")
+	}
+	if len(sel) > MaxSelectorLen {
+		return fmt.Errorf("selector of %d bytes: the limit is %d", len(sel), MaxSelectorLen)
 	}
 	for _, step := range splitChain(sel) {
 		if step == "" {

@@ -378,7 +378,14 @@ hideButton.onclick = () => {
 	// what is visible and for the clicks, whose refusals wait out the cover timeout after trying
 	// to scroll.
 	f := newFixture(t, fixtureConfig{timeout: time.Second, managerOpts: []retry.Option{retry.WithCircuitBreaker(false)}})
-	_, err := f.s.Navigate(f.ctx, site.url("/"))
+	// The 1s attempts are for the refusals below, not for loading: a loaded machine may need a few
+	// goes to load the page inside them.
+	var err error
+	for range 5 {
+		if _, err = f.s.Navigate(f.ctx, site.url("/")); err == nil {
+			break
+		}
+	}
 	require.NoError(t, err)
 	require.NoError(t, f.s.Click(f.ctx, "#hideButton"))
 
