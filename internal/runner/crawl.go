@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -84,12 +83,13 @@ func crawlRun(ctx context.Context, c Config) (Summary, error) {
 		return Summary{}, errors.New("a crawl needs a results writer (it records what each page found)")
 	}
 	cs := f.CrawlSettings()
-	cr := &crawler{c: c, r: &run{c: c, lastErr: map[string]itemErr{}},
+	cr := &crawler{c: c, r: &run{c: c, lastErr: map[string]itemErr{}, slots: newSlots(c)},
 		norm:    crawl.Normalizer{KeepQueryOrder: !cs.SortQuery, StripParams: cs.StripParams},
 		scope:   &crawl.Scope{SameDomain: cs.SameDomain, Domains: cs.Domains, Include: cs.Include, Exclude: cs.Exclude},
 		limiter: crawl.NewLimiter(crawl.Politeness{PerDomain: cs.PerDomainConcurrency, MinDelay: cs.MinDelay, Fixed: !cs.Adaptive}, nil),
 		noted:   map[string]bool{},
 	}
+	defer cr.r.slots.close()
 	if cs.Robots != flow.RobotsIgnore {
 		cr.robots = crawl.NewRobots(nil, 10*time.Second)
 	}
@@ -304,22 +304,14 @@ func (cr *crawler) writeErr(err error) {
 
 // attempt loads the item's page through the domain's limiter and runs the stage's steps.
 func (cr *crawler) attempt(ctx context.Context, stage *flow.Stage, fi flow.Item, it crawl.Item) ([]map[string]any, []crawl.Item, error) {
-	c := cr.c
-	opts := []actions.Option{actions.WithManager(c.Manager), actions.WithLogger(c.Logger.With(zap.String("item", fi.Key)))}
-	if c.ActionTimeout > 0 {
-		opts = append(opts, actions.WithTimeout(c.ActionTimeout))
-	}
-	if c.Escalator != nil {
-		opts = append(opts, actions.WithEscalator(c.Escalator))
-	}
-	if c.Artifacts != "" {
-		opts = append(opts, actions.WithArtifacts(filepath.Join(c.Artifacts, "errors")))
-	}
-	s, err := actions.NewSession(c.Browser, opts...)
+	// A warm session of the run's slots (reset between pages, isolated by default), as a fixed
+	// list's items get: a new tab per page cost more than the page itself.
+	sl, err := cr.r.slots.take(ctx, fi.Key)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer s.Close()
+	defer cr.r.slots.put(sl)
+	s := sl.s
 	if err := cr.load(ctx, s, it); err != nil {
 		return nil, nil, &stepError{step: "load " + it.URL, err: err}
 	}
