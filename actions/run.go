@@ -89,8 +89,23 @@ func (s *Session) run(ctx context.Context, sp spec, fn func(p *rod.Page, a *retr
 		}
 		return nil
 	}
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < time.Second && !errors.Is(err, context.DeadlineExceeded) {
+		err = &callerDeadlineError{err}
+	}
 	return s.fail(ctx, sp, err)
 }
+
+// callerDeadlineError marks a failure whose attempts the caller's deadline cut short: each
+// in-page wait keeps up to a second of the time left for its answer, so a call given 300ms can
+// give up as "not found" a moment before its deadline. The deadline is what ended it, and
+// errors.Is(err, context.DeadlineExceeded) says so; the error's type stays the attempts'.
+type callerDeadlineError struct{ err error }
+
+func (e *callerDeadlineError) Error() string {
+	return e.err.Error() + " (the caller's deadline ended the wait)"
+}
+func (e *callerDeadlineError) Unwrap() error        { return e.err }
+func (e *callerDeadlineError) Is(target error) bool { return target == context.DeadlineExceeded }
 
 // bind ends ctx when the session closes, with ErrClosed as the cause.
 func (s *Session) bind(ctx context.Context) (context.Context, func()) {
