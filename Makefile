@@ -6,7 +6,7 @@ PKGS    := ./...
 
 all: test
 
-## setup: make sure Chromium and Xvfb are installed (apt-get as root, else a clear message)
+## setup: make sure Chromium, Xvfb and redis-server are installed (apt-get as root, else a clear message)
 setup:
 	@./scripts/setup.sh
 
