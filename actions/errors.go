@@ -43,38 +43,39 @@ type NotActionableError struct {
 }
 
 func (e *NotActionableError) Error() string {
+	sel := clip(e.Selector) // a 300 kB selector gives a readable error
 	w := ""
 	if e.Waited > 0 {
 		w = fmt.Sprintf(" (waited %s)", e.Waited.Round(time.Millisecond))
 	}
 	switch e.Reason {
 	case ReasonNotFound:
-		return fmt.Sprintf("no element matches %q%s", e.Selector, w)
+		return fmt.Sprintf("no element matches %q%s", sel, w)
 	case ReasonInvalid:
-		return fmt.Sprintf("invalid selector %q: %s", e.Selector, e.Detail)
+		return fmt.Sprintf("invalid selector %q: %s", sel, e.Detail)
 	case ReasonMultiple:
-		return fmt.Sprintf("selector %q matches %d elements, %s needs exactly one: make it more specific or use the Nth variant", e.Selector, e.Count, e.Action)
+		return fmt.Sprintf("selector %q matches %d elements, %s needs exactly one: make it more specific or use the Nth variant", sel, e.Count, e.Action)
 	case ReasonCovered:
 		if strings.HasPrefix(e.Detail, "nothing") {
-			return fmt.Sprintf("%q is outside the viewport and scrolling does not bring it in%s", e.Selector, w)
+			return fmt.Sprintf("%q is outside the viewport and scrolling does not bring it in%s", sel, w)
 		}
-		return fmt.Sprintf("%q is covered by %s%s: the %s would land on it; close it first", e.Selector, e.Detail, w, e.Action)
+		return fmt.Sprintf("%q is covered by %s%s: the %s would land on it; close it first", sel, e.Detail, w, e.Action)
 	case ReasonObscured:
-		return fmt.Sprintf("%q is covered by %s%s", e.Selector, e.Detail, w)
+		return fmt.Sprintf("%q is covered by %s%s", sel, e.Detail, w)
 	case ReasonUnusable:
-		return fmt.Sprintf("%q cannot be used to %s: %s", e.Selector, e.Action, e.Detail)
+		return fmt.Sprintf("%q cannot be used to %s: %s", sel, e.Action, e.Detail)
 	case ReasonHidden:
-		return fmt.Sprintf("%q matched but stayed hidden%s", e.Selector, w)
+		return fmt.Sprintf("%q matched but stayed hidden%s", sel, w)
 	case ReasonDisabled:
-		return fmt.Sprintf("%q matched but stayed disabled%s", e.Selector, w)
+		return fmt.Sprintf("%q matched but stayed disabled%s", sel, w)
 	case ReasonReadOnly:
-		return fmt.Sprintf("%q is read-only%s", e.Selector, w)
+		return fmt.Sprintf("%q is read-only%s", sel, w)
 	case ReasonUnstable:
-		return fmt.Sprintf("%q kept moving%s", e.Selector, w)
+		return fmt.Sprintf("%q kept moving%s", sel, w)
 	case ReasonReplaced:
-		return fmt.Sprintf("%q was re-rendered between press and release: the page got no click", e.Selector)
+		return fmt.Sprintf("%q was re-rendered between press and release: the page got no click", sel)
 	}
-	return fmt.Sprintf("%q not actionable: %s %s%s", e.Selector, e.Reason, e.Detail, w)
+	return fmt.Sprintf("%q not actionable: %s %s%s", sel, e.Reason, e.Detail, w)
 }
 
 // RetryType is the error's type for the retry engine.
