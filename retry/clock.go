@@ -13,6 +13,11 @@ type Clock interface {
 	Sleep(ctx context.Context, d time.Duration) error
 }
 
+// RealClock is the wall clock: time.Now, and a timer that ends early with ctx. It is what a
+// Manager uses unless given WithClock, and what other packages' limiters use by default. Safe for
+// concurrent use.
+func RealClock() Clock { return realClock{} }
+
 type realClock struct{}
 
 func (realClock) Now() time.Time { return time.Now() }

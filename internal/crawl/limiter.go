@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/smartretry/smartretry/retry"
 )
 
 // Clock is where the Limiter reads the time and waits: retry.Clock's method set, so a
@@ -92,7 +94,7 @@ type DomainStats struct {
 // NewLimiter makes a Limiter; clock nil means the real clock.
 func NewLimiter(p Politeness, clock Clock) *Limiter {
 	if clock == nil {
-		clock = realClock{}
+		clock = retry.RealClock()
 	}
 	return &Limiter{p: p.withDefaults(), clock: clock, d: map[string]*domainState{}}
 }
@@ -276,25 +278,4 @@ func (l *Limiter) grow(d *domainState) {
 
 func clampDelay(d, lo, hi time.Duration) time.Duration {
 	return min(max(d, lo), hi)
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-
-func (realClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
