@@ -35,7 +35,8 @@ func Inspect(ctx context.Context, c *redis.Client, job string) (Totals, error) {
 		return Totals{}, fmt.Errorf("job %q: %w", job, ErrNoJob)
 	}
 	t := Totals{Job: job, Items: int(items.Val()), OK: atoi(m["ok"]), Failed: atoi(m["failed"]),
-		Workers: workers.Val(), Flow: FlowID{Name: m["flow_name"], Path: m["flow_path"], Hash: m["flow_hash"]}}
+		Workers: workers.Val(), Flow: FlowID{Name: m["flow_name"], Path: m["flow_path"], Hash: m["flow_hash"]},
+		Stages: stagesOf(m)}
 	if ms, err := strconv.ParseInt(m["active"], 10, 64); err == nil {
 		t.LastActivity = time.UnixMilli(ms).UTC()
 	}

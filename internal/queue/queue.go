@@ -74,6 +74,8 @@ type Totals struct {
 	PendingByWorker map[string]int `json:"pending_by_worker,omitempty"`
 	// Workers were seen in the last minute (Redis only).
 	Workers []string `json:"workers,omitempty"`
+	// Stages counts a crawl's items per stage, job-wide (Redis only; nil outside a crawl).
+	Stages map[string]StageTotals `json:"stages,omitempty"`
 	// Flow is the flow the job was created with (Redis only).
 	Flow FlowID `json:"flow,omitzero"`
 	// LastActivity is when a worker last wrote to the job; the job expires TTL after it.

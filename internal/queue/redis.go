@@ -77,7 +77,7 @@ type Redis struct {
 // Keys returns the Redis keys of a job.
 func Keys(job string) []string {
 	p := "smartretry:{" + job + "}:"
-	return []string{p + "meta", p + "items", p + "stream", p + "results", p + "workers"}
+	return []string{p + "meta", p + "items", p + "stream", p + "results", p + "workers", p + "parents"}
 }
 
 // ValidateJob checks a job name: 1 to 200 printable characters, no braces.
@@ -333,7 +333,7 @@ func (q *Redis) Done(ctx context.Context, l *Lease, line results.Line, records [
 	if line.Status != results.StatusOK {
 		status = results.StatusFail
 	}
-	args := q.argv(group, l.id, l.Item.Key, status, buf.String(), len(records))
+	args := q.argv(group, l.id, l.Item.Key, status, buf.String(), len(records), l.Item.Stage)
 	var stored int64
 	run := func(ctx context.Context) error {
 		var err error

@@ -205,7 +205,7 @@ func TestRedisKeysExpireAfterTTL(t *testing.T) {
 	require.NoError(t, err)
 	_, err = w.Done(ctx, l, ok(l.Item.Key), nil)
 	require.NoError(t, err)
-	for _, k := range queue.Keys("job") {
+	for _, k := range queue.Keys("job")[:5] { // the sixth, a crawl's parents, is in TestDiscover
 		ttl, err := c.PTTL(ctx, k).Result()
 		require.NoError(t, err)
 		assert.True(t, ttl > 59*time.Minute && ttl <= time.Hour, "%s: ttl %s", k, ttl)

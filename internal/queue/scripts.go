@@ -2,14 +2,17 @@ package queue
 
 import "github.com/redis/go-redis/v9"
 
-// Every script gets the job's five keys in this order, so each one can renew their TTL:
+// Every script gets the job's six keys in this order, so each one can renew their TTL:
 // KEYS[1] meta (hash), KEYS[2] items (hash key → "q" | "ok" | "failed"), KEYS[3] stream (the
 // work), KEYS[4] results (stream of each item's result lines), KEYS[5] workers (zset name → last
-// seen, ms). ARGV[1] is the TTL in ms and ARGV[2] the time now in ms in every script.
+// seen, ms), KEYS[6] parents (hash: a crawl's discovered item key → the key of the item that
+// found it; only a crawl has it). ARGV[1] is the TTL in ms and ARGV[2] the time now in ms in
+// every script. A crawl's counts live in meta: "found" (items accepted), and per stage
+// "st:STAGE:found", "st:STAGE:ok", "st:STAGE:failed", "st:STAGE:skip:REASON".
 const touchKeys = `
 local function touch()
   redis.call('HSET', KEYS[1], 'active', ARGV[2])
-  for i = 1, 5 do
+  for i = 1, #KEYS do
     if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
   end
 end
@@ -47,13 +50,17 @@ return n
 
 // doneScript stores an item's result if it has none yet, and acknowledges and deletes its
 // stream entry, in one step. ARGV: 3 group, 4 entry id, 5 item key, 6 status ("ok"|"failed"),
-// 7 the result's JSON lines, 8 records. Returns 1 when stored, 0 when the item already had one.
+// 7 the result's JSON lines, 8 records, 9 the item's crawl stage ("" outside a crawl). Returns 1
+// when stored, 0 when the item already had one.
 var doneScript = redis.NewScript(touchKeys + `
 local stored = 0
 if redis.call('HGET', KEYS[2], ARGV[5]) == 'q' then
   redis.call('HSET', KEYS[2], ARGV[5], ARGV[6])
   redis.call('HINCRBY', KEYS[1], ARGV[6], 1)
   redis.call('HINCRBY', KEYS[1], 'records', ARGV[8])
+  if ARGV[9] and ARGV[9] ~= '' then
+    redis.call('HINCRBY', KEYS[1], 'st:' .. ARGV[9] .. ':' .. ARGV[6], 1)
+  end
   redis.call('XADD', KEYS[4], '*', 'item', ARGV[5], 'lines', ARGV[7])
   stored = 1
 end
@@ -92,4 +99,51 @@ for i = 5, #ARGV do
 end
 touch()
 return 1
+`)
+
+// discoverScript accepts what one crawl item found: each candidate whose key the job does not
+// have is queued if the job-wide limits allow it (max_items overall and of its stage, counted in
+// meta), and remembered as found by the parent; a key the job has is a duplicate — unless this
+// same parent found it before (an earlier delivery of the parent, killed before its result was
+// stored): then it is the parent's again, so a delivery run twice finds the same items. Skips
+// decided by the worker (scope, robots, depth) are counted in the same step.
+// ARGV: 3 parent key ("" for start URLs: duplicates not counted), 4 overall max items (0: none),
+// 5 the number S of skip triples, then S triples (stage, reason, count), then for each
+// candidate: key, stage, the stage's max items (0: none), item JSON.
+// Returns the keys of the candidates that are the parent's (new, or found by it before).
+var discoverScript = redis.NewScript(touchKeys + `
+local parent = ARGV[3]
+local max = tonumber(ARGV[4])
+local i = 6
+for _ = 1, tonumber(ARGV[5]) do
+  redis.call('HINCRBY', KEYS[1], 'st:' .. ARGV[i] .. ':skip:' .. ARGV[i+1], ARGV[i+2])
+  i = i + 3
+end
+local out = {}
+while i + 3 <= #ARGV do
+  local key, stage, smax, item = ARGV[i], ARGV[i+1], tonumber(ARGV[i+2]), ARGV[i+3]
+  i = i + 4
+  if redis.call('HEXISTS', KEYS[2], key) == 1 then
+    if parent ~= '' and redis.call('HGET', KEYS[6], key) == parent then
+      table.insert(out, key)
+    elseif parent ~= '' then
+      redis.call('HINCRBY', KEYS[1], 'st:' .. stage .. ':skip:duplicate', 1)
+    end
+  else
+    local all = tonumber(redis.call('HGET', KEYS[1], 'found') or '0')
+    local n = tonumber(redis.call('HGET', KEYS[1], 'st:' .. stage .. ':found') or '0')
+    if (max > 0 and all >= max) or (smax > 0 and n >= smax) then
+      redis.call('HINCRBY', KEYS[1], 'st:' .. stage .. ':skip:limit', 1)
+    else
+      redis.call('HSET', KEYS[2], key, 'q')
+      redis.call('XADD', KEYS[3], '*', 'item', item)
+      redis.call('HINCRBY', KEYS[1], 'found', 1)
+      redis.call('HINCRBY', KEYS[1], 'st:' .. stage .. ':found', 1)
+      if parent ~= '' then redis.call('HSET', KEYS[6], key, parent) end
+      table.insert(out, key)
+    end
+  end
+end
+touch()
+return out
 `)
