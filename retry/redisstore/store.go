@@ -50,10 +50,12 @@ type Store struct {
 
 	shared atomic.Bool // Redis answers: decisions are shared
 
-	mu     sync.Mutex
-	closed bool
-	stop   chan struct{}
-	wg     sync.WaitGroup
+	mu       sync.Mutex
+	closed   bool
+	stop     chan struct{}
+	wg       sync.WaitGroup
+	backAt   time.Time     // when Redis last answered again
+	lastWait time.Duration // the backoff that reconnection had reached then
 }
 
 var _ retry.Store = (*Store)(nil)
@@ -107,8 +109,8 @@ func Limit(n int) Option {
 	})
 }
 
-// Logger gets one warning when Redis stops answering and one line when it answers again
-// (default: no log). The password never appears in them.
+// Logger gets one warning when Redis stops answering and one when it answers again (default:
+// no log). The password never appears in them.
 func Logger(l *zap.Logger) Option {
 	return optionFunc(func(s *Store) {
 		if l != nil {
@@ -226,15 +228,20 @@ func (s *Store) fail(err error) {
 	s.shared.Store(false)
 	s.log.Warn("shared engine state: Redis does not answer; deciding with local state until it does",
 		zap.String("redis", s.addr), zap.Duration("timeout", s.timeout), zap.String("error", s.redact(err)))
+	// A Redis that comes and goes (slow, overloaded) is not retried at the minimum backoff again
+	// and again: an outage soon after the last one goes on from where that one's backoff was.
+	wait := s.backoff[0]
+	if !s.backAt.IsZero() && time.Since(s.backAt) < time.Minute {
+		wait = min(2*s.lastWait, s.backoff[1])
+	}
 	s.wg.Add(1)
-	go s.reconnect()
+	go s.reconnect(wait)
 }
 
 // reconnect pings Redis with backoff until it answers within the Timeout (or Close), then goes
 // back to the shared state.
-func (s *Store) reconnect() {
+func (s *Store) reconnect(wait time.Duration) {
 	defer s.wg.Done()
-	wait := s.backoff[0]
 	t := time.NewTimer(wait)
 	defer t.Stop()
 	for {
@@ -246,8 +253,9 @@ func (s *Store) reconnect() {
 		if s.answers() {
 			s.mu.Lock()
 			if !s.closed {
+				s.backAt, s.lastWait = time.Now(), wait
 				s.shared.Store(true)
-				s.log.Info("shared engine state: Redis answers again; back to shared state", zap.String("redis", s.addr))
+				s.log.Warn("shared engine state: Redis answers again; back to shared state", zap.String("redis", s.addr))
 			}
 			s.mu.Unlock()
 			return
