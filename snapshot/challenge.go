@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
@@ -104,6 +105,12 @@ func DetectChallenge(ctx context.Context, page *rod.Page, status int, h http.Hea
 	if page == nil {
 		return nil, fmt.Errorf("detect challenge: nil page")
 	}
+	// Most pages carry no marker at all and no frame: a small check says so in one round trip,
+	// where page.js (20 kB, compiled anew in every document) takes three. Anything it sees, or
+	// an error, goes on to the full check, which decides and reports.
+	if maybe, err := mayHaveChallenge(ctx, page); err == nil && !maybe {
+		return nil, nil
+	}
 	r, err := runPageJS(ctx, page, where{}, evalOptions{Challenge: true, Frames: 5})
 	if err != nil {
 		return nil, fmt.Errorf("detect challenge: %w", err)
@@ -128,6 +135,48 @@ func DetectChallenge(ctx context.Context, page *rod.Page, status int, h http.Hea
 		return nil, fmt.Errorf("detect challenge in frames: %w", err)
 	}
 	return c, nil
+}
+
+// challengeMarkersJS answers whether the top document has anything page.js's challenge check could
+// report: a marker it looks for (in the top document), or a frame (whose src, visibility or
+// content it judges). false means page.js would find no challenge in any frame. Keep it a
+// superset of page.js's challengeIn and frame walk. A constant expression, so the renderer
+// compiles it once.
+const challengeMarkersJS = `(() => {
+  try {
+    if (/^\s*just a moment/i.test(document.title || '')) return true;
+    if (document.querySelector('iframe,frame,#challenge-running,#challenge-stage,#challenge-form,' +
+      '#cf-challenge-running,form[action*="__cf_chl_"],script[src*="/cdn-cgi/challenge-platform/"],' +
+      '.g-recaptcha,[name="g-recaptcha-response"],.h-captcha,[name="h-captcha-response"],.cf-turnstile,' +
+      '[name="cf-turnstile-response"],#recaptcha-anchor,#px-captcha,awswaf-captcha,#captcha-container,' +
+      'script[src*="captcha-delivery.com"]')) return true;
+    return !!window._cf_chl_opt;
+  } catch (e) { return true; }
+})()`
+
+// mayHaveChallenge runs challengeMarkersJS in the page's main world (a navigation that replaces
+// the document between the call and its evaluation is retried, like runPageJS).
+func mayHaveChallenge(ctx context.Context, page *rod.Page) (bool, error) {
+	ctx, cancel := capCtx(ctx, defaultCap)
+	defer cancel()
+	req := proto.RuntimeEvaluate{Expression: challengeMarkersJS, ReturnByValue: true, Silent: true}
+	for attempt := 0; ; attempt++ {
+		res, err := req.Call(page.Context(ctx))
+		if err == nil {
+			if res.ExceptionDetails != nil || res.Result == nil {
+				return true, nil
+			}
+			return res.Result.Value.Bool(), nil
+		}
+		if attempt == 3 || !contextGone(err) {
+			return true, evalErr(ctx, err)
+		}
+		select {
+		case <-ctx.Done():
+			return true, evalErr(ctx, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // maxFrameChecks bounds the extra round trips DetectChallenge spends on cross-origin frames.

@@ -95,6 +95,39 @@ func TestDetectChallengeFindsEachVendorByItsMarkers(t *testing.T) {
 	}
 }
 
+// A page with one marker alone (and no frame) is still found: DetectChallenge's quick first check,
+// which lets a clean page through in one round trip, must see every marker the full check knows.
+func TestDetectChallengeSeesEachMarkerAlone(t *testing.T) {
+	srv := serve(t, site{
+		"/title":        page("Just a moment...", `<p>Checking your browser</p>`),
+		"/stage":        page("Shop", `<div id="challenge-stage"></div>`),
+		"/form":         page("Shop", `<form action="/?__cf_chl_f_tk=abc"><input name="x"></form>`),
+		"/script":       page("Shop", `<script src="/cdn-cgi/challenge-platform/h/b/orchestrate/jsch/v1"></script>`),
+		"/opt":          page("Shop", `<script>window._cf_chl_opt = {cType: 'managed'};</script>`),
+		"/turnstile":    page("Form", `<div class="cf-turnstile" style="width:300px;height:65px"></div>`),
+		"/hcaptcha":     page("Form", `<div style="width:300px;height:65px"><textarea name="h-captcha-response"></textarea></div>`),
+		"/px":           page("Denied", `<div id="px-captcha" style="width:300px;height:60px"></div>`),
+		"/aws":          page("Human Verification", `<div id="captcha-container"></div>`),
+		"/clean":        page("Shop", `<h1>Lamp</h1><p class="price">$12</p>`),
+		"/clean-frame":  page("Shop", `<iframe src="/clean" width="300" height="100"></iframe>`),
+		"/mentions-cap": page("Captcha", `<p class="captcha g-recaptcha-info">reCAPTCHA, hCaptcha, Turnstile</p>`),
+	})
+	for path, want := range map[string]string{
+		"/title": "cloudflare/interstitial", "/stage": "cloudflare/interstitial", "/form": "cloudflare/interstitial",
+		"/script": "cloudflare/interstitial", "/opt": "cloudflare/interstitial", "/turnstile": "turnstile/widget",
+		"/hcaptcha": "hcaptcha/checkbox", "/px": "perimeterx/captcha", "/aws": "aws_waf/captcha",
+		"/clean": "none", "/clean-frame": "none", "/mentions-cap": "none",
+	} {
+		t.Run(strings.TrimPrefix(path, "/"), func(t *testing.T) {
+			t.Parallel()
+			p := open(t, srv.URL+path)
+			c, err := snapshot.DetectChallenge(ctxT(t), p, 200, http.Header{})
+			require.NoError(t, err)
+			assert.Equal(t, want, c.String())
+		})
+	}
+}
+
 func TestDetectChallengePrefersHeaders(t *testing.T) {
 	srv := serve(t, site{"/": page("Fine", `<p>content</p>`)})
 	p := open(t, srv.URL+"/")

@@ -284,6 +284,8 @@
     if (!best || r < best.rank) best = { rank: r, vendor, kind, evidence, frame_url: frameURL || '' };
   };
   const inBadge = (e) => !!e.closest('.grecaptcha-badge');
+  // Every marker of challengeIn (and any frame) must also be in challengeMarkersJS (challenge.go):
+  // DetectChallenge skips this script when that quick check finds nothing.
   const challengeIn = (doc, frameURL) => {
     const win = doc.defaultView;
     if (/^\s*just a moment/i.test(doc.title || '')) hit('cloudflare', 'interstitial', 'title "' + collapse(doc.title) + '"', frameURL);
