@@ -37,8 +37,7 @@ func addJobFlags(f *pflag.FlagSet, o *jobOpts) {
 	f.DurationVar(&o.claimAfter, "claim-after", queue.DefaultClaimAfter, "with --queue: take over the items of a worker silent this long")
 	f.IntVar(&o.maxDeliveries, "max-deliveries", queue.DefaultMaxDeliveries, "with --queue: an item handed out more often than this is recorded failed")
 	f.DurationVar(&o.ttl, "job-ttl", queue.DefaultTTL, "with --queue: the job's data expires this long after its last activity")
-	f.StringVar(&o.store, "store", "", "share the engine's state (breakers, cooloffs, patterns) through this Redis (redis://...); --queue does it on its own Redis")
-	_ = f.MarkHidden("store") // until retry/redisstore lands
+	f.StringVar(&o.store, "store", "", "share the engine's state (breakers, cooloffs, patterns) through this Redis (redis://[:PASSWORD@]HOST:PORT/DB; default $"+envStore+"); --queue does it on its own Redis")
 	addBrowserURLFlag(f, &o.browserURL)
 }
 
@@ -68,10 +67,10 @@ func validateJob(o *jobOpts, resume bool) error {
 		if o.job != "" {
 			return fmt.Errorf("--job needs --queue (or $%s)", queue.EnvQueue)
 		}
-		if o.store != "" {
-			// The Redis engine store (retry/redisstore) is being built next to this; until it is
-			// here, say so rather than run with local state the user did not ask for.
-			return errors.New("--store: the shared engine store (retry/redisstore) is not in this build yet; run without --store (local engine state)")
+		if url := o.storeURL(); url != "" {
+			if _, err := queue.ParseURL(url); err != nil {
+				return fmt.Errorf("--store: %w", err)
+			}
 		}
 		return nil
 	}
@@ -155,11 +154,6 @@ func dialRedis(ctx context.Context, url string, pool int) (*redis.Client, error)
 func joinJob(ctx context.Context, o *jobOpts, fl *flow.Flow, path string, concurrency int,
 	copyTo *results.Writer, log *zap.Logger) (*job, error) {
 	url := o.queueURL()
-	if fl.IsCrawl() {
-		// The crawl runner keeps its frontier in the process for now; a shared job would hand
-		// out only the start URLs and never see what the workers discover.
-		return nil, exitWith(exitUsage, errors.New("--queue: a crawl flow (stages with enqueue) cannot share a job yet; run it without --queue"))
-	}
 	id, err := flowID(fl, path)
 	if err != nil {
 		return nil, exitWith(exitUsage, err)
@@ -181,9 +175,11 @@ func joinJob(ctx context.Context, o *jobOpts, fl *flow.Flow, path string, concur
 		}
 		return nil, exitWith(exitBrowser, fmt.Errorf("--queue %s: %w", j.url, err))
 	}
-	items := make([]queue.Item, 0, len(fl.Batch()))
-	for _, it := range fl.Batch() {
-		items = append(items, queue.Item{Key: it.Key, Fields: it.Fields})
+	var items []queue.Item
+	if !fl.IsCrawl() { // a crawl's runner adds its start URLs and what its pages find
+		for _, it := range fl.Batch() {
+			items = append(items, queue.Item{Key: it.Key, Fields: it.Fields})
+		}
 	}
 	added, err := j.q.Add(ctx, items...)
 	if err != nil {

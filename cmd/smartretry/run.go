@@ -163,10 +163,16 @@ func runFlow(ctx context.Context, io stdio, path string, o runOpts) error {
 		total = jb.total
 	}
 	tracker := progress.NewTracker(total)
+	storeOpt, closeStore, err := engineStore(ctx, &o.job, jb, log)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
 	mopts := append(runner.ManagerOptions(fl.Engine),
 		retry.WithLogger(log.Named("retry")),
 		retry.WithClassifier(browser.Classify),
-		retry.WithObserver(tracker.Observe))
+		retry.WithObserver(tracker.Observe),
+		storeOpt)
 	m := retry.NewManager(mopts...)
 	runner.ApplyEngine(m, fl.Engine)
 

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"os"
+
+	"github.com/redis/go-redis/v9"
+	"go.uber.org/zap"
+
+	"github.com/smartretry/smartretry/internal/queue"
+	"github.com/smartretry/smartretry/retry"
+	"github.com/smartretry/smartretry/retry/redisstore"
+)
+
+// envStore names the environment variable read when --store is not given.
+const envStore = "SMARTRETRY_STORE"
+
+// storeURL is --store, else $SMARTRETRY_STORE.
+func (o *jobOpts) storeURL() string {
+	if o.store != "" {
+		return o.store
+	}
+	return os.Getenv(envStore)
+}
+
+// engineStore is where the run's Manager keeps what it learns (breakers, cooloffs, patterns,
+// stuck counters): under --queue the job's own Redis (keys under the job's name, expiring with
+// it), with --store URL that Redis, else the Manager's own memory (no option). close releases
+// it after the run. A --store Redis that does not answer at the start stops the run (exit 3):
+// the user asked for shared state; once running, an outage is decided with local state.
+func engineStore(ctx context.Context, o *jobOpts, jb *job, log *zap.Logger) (opt retry.Option, close func(), err error) {
+	log = log.Named("store")
+	if jb != nil {
+		s := redisstore.New(jb.client, redisstore.Prefix(jb.name), redisstore.TTL(o.ttl), redisstore.Logger(log))
+		return retry.WithStore(s), func() { _ = s.Close() }, nil
+	}
+	url := o.storeURL()
+	if url == "" {
+		return nil, func() {}, nil
+	}
+	var c *redis.Client
+	if c, err = dialRedis(ctx, url, 4); err != nil {
+		return nil, nil, err
+	}
+	s := redisstore.New(c, redisstore.Logger(log))
+	log.Info("shared engine state", zap.String("store", queue.RedactURL(url)))
+	return retry.WithStore(s), func() { _ = s.Close(); _ = c.Close() }, nil
+}
