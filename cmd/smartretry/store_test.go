@@ -179,3 +179,25 @@ func TestStoreBadInput(t *testing.T) {
 		})
 	}
 }
+
+// Under --queue the engine's state lives in the job's own Redis, under the job's name.
+func TestStoreUnderQueueIsTheJobsRedis(t *testing.T) {
+	_, env := startSite(t)
+	r := testenv.StartRedis(t, testenv.RedisPassword(redisPass))
+	c := jobClient(t, r)
+	dir := t.TempDir()
+	flowFile := storeFlow(t, dir, "limited", `name: limited
+start_url: ${SITE}/ratelimit?id=q&fail=1&ra=1
+steps:
+  - wait_for: "#content"
+`)
+	res := run(t, dir, []string{env}, "run", "--queue", r.URL(0), "--job", "lim", flowFile)
+	require.Equal(t, 0, res.code, res.stderr)
+	assert.NotContains(t, res.stderr, redisPass)
+	doms, err := c.ZRange(context.Background(), "smartretry:{lim}:engine:domains", 0, -1).Result()
+	require.NoError(t, err)
+	require.Len(t, doms, 1, "the 429's cooloff was kept in the job's Redis")
+	ttl, err := c.PTTL(context.Background(), "smartretry:{lim}:engine:d:"+doms[0]).Result()
+	require.NoError(t, err)
+	assert.Greater(t, ttl, 24*time.Hour, "the engine's keys expire with the job (--job-ttl, 7 days)")
+}
