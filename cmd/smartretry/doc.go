@@ -9,6 +9,7 @@
 //	smartretry run --queue redis://HOST:PORT/DB FLOW.yaml   # one job, many workers (any machine)
 //	smartretry status --queue URL --job NAME [--json]       # queued, pending, ok, failed, workers
 //	smartretry results --queue URL --job NAME [-o FILE]     # the job's results, each item once
+//	smartretry run --store redis://HOST:PORT/DB FLOW.yaml   # breakers and cooloffs shared by runs
 //
 // Exit codes:
 //
