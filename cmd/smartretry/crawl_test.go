@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/smartretry/smartretry/internal/results"
+	"github.com/smartretry/smartretry/internal/testenv"
 	"github.com/smartretry/smartretry/testpages"
 )
 
@@ -206,4 +207,74 @@ stages:
 	// may not even finish its pages: compare per page, not totals).
 	require.Positive(t, okPolite)
 	assert.Greater(t, fixedRefused*okPolite, politeRefused*max(okFixed, 1), log2)
+}
+
+// Two workers crawl the shop through one job in Redis (run --queue); one is killed (SIGKILL) in
+// the middle. The other claims its items and ends the crawl: every product of the catalogue
+// exactly once in the job's results, each URL run once per stage, the job's stage counts exact,
+// nothing out of scope or disallowed loaded.
+func TestCrawlQueueTwoWorkers(t *testing.T) {
+	srv, site := startSite(t)
+	r := testenv.StartRedis(t, testenv.RedisPassword(redisPass))
+	c := jobClient(t, r)
+	dir := t.TempDir()
+	flowFile := filepath.Join(wd(t), "../../examples/crawl.yaml")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+
+	args := func(n int) []string {
+		return []string{"run", "--queue", r.URL(0), "--claim-after", "3s", "--concurrency", "2",
+			"--out", filepath.Join(dir, fmt.Sprintf("w%d.jsonl", n)), flowFile}
+	}
+	w1 := startWorker(t, ctx, dir, []string{site}, args(1)...)
+	w2 := startWorker(t, ctx, dir, []string{site}, args(2)...)
+	waitDone(t, ctx, c, "shop-crawl", 8)
+	require.NoError(t, syscall.Kill(-w1.c.Process.Pid, syscall.SIGKILL))
+	<-w1.done
+	select {
+	case <-w2.done:
+	case <-ctx.Done():
+		t.Fatalf("the worker did not finish: %s", w2.errb.String())
+	}
+	stderr := w2.errb.String()
+	require.Equal(t, 0, w2.c.ProcessState.ExitCode(), stderr)
+	assert.NotContains(t, stderr, redisPass)
+	// The job's counts, not this worker's: exact although an item of the killed one ran twice.
+	assert.Contains(t, stderr, "stage listing: 5 found, 5 ok, 0 failed")
+	assert.Regexp(t, `stage product: 47 found, 47 ok, 0 failed; skipped: duplicate \d+, out_of_scope 1, robots 1\n`, stderr)
+	assert.Contains(t, stderr, "job shop-crawl")
+
+	all := filepath.Join(dir, "all.jsonl")
+	res := run(t, dir, nil, "results", "--queue", r.URL(0), "--job", "shop-crawl", "-o", all)
+	require.Equal(t, 0, res.code, res.stderr)
+	items, names, stages := crawlCounts(t, all)
+	assert.Len(t, items, 5+testpages.ShopSize)
+	for k, n := range items {
+		assert.Equal(t, 1, n, "item %s", k)
+	}
+	for _, p := range testpages.ShopCatalog() {
+		assert.Equal(t, 1, names[p.Name], "product %s", p.Name)
+	}
+	assert.Len(t, names, testpages.ShopSize)
+	assert.Equal(t, 5, stages["listing"])
+	assert.Equal(t, testpages.ShopSize, stages["product"])
+	noForbiddenRequests(t, srv)
+	// Each page was loaded once, twice only if the kill caught it running.
+	loads := map[string]int{}
+	for _, rq := range srv.Site().ShopRequests() {
+		loads[strings.SplitN(rq.Path, "#", 2)[0]]++
+	}
+	twice := 0
+	for p, n := range loads {
+		assert.LessOrEqual(t, n, 2, p)
+		if n == 2 {
+			twice++
+		}
+	}
+	assert.LessOrEqual(t, twice, 2, "the killed worker ran at most 2 pages at once")
+
+	st := run(t, dir, nil, "status", "--queue", r.URL(0), "--job", "shop-crawl", "--json")
+	require.Equal(t, 0, st.code, st.stderr)
+	assert.Contains(t, st.stdout, `"ok": 52`)
+	assert.Contains(t, st.stdout, `"stages"`)
 }

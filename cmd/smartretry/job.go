@@ -154,11 +154,6 @@ func dialRedis(ctx context.Context, url string, pool int) (*redis.Client, error)
 func joinJob(ctx context.Context, o *jobOpts, fl *flow.Flow, path string, concurrency int,
 	copyTo *results.Writer, log *zap.Logger) (*job, error) {
 	url := o.queueURL()
-	if fl.IsCrawl() {
-		// The crawl runner keeps its frontier in the process for now; a shared job would hand
-		// out only the start URLs and never see what the workers discover.
-		return nil, exitWith(exitUsage, errors.New("--queue: a crawl flow (stages with enqueue) cannot share a job yet; run it without --queue"))
-	}
 	id, err := flowID(fl, path)
 	if err != nil {
 		return nil, exitWith(exitUsage, err)
@@ -180,9 +175,11 @@ func joinJob(ctx context.Context, o *jobOpts, fl *flow.Flow, path string, concur
 		}
 		return nil, exitWith(exitBrowser, fmt.Errorf("--queue %s: %w", j.url, err))
 	}
-	items := make([]queue.Item, 0, len(fl.Batch()))
-	for _, it := range fl.Batch() {
-		items = append(items, queue.Item{Key: it.Key, Fields: it.Fields})
+	var items []queue.Item
+	if !fl.IsCrawl() { // a crawl's runner adds its start URLs and what its pages find
+		for _, it := range fl.Batch() {
+			items = append(items, queue.Item{Key: it.Key, Fields: it.Fields})
+		}
 	}
 	added, err := j.q.Add(ctx, items...)
 	if err != nil {

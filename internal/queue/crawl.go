@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Discoverer is a Queue that carries a crawl: what each item finds goes into the job, each URL
@@ -17,6 +18,27 @@ type Discoverer interface {
 	// Discover adds what one item found and returns the candidates that are now the parent's
 	// (see Discovery): the ones to list in its result line.
 	Discover(ctx context.Context, d Discovery) ([]Item, error)
+}
+
+// Pacer spaces the page loads of a domain across every worker of a job: Pace books the next
+// load of domain at least interval after the last one booked by any worker and returns how long
+// the caller waits before it loads. queue.Redis is one.
+type Pacer interface {
+	Pace(ctx context.Context, domain string, interval time.Duration) (time.Duration, error)
+}
+
+// Pace implements Pacer with one script call (Redis's clock, not the workers').
+func (q *Redis) Pace(ctx context.Context, domain string, interval time.Duration) (time.Duration, error) {
+	var ms int64
+	err := q.retry(ctx, func(ctx context.Context) error {
+		var err error
+		ms, err = paceScript.Run(ctx, q.c, q.keys[:1], q.argv(domain, interval.Milliseconds())...).Int64()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("pace %s in job %q: %w", domain, q.cfg.Job, err)
+	}
+	return time.Duration(ms) * time.Millisecond, nil
 }
 
 // Discovery is what one crawl item found. A plain value: safe for concurrent use once built.
@@ -44,7 +66,8 @@ type StageTotals struct {
 
 // Discover implements Discoverer: one atomic script per 250 candidates checks each key against
 // the job (duplicate, or the parent's own from an earlier delivery), the limits against the
-// job's counts, and queues the new ones.
+// job's counts, and queues the new ones. A parent's skips and duplicates are counted by its
+// first delivery only, so a crawl's counts stay exact when a killed worker's item runs again.
 func (q *Redis) Discover(ctx context.Context, d Discovery) ([]Item, error) {
 	byKey := make(map[string]Item, len(d.Items))
 	var out []Item
@@ -53,9 +76,10 @@ func (q *Redis) Discover(ctx context.Context, d Discovery) ([]Item, error) {
 	if len(items) == 0 && len(skips) == 0 {
 		return nil, nil
 	}
+	count := "first"
 	for first := true; first || len(items) > 0; first = false {
 		n := min(len(items), 250)
-		args := []any{d.Parent, d.MaxItems}
+		args := []any{d.Parent, d.MaxItems, count}
 		if first {
 			args = append(args, len(skips)/3)
 			args = append(args, skips...)
@@ -70,17 +94,24 @@ func (q *Redis) Discover(ctx context.Context, d Discovery) ([]Item, error) {
 			byKey[it.Key] = it
 			args = append(args, it.Key, it.Stage, d.StageMax[it.Stage], b)
 		}
-		var keys []string
+		var res []any
 		err := q.retry(ctx, func(ctx context.Context) error {
 			var err error
-			keys, err = discoverScript.Run(ctx, q.c, q.keys, q.argv(args...)...).StringSlice()
+			res, err = discoverScript.Run(ctx, q.c, q.keys, q.argv(args...)...).Slice()
 			return err
 		})
 		if err != nil {
 			return out, fmt.Errorf("add found items to job %q: %w", q.cfg.Job, err)
 		}
-		for _, k := range keys {
-			out = append(out, byKey[k])
+		if len(res) > 0 {
+			if c, _ := res[0].(int64); c == 1 {
+				count = "1"
+			} else {
+				count = "0"
+			}
+			for _, k := range res[1:] {
+				out = append(out, byKey[str(k)])
+			}
 		}
 		items = items[n:]
 	}

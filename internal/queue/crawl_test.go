@@ -59,8 +59,7 @@ func TestDiscover(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"product /a", "product /b", "listing /p2"}, keysOf(got))
 	// The same parent again (its first delivery died before its result): the same items are
-	// its own, nothing is queued twice, nothing counted as a duplicate.
-	d.Skipped = nil
+	// its own, nothing is queued twice, its skips are not counted again.
 	got, err = w2.Discover(ctx, d)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"product /a", "product /b", "listing /p2"}, keysOf(got))
@@ -73,6 +72,7 @@ func TestDiscover(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"product /c"}, keysOf(got))
 	// The overall max_items 6: one more fits, whatever the stage.
+	d.Parent = "listing /p3"
 	d.Items = found("other", "/x", "/y", "/z")
 	got, err = w1.Discover(ctx, d)
 	require.NoError(t, err)
@@ -111,4 +111,24 @@ func TestDiscover(t *testing.T) {
 	n, err := c.Exists(ctx, queue.Keys("job")...).Result()
 	require.NoError(t, err)
 	assert.Zero(t, n)
+}
+
+// Pace books each load of a domain an interval after the last one, whichever worker asks.
+func TestPace(t *testing.T) {
+	ctx := context.Background()
+	c := dial(t, testenv.StartRedis(t))
+	w1 := open(t, c, queue.RedisConfig{Worker: "w1"})
+	w2 := open(t, c, queue.RedisConfig{Worker: "w2"})
+	var waits []time.Duration
+	for _, w := range []*queue.Redis{w1, w2, w1} {
+		d, err := w.Pace(ctx, "shop.example:443", 10*time.Second)
+		require.NoError(t, err)
+		waits = append(waits, d)
+	}
+	assert.Zero(t, waits[0])
+	assert.True(t, waits[1] > 9*time.Second && waits[1] <= 10*time.Second, "%s", waits[1])
+	assert.True(t, waits[2] > 19*time.Second && waits[2] <= 20*time.Second, "%s", waits[2])
+	d, err := w2.Pace(ctx, "other.example", 10*time.Second)
+	require.NoError(t, err)
+	assert.Zero(t, d, "another domain has its own pace")
 }

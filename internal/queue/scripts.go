@@ -106,34 +106,46 @@ return 1
 // meta), and remembered as found by the parent; a key the job has is a duplicate — unless this
 // same parent found it before (an earlier delivery of the parent, killed before its result was
 // stored): then it is the parent's again, so a delivery run twice finds the same items. Skips
-// decided by the worker (scope, robots, depth) are counted in the same step.
+// decided by the worker (scope, robots, depth) are counted in the same step. A parent's skips
+// and duplicates are counted once, by its first delivery (marked "#PARENT" in parents: an item
+// key starts with its stage's name, which has no "#").
 // ARGV: 3 parent key ("" for start URLs: duplicates not counted), 4 overall max items (0: none),
-// 5 the number S of skip triples, then S triples (stage, reason, count), then for each
-// candidate: key, stage, the stage's max items (0: none), item JSON.
-// Returns the keys of the candidates that are the parent's (new, or found by it before).
+// 5 count: "first" (decide: count unless counted before), "1" or "0" (the first batch's
+// decision), 6 the number S of skip triples, then S triples (stage, reason, count), then for
+// each candidate: key, stage, the stage's max items (0: none), item JSON.
+// Returns {counted (1|0), keys of the candidates that are the parent's (new, or found by it
+// before)...}.
 var discoverScript = redis.NewScript(touchKeys + `
 local parent = ARGV[3]
 local max = tonumber(ARGV[4])
-local i = 6
-for _ = 1, tonumber(ARGV[5]) do
-  redis.call('HINCRBY', KEYS[1], 'st:' .. ARGV[i] .. ':skip:' .. ARGV[i+1], ARGV[i+2])
+local count = ARGV[5] == '1'
+if ARGV[5] == 'first' then
+  count = parent ~= '' and redis.call('HSETNX', KEYS[6], '#' .. parent, 1) == 1
+end
+local i = 7
+for _ = 1, tonumber(ARGV[6]) do
+  if count then
+    redis.call('HINCRBY', KEYS[1], 'st:' .. ARGV[i] .. ':skip:' .. ARGV[i+1], ARGV[i+2])
+  end
   i = i + 3
 end
-local out = {}
+local out = {count and 1 or 0}
 while i + 3 <= #ARGV do
   local key, stage, smax, item = ARGV[i], ARGV[i+1], tonumber(ARGV[i+2]), ARGV[i+3]
   i = i + 4
   if redis.call('HEXISTS', KEYS[2], key) == 1 then
     if parent ~= '' and redis.call('HGET', KEYS[6], key) == parent then
       table.insert(out, key)
-    elseif parent ~= '' then
+    elseif count then
       redis.call('HINCRBY', KEYS[1], 'st:' .. stage .. ':skip:duplicate', 1)
     end
   else
     local all = tonumber(redis.call('HGET', KEYS[1], 'found') or '0')
     local n = tonumber(redis.call('HGET', KEYS[1], 'st:' .. stage .. ':found') or '0')
     if (max > 0 and all >= max) or (smax > 0 and n >= smax) then
-      redis.call('HINCRBY', KEYS[1], 'st:' .. stage .. ':skip:limit', 1)
+      if count or parent == '' then
+        redis.call('HINCRBY', KEYS[1], 'st:' .. stage .. ':skip:limit', 1)
+      end
     else
       redis.call('HSET', KEYS[2], key, 'q')
       redis.call('XADD', KEYS[3], '*', 'item', item)
@@ -146,4 +158,17 @@ while i + 3 <= #ARGV do
 end
 touch()
 return out
+`)
+
+// paceScript spaces the page loads of one domain across every worker of a job: it books the
+// next start (meta "next:DOMAIN", Redis's own clock, so the workers' clocks do not matter) at
+// least ARGV[4] ms after the last one booked, and returns how many ms the caller waits first.
+// ARGV: 3 domain, 4 interval ms.
+var paceScript = redis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local f = 'next:' .. ARGV[3]
+local at = math.max(now, tonumber(redis.call('HGET', KEYS[1], f) or '0'))
+redis.call('HSET', KEYS[1], f, at + tonumber(ARGV[4]))
+return at - now
 `)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +15,7 @@ import (
 	"github.com/smartretry/smartretry/actions"
 	"github.com/smartretry/smartretry/internal/crawl"
 	"github.com/smartretry/smartretry/internal/flow"
+	"github.com/smartretry/smartretry/internal/queue"
 	"github.com/smartretry/smartretry/internal/results"
 	"github.com/smartretry/smartretry/retry"
 )
@@ -35,6 +35,11 @@ type crawler struct {
 	front   *crawl.Frontier
 	limiter *crawl.Limiter
 	robots  *crawl.Robots // nil: robots: ignore
+	// shared is the job a crawl with --queue takes its items from and adds what they find to
+	// (crawlshared.go); nil: the frontier, in this process.
+	shared  queue.Discoverer
+	overall crawl.Limits
+	limits  map[string]crawl.Limits
 
 	writeMu sync.Mutex // Admit → write → Push, one item at a time
 	mu      sync.Mutex
@@ -74,10 +79,13 @@ func StagesText(stats []CrawlStats) string {
 
 func crawlRun(ctx context.Context, c Config) (Summary, error) {
 	f := c.Flow
-	// A shared job queue (run --queue) does not carry a crawl's discoveries yet: refuse rather
-	// than crawl alone. (Looked up by name: the field belongs to the queue work.)
-	if q := reflect.ValueOf(c).FieldByName("Queue"); q.IsValid() && q.Kind() == reflect.Interface && !q.IsNil() {
-		return Summary{}, errors.New("a flow with stages (a crawl) runs in one process: --queue does not take crawls yet")
+	var shared queue.Discoverer
+	if c.Queue != nil {
+		d, ok := c.Queue.(queue.Discoverer)
+		if !ok {
+			return Summary{}, fmt.Errorf("a crawl cannot run on a %T: its queue must take what the pages find (queue.Discoverer)", c.Queue)
+		}
+		shared = d
 	}
 	if c.Results == nil {
 		return Summary{}, errors.New("a crawl needs a results writer (it records what each page found)")
@@ -88,6 +96,7 @@ func crawlRun(ctx context.Context, c Config) (Summary, error) {
 		scope:   &crawl.Scope{SameDomain: cs.SameDomain, Domains: cs.Domains, Include: cs.Include, Exclude: cs.Exclude},
 		limiter: crawl.NewLimiter(crawl.Politeness{PerDomain: cs.PerDomainConcurrency, MinDelay: cs.MinDelay, Fixed: !cs.Adaptive}, nil),
 		noted:   map[string]bool{},
+		shared:  shared,
 	}
 	defer cr.r.slots.close()
 	if cs.Robots != flow.RobotsIgnore {
@@ -99,7 +108,8 @@ func crawlRun(ctx context.Context, c Config) (Summary, error) {
 		names = append(names, st.Name)
 		limits[st.Name] = crawl.Limits{MaxItems: st.MaxItems, MaxDepth: st.MaxDepth}
 	}
-	cr.front = crawl.NewFrontier(crawl.Limits{MaxItems: cs.MaxItems, MaxDepth: cs.MaxDepth}, names, limits)
+	cr.overall, cr.limits = crawl.Limits{MaxItems: cs.MaxItems, MaxDepth: cs.MaxDepth}, limits
+	cr.front = crawl.NewFrontier(cr.overall, names, limits)
 
 	// Start URLs, then (resume) what the done items had found: each back in its place.
 	var starts []crawl.Item
@@ -117,6 +127,9 @@ func crawlRun(ctx context.Context, c Config) (Summary, error) {
 			starts = append(starts, crawl.Item{Stage: st.Name, URL: u.String()})
 		}
 	}
+	if shared != nil {
+		return cr.runShared(ctx, starts) // crawlshared.go
+	}
 	restored := 0
 	if st := c.Results.Resumed(); st != nil {
 		for _, it := range starts {
@@ -130,7 +143,7 @@ func crawlRun(ctx context.Context, c Config) (Summary, error) {
 			restored += s.Done
 		}
 	} else {
-		cr.front.Push(cr.front.Admit(cr.allowed(ctx, starts)))
+		cr.front.Push(cr.front.Admit(cr.allowed(ctx, starts, nil)))
 	}
 	found := 0
 	for _, s := range cr.front.Stats() {
@@ -154,7 +167,7 @@ func crawlRun(ctx context.Context, c Config) (Summary, error) {
 				if !ok {
 					return
 				}
-				cr.front.Finish(it, cr.item(ctx, it))
+				cr.front.Finish(it, cr.item(ctx, it, nil))
 			}
 		}()
 	}
@@ -174,8 +187,23 @@ func crawlRun(ctx context.Context, c Config) (Summary, error) {
 	return cr.sum, ctx.Err()
 }
 
+// skips counts a shared crawl's dropped candidates per item (stage → reason → count), to add
+// to the job's counts with what the item found; a local crawl counts in its frontier (nil).
+type skips map[string]map[string]int
+
+func (cr *crawler) skip(sk skips, stage, reason string) {
+	if sk == nil {
+		cr.front.Skip(stage, reason)
+		return
+	}
+	if sk[stage] == nil {
+		sk[stage] = map[string]int{}
+	}
+	sk[stage][reason]++
+}
+
 // allowed drops the candidates robots.txt forbids (counted, logged once per origin).
-func (cr *crawler) allowed(ctx context.Context, cands []crawl.Item) []crawl.Item {
+func (cr *crawler) allowed(ctx context.Context, cands []crawl.Item, sk skips) []crawl.Item {
 	if cr.robots == nil {
 		return cands
 	}
@@ -183,7 +211,7 @@ func (cr *crawler) allowed(ctx context.Context, cands []crawl.Item) []crawl.Item
 	for _, it := range cands {
 		u, err := url.Parse(it.URL)
 		if err != nil {
-			cr.front.Skip(it.Stage, crawl.ReasonInvalid)
+			cr.skip(sk, it.Stage, crawl.ReasonInvalid)
 			continue
 		}
 		v, err := cr.robots.Check(ctx, u)
@@ -202,7 +230,7 @@ func (cr *crawler) allowed(ctx context.Context, cands []crawl.Item) []crawl.Item
 			cr.limiter.SetCrawlDelay(u.Host, v.CrawlDelay)
 		}
 		if !v.Allowed {
-			cr.front.Skip(it.Stage, crawl.ReasonRobots)
+			cr.skip(sk, it.Stage, crawl.ReasonRobots)
 			cr.c.Logger.Debug("skipped: robots.txt disallows it", zap.String("url", it.URL), zap.String("stage", it.Stage))
 			continue
 		}
@@ -211,8 +239,9 @@ func (cr *crawler) allowed(ctx context.Context, cands []crawl.Item) []crawl.Item
 	return out
 }
 
-// item runs one crawl item to its end and returns "ok", "failed" or "" (interrupted).
-func (cr *crawler) item(ctx context.Context, it crawl.Item) string {
+// item runs one crawl item to its end and returns "ok", "failed" or "" (interrupted). l is its
+// lease in a shared job (nil: the frontier's item): its result and what it found go to the job.
+func (cr *crawler) item(ctx context.Context, it crawl.Item, l *queue.Lease) string {
 	c := cr.c
 	key := it.Key()
 	fi := flow.Item{Key: key, Fields: map[string]string{"url": it.URL, "parent": it.Parent,
@@ -221,23 +250,29 @@ func (cr *crawler) item(ctx context.Context, it crawl.Item) string {
 	start := time.Now()
 	var records []map[string]any
 	var cands []crawl.Item
+	var sk skips
+	if l != nil {
+		sk = skips{}
+	}
 	attempts := 0
 	err := retry.Do(ctx, func(ctx context.Context) error {
 		attempts++
 		var err error
-		records, cands, err = cr.attempt(ctx, stage, fi, it)
+		clear(sk) // what an attempt that failed counted is counted again
+		records, cands, err = cr.attempt(ctx, stage, fi, it, sk)
 		return err
 	}, retry.UsingManager(c.Manager), retry.MaxAttempts(c.ItemAttempts), retry.ActionName("item"),
 		retry.WithInfo(retry.Info{"url": it.URL, "item": key}))
 	if err != nil {
 		if ctx.Err() != nil {
-			cr.mu.Lock()
-			cr.sum.Interrupted++
-			cr.mu.Unlock()
-			return ""
+			return cr.interrupted(l)
 		}
 		line := cr.failure(it, err, attempts)
-		if werr := c.Results.WriteItem(line, nil); werr != nil {
+		if l != nil {
+			if _, werr := cr.shared.Done(ctx, l, line, nil); werr != nil {
+				return cr.notStored(ctx, l, werr)
+			}
+		} else if werr := c.Results.WriteItem(line, nil); werr != nil {
 			cr.writeErr(werr)
 			return ""
 		}
@@ -255,28 +290,36 @@ func (cr *crawler) item(ctx context.Context, it crawl.Item) string {
 	}
 
 	// What the item found: checked, written on its own line, then queued.
-	cands = cr.allowed(ctx, cands)
+	cands = cr.allowed(ctx, cands, sk)
 	if ctx.Err() != nil {
-		cr.mu.Lock()
-		cr.sum.Interrupted++
-		cr.mu.Unlock()
-		return ""
+		return cr.interrupted(l)
 	}
-	cr.writeMu.Lock()
-	added := cr.front.Admit(cands)
 	line := results.Line{Item: key, Status: results.StatusOK, URL: it.URL, Stage: it.Stage, Parent: it.Parent,
 		Depth: it.Depth, DurationMS: time.Since(start).Milliseconds()}
-	for _, a := range added {
-		line.Found = append(line.Found, results.Found{Stage: a.Stage, URL: a.URL, Depth: a.Depth})
-	}
-	if err := c.Results.WriteItem(line, records); err != nil {
-		cr.front.Forget(added)
+	var added []crawl.Item
+	if l != nil {
+		// Into the job first, then the result: a worker killed in between leaves the item to
+		// run again, and its second run finds the same items as its own (crawlshared.go).
+		if added, err = cr.discover(ctx, key, cands, sk); err != nil {
+			return cr.notStored(ctx, l, err)
+		}
+		line.Found = foundOf(added)
+		if _, err := cr.shared.Done(ctx, l, line, records); err != nil {
+			return cr.notStored(ctx, l, err)
+		}
+	} else {
+		cr.writeMu.Lock()
+		added = cr.front.Admit(cands)
+		line.Found = foundOf(added)
+		if err := c.Results.WriteItem(line, records); err != nil {
+			cr.front.Forget(added)
+			cr.writeMu.Unlock()
+			cr.writeErr(err)
+			return ""
+		}
+		cr.front.Push(added)
 		cr.writeMu.Unlock()
-		cr.writeErr(err)
-		return ""
 	}
-	cr.front.Push(added)
-	cr.writeMu.Unlock()
 	if c.Tracker != nil {
 		if len(added) > 0 {
 			c.Tracker.AddTotal(len(added))
@@ -294,6 +337,36 @@ func (cr *crawler) item(ctx context.Context, it crawl.Item) string {
 	return "ok"
 }
 
+func foundOf(items []crawl.Item) []results.Found {
+	var out []results.Found
+	for _, a := range items {
+		out = append(out, results.Found{Stage: a.Stage, URL: a.URL, Depth: a.Depth})
+	}
+	return out
+}
+
+// interrupted counts an item the run's end cut short and gives its lease back (shared job).
+func (cr *crawler) interrupted(l *queue.Lease) string {
+	if l != nil {
+		cr.shared.Release(l)
+	}
+	cr.mu.Lock()
+	cr.sum.Interrupted++
+	cr.mu.Unlock()
+	return ""
+}
+
+// notStored handles a shared item whose result (or finds) the job did not take: the run is
+// ending (given back) or the job's Redis failed for good (the run stops).
+func (cr *crawler) notStored(ctx context.Context, l *queue.Lease, err error) string {
+	if ctx.Err() != nil {
+		return cr.interrupted(l)
+	}
+	cr.writeErr(err)
+	cr.shared.Release(l)
+	return ""
+}
+
 func (cr *crawler) writeErr(err error) {
 	cr.r.mu.Lock()
 	if cr.r.writeErr == nil {
@@ -303,7 +376,7 @@ func (cr *crawler) writeErr(err error) {
 }
 
 // attempt loads the item's page through the domain's limiter and runs the stage's steps.
-func (cr *crawler) attempt(ctx context.Context, stage *flow.Stage, fi flow.Item, it crawl.Item) ([]map[string]any, []crawl.Item, error) {
+func (cr *crawler) attempt(ctx context.Context, stage *flow.Stage, fi flow.Item, it crawl.Item, sk skips) ([]map[string]any, []crawl.Item, error) {
 	// A warm session of the run's slots (reset between pages, isolated by default), as a fixed
 	// list's items get: a new tab per page cost more than the page itself.
 	sl, err := cr.r.slots.take(ctx, fi.Key)
@@ -324,7 +397,7 @@ func (cr *crawler) attempt(ctx context.Context, stage *flow.Stage, fi flow.Item,
 	reads := map[string]any{}
 	for i, st := range stage.Steps {
 		if st.Kind == "enqueue" {
-			got, err := cr.enqueue(ctx, s, st, fi, it, base)
+			got, err := cr.enqueue(ctx, s, st, fi, it, base, sk)
 			if err != nil {
 				return nil, nil, &stepError{step: fmt.Sprintf("stage %s step %d (line %d)", stage.Name, i+1, st.Line), err: err}
 			}
@@ -368,6 +441,10 @@ func (cr *crawler) load(ctx context.Context, s *actions.Session, it crawl.Item) 
 		if err != nil {
 			return err
 		}
+		if err := cr.pace(ctx, u.Host); err != nil {
+			tk.Done(crawl.Outcome{})
+			return err
+		}
 		t0 := time.Now()
 		nav, err := s.Navigate(actions.WithCallOptions(ctx, retry.MaxAttempts(1)), it.URL)
 		o := crawl.Outcome{Status: nav.Status, Latency: time.Since(t0)}
@@ -407,7 +484,7 @@ func (cr *crawler) load(ctx context.Context, s *actions.Session, it crawl.Item) 
 
 // enqueue collects an enqueue step's URLs: every href its selector matches (none is fine), or
 // its urls list; each normalised against the page and checked against the scope.
-func (cr *crawler) enqueue(ctx context.Context, s *actions.Session, st flow.Step, fi flow.Item, it crawl.Item, base *url.URL) ([]crawl.Item, error) {
+func (cr *crawler) enqueue(ctx context.Context, s *actions.Session, st flow.Step, fi flow.Item, it crawl.Item, base *url.URL, sk skips) ([]crawl.Item, error) {
 	f := cr.c.Flow
 	target := st.Get("stage")
 	var raws []string
@@ -437,11 +514,11 @@ func (cr *crawler) enqueue(ctx context.Context, s *actions.Session, st flow.Step
 	for _, raw := range raws {
 		u, err := cr.norm.Normalize(base, raw)
 		if err != nil {
-			cr.front.Skip(target, crawl.ReasonInvalid)
+			cr.skip(sk, target, crawl.ReasonInvalid)
 			continue
 		}
 		if why := cr.scope.Check(u); why != "" {
-			cr.front.Skip(target, crawl.ReasonOutOfScope)
+			cr.skip(sk, target, crawl.ReasonOutOfScope)
 			cr.c.Logger.Debug("skipped: out of scope", zap.String("url", u.String()), zap.String("why", why))
 			continue
 		}
