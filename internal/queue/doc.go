@@ -1,8 +1,10 @@
 // Package queue is where a job's items come from and where their results go.
 //
 // A Queue hands items to the runner's workers one lease at a time (Next), takes each finished
-// item's result back (Done), and accepts new items at any time (Add: a crawl discovers items
-// while it runs). Two implementations:
+// item's result back (Done), and accepts new items at any time (Add). A crawl run by many
+// workers puts what its pages find into a Redis job through Discover (each URL once per stage,
+// limits counted job-wide, in one atomic step) and books its page loads through Pace (delays
+// that hold across workers). Two implementations:
 //
 //   - Local: one process. Items live in memory, results go to the run's results file (the JSON
 //     Lines of `run --out`), so --resume works as before: the file says what is done.
