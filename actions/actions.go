@@ -199,7 +199,7 @@ func (s *Session) fill(ctx context.Context, sel, value string, secret bool) erro
 				Gone   bool `json:"gone"`
 				Erased bool `json:"erased"`
 			}
-			if err := evalInto(p, readBackJS, map[string]any{"sel": sel, "want": value, "settle": s.cfg.fillSettle.Milliseconds()}, &rb); err != nil {
+			if err := s.evalInto(p, readBackJS, map[string]any{"sel": sel, "want": value, "settle": s.cfg.fillSettle.Milliseconds()}, &rb); err != nil {
 				return err
 			}
 			if rb.Gone {

@@ -109,7 +109,7 @@ func (s *Session) locate(p *rod.Page, action string, r locateReq) (*locateRes, e
 	r.CoverMs = s.cfg.coverAfter.Milliseconds()
 	r.Token = strconv.FormatUint(tokens.Add(1), 10)
 	var res locateRes
-	if err := evalInto(p, locateJS, r, &res); err != nil {
+	if err := s.evalInto(p, locateJS, r, &res); err != nil {
 		return nil, err
 	}
 	res.token = r.Token
@@ -150,8 +150,8 @@ func jsBudget(p *rod.Page) time.Duration {
 
 // evalInto calls fn(arg) in the page's main world with one awaitPromise Runtime.evaluate
 // (no execution-context lookup, no handle kept) and decodes the JSON result into out.
-func evalInto(p *rod.Page, fn string, arg any, out any) error {
-	res, err := evalJS(p, fn, arg)
+func (s *Session) evalInto(p *rod.Page, fn string, arg any, out any) error {
+	res, err := s.evalJS(p, fn, arg)
 	if err != nil {
 		return err
 	}
@@ -165,7 +165,11 @@ func evalInto(p *rod.Page, fn string, arg any, out any) error {
 // document, not once per call: the first call defines it on the page's global object under a
 // symbol named after a hash of its source, later calls only send the arguments. Compiling it on
 // every call cost ~15 ms of the renderer's time per action, more than the action itself.
-func evalJS(p *rod.Page, fn string, arg any) (string, error) {
+//
+// Once a function had to be defined in a document of the session's own tab, the tab also gets
+// the definition as a script run at the start of every later document (keep), so the first call
+// in the next page (the next item of a batch) is one round trip, not three (call, define, call).
+func (s *Session) evalJS(p *rod.Page, fn string, arg any) (string, error) {
 	a, err := json.Marshal(arg)
 	if err != nil {
 		return "", err
@@ -179,13 +183,39 @@ func evalJS(p *rod.Page, fn string, arg any) (string, error) {
 	if err != nil || res != fnMissing {
 		return res, err
 	}
-	// Not defined in this document yet (a new page): define it, then call it. The definition's
-	// source never changes, so the renderer's compilation cache serves it from the second
-	// document on.
-	if _, err := evaluate(p, `Object.defineProperty(globalThis, Symbol.for(`+key+`), { value: (`+fn+`), configurable: true }), 0`); err != nil {
+	// Not defined in this document yet (a new page): define it, then call it.
+	def := `Object.defineProperty(globalThis, Symbol.for(` + key + `), { value: (` + fn + `), configurable: true }), 0`
+	if _, err := evaluate(p, def); err != nil {
 		return "", err
 	}
+	s.keep(p, key, def)
 	return evaluate(p, call)
+}
+
+// keep makes def (a kept function's definition) run at the start of every later document of p,
+// the session's own tab, once per tab: in the top frame only, before the page's own scripts.
+// A page adopted with WithPage is the caller's and gets nothing added. Failing to add it only
+// costs the round trips it would have saved.
+func (s *Session) keep(p *rod.Page, key, def string) {
+	s.st.Lock()
+	mine := s.owned && s.page != nil && s.page.SessionID == p.SessionID
+	if !mine || s.kept[key] {
+		s.st.Unlock()
+		return
+	}
+	if s.kept == nil {
+		s.kept = map[string]bool{}
+	}
+	s.kept[key] = true
+	s.st.Unlock()
+	src := `if (globalThis === globalThis.top) { ` + def + `; }`
+	if _, err := (proto.PageAddScriptToEvaluateOnNewDocument{Source: src}).Call(p); err != nil {
+		s.st.Lock()
+		if s.page != nil && s.page.SessionID == p.SessionID {
+			delete(s.kept, key)
+		}
+		s.st.Unlock()
+	}
 }
 
 // cacheFnAbove is the source length from which evalJS keeps a function in the page.

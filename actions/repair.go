@@ -113,7 +113,7 @@ func (s *Session) settle(ctx context.Context, max time.Duration) {
 	p := s.Page()
 	ctx, cancel := context.WithTimeout(ctx, max+min(500*time.Millisecond, max/2))
 	defer cancel()
-	_, _ = evalJS(p.Context(ctx), settleJS, map[string]any{"quiet": 100, "max": max.Milliseconds()})
+	_, _ = s.evalJS(p.Context(ctx), settleJS, map[string]any{"quiet": 100, "max": max.Milliseconds()})
 }
 
 func (s *Session) quickSnapshot(ctx context.Context, within time.Duration) (*snapshot.Snapshot, error) {

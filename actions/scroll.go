@@ -68,7 +68,7 @@ func (s *Session) Scroll(ctx context.Context, sel string, dx, dy float64) error 
 		var x, y float64
 		if sel == "" {
 			var res scrollRes
-			if err := evalInto(p, scrollJS, scrollReq{Op: "page"}, &res); err != nil {
+			if err := s.evalInto(p, scrollJS, scrollReq{Op: "page"}, &res); err != nil {
 				return err
 			}
 			x, y = res.X, res.Y
@@ -79,13 +79,13 @@ func (s *Session) Scroll(ctx context.Context, sel string, dx, dy float64) error 
 			}
 			x, y = res.X, res.Y
 		}
-		if err := evalInto(p, scrollJS, scrollReq{Op: "arm"}, nil); err != nil {
+		if err := s.evalInto(p, scrollJS, scrollReq{Op: "arm"}, nil); err != nil {
 			return err
 		}
 		if err := wheel(p, x, y, dx, dy); err != nil {
 			return err
 		}
-		return evalInto(p, scrollJS, scrollReq{Op: "settle", Idle: 500, Max: min(2*time.Second, jsBudget(p)).Milliseconds()}, nil)
+		return s.evalInto(p, scrollJS, scrollReq{Op: "settle", Idle: 500, Max: min(2*time.Second, jsBudget(p)).Milliseconds()}, nil)
 	})
 }
 
@@ -139,7 +139,7 @@ func (s *Session) ScrollUntil(ctx context.Context, sel string, n int) (int, erro
 		}
 		start := time.Now()
 		var res scrollRes
-		if err := evalInto(p, scrollJS, scrollReq{Op: "list", Sel: sel, Timeout: jsBudget(p).Milliseconds()}, &res); err != nil {
+		if err := s.evalInto(p, scrollJS, scrollReq{Op: "list", Sel: sel, Timeout: jsBudget(p).Milliseconds()}, &res); err != nil {
 			return err
 		}
 		if !res.OK {
@@ -161,7 +161,7 @@ func (s *Session) ScrollUntil(ctx context.Context, sel string, n int) (int, erro
 			wheels++
 			prev := res
 			res = scrollRes{}
-			if err := evalInto(p, scrollJS, scrollReq{Op: "more", Sel: sel, Before: reached, Idle: ScrollIdle.Milliseconds(),
+			if err := s.evalInto(p, scrollJS, scrollReq{Op: "more", Sel: sel, Before: reached, Idle: ScrollIdle.Milliseconds(),
 				Quiet: ScrollQuiet.Milliseconds(), Max: (budget - ScrollQuiet).Milliseconds()}, &res); err != nil {
 				return err
 			}

@@ -85,6 +85,7 @@ type Session struct {
 	st         sync.Mutex // guards what follows
 	page       *rod.Page
 	owned      bool            // the session opened page (and so closes it)
+	kept       map[string]bool // in-page functions page defines in every new document (see keep)
 	origins    map[string]bool // origins whose documents the session's tabs loaded (for Reset)
 	stopWatch  func()
 	lastURL    string // the last URL Navigate reached, for crash recovery
@@ -302,6 +303,7 @@ func (s *Session) setPage(p *rod.Page, owned bool) *rod.Page {
 	s.st.Lock()
 	old, oldStop := s.page, s.stopWatch
 	s.page, s.owned, s.stopWatch = p, owned, stop
+	s.kept = nil // a new tab has no scripts of ours yet
 	s.st.Unlock()
 	if oldStop != nil {
 		oldStop()

@@ -121,7 +121,7 @@ func (s *Session) inPage(p *rod.Page, action string, r waitReq) (*waitRes, error
 	}
 	r.Timeout = waitBudget(p).Milliseconds()
 	var res waitRes
-	if err := evalInto(p, waitJS, r, &res); err != nil {
+	if err := s.evalInto(p, waitJS, r, &res); err != nil {
 		return nil, err
 	}
 	if res.OK || res.Reason == "timeout" {
