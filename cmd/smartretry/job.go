@@ -28,6 +28,7 @@ type jobOpts struct {
 	maxDeliveries int
 	ttl           time.Duration
 	store         string
+	storeTimeout  time.Duration
 	browserURL    string
 }
 
@@ -37,7 +38,7 @@ func addJobFlags(f *pflag.FlagSet, o *jobOpts) {
 	f.DurationVar(&o.claimAfter, "claim-after", queue.DefaultClaimAfter, "with --queue: take over the items of a worker silent this long")
 	f.IntVar(&o.maxDeliveries, "max-deliveries", queue.DefaultMaxDeliveries, "with --queue: an item handed out more often than this is recorded failed")
 	f.DurationVar(&o.ttl, "job-ttl", queue.DefaultTTL, "with --queue: the job's data expires this long after its last activity")
-	f.StringVar(&o.store, "store", "", "share the engine's state (breakers, cooloffs, patterns) through this Redis (redis://[:PASSWORD@]HOST:PORT/DB; default $"+envStore+"); --queue does it on its own Redis")
+	addStoreFlags(f, o)
 	addBrowserURLFlag(f, &o.browserURL)
 }
 
@@ -62,6 +63,9 @@ type job struct {
 
 // validateJob checks the job flags before anything starts (exit 2 on a mistake).
 func validateJob(o *jobOpts, resume bool) error {
+	if o.storeTimeout < time.Millisecond || o.storeTimeout > time.Minute {
+		return fmt.Errorf("--store-timeout: want 1ms to 1m, got %s", o.storeTimeout)
+	}
 	url := o.queueURL()
 	if url == "" {
 		if o.job != "" {

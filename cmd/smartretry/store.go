@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/spf13/pflag"
 	"go.uber.org/zap"
 
 	"github.com/smartretry/smartretry/internal/queue"
@@ -14,6 +15,11 @@ import (
 
 // envStore names the environment variable read when --store is not given.
 const envStore = "SMARTRETRY_STORE"
+
+func addStoreFlags(f *pflag.FlagSet, o *jobOpts) {
+	f.StringVar(&o.store, "store", "", "share the engine's state (breakers, cooloffs, patterns) through this Redis (redis://[:PASSWORD@]HOST:PORT/DB; default $"+envStore+"); --queue does it on its own Redis")
+	f.DurationVar(&o.storeTimeout, "store-timeout", redisstore.DefaultTimeout, "with --store or --queue: a decision Redis does not answer within this is made with local state")
+}
 
 // storeURL is --store, else $SMARTRETRY_STORE.
 func (o *jobOpts) storeURL() string {
@@ -31,7 +37,7 @@ func (o *jobOpts) storeURL() string {
 func engineStore(ctx context.Context, o *jobOpts, jb *job, log *zap.Logger) (opt retry.Option, close func(), err error) {
 	log = log.Named("store")
 	if jb != nil {
-		s := redisstore.New(jb.client, redisstore.Prefix(jb.name), redisstore.TTL(o.ttl), redisstore.Logger(log))
+		s := redisstore.New(jb.client, redisstore.Prefix(jb.name), redisstore.TTL(o.ttl), redisstore.Timeout(o.storeTimeout), redisstore.Logger(log))
 		return retry.WithStore(s), func() { _ = s.Close() }, nil
 	}
 	url := o.storeURL()
@@ -42,7 +48,7 @@ func engineStore(ctx context.Context, o *jobOpts, jb *job, log *zap.Logger) (opt
 	if c, err = dialRedis(ctx, url, 4); err != nil {
 		return nil, nil, err
 	}
-	s := redisstore.New(c, redisstore.Logger(log))
+	s := redisstore.New(c, redisstore.Timeout(o.storeTimeout), redisstore.Logger(log))
 	log.Info("shared engine state", zap.String("store", queue.RedactURL(url)))
 	return retry.WithStore(s), func() { _ = s.Close(); _ = c.Close() }, nil
 }

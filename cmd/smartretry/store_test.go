@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -20,25 +21,37 @@ import (
 	"github.com/smartretry/smartretry/testpages"
 )
 
-// timedSite is the test site behind a recorder of when each request for a route arrived.
+// timedSite is the test site behind a recorder of when each request for a route arrived, and a
+// gate: /gate answers (the page of /flaky?id=gate&fail=0) only once the test opens it.
 type timedSite struct {
 	*httptest.Server
+	port string
+	gate chan struct{}
 	mu   sync.Mutex
 	hits map[string][]time.Time // "route?id" → arrival times
 }
 
 func startTimedSite(t *testing.T) (*timedSite, string) {
 	t.Helper()
-	s := &timedSite{hits: map[string][]time.Time{}}
+	s := &timedSite{hits: map[string][]time.Time{}, gate: make(chan struct{})}
 	site := testpages.Handler()
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		k := r.URL.Path + "?" + r.URL.Query().Get("id")
 		s.hits[k] = append(s.hits[k], time.Now())
 		s.mu.Unlock()
+		if r.URL.Path == "/gate" {
+			select {
+			case <-s.gate:
+			case <-r.Context().Done():
+				return
+			}
+			r.URL.Path, r.URL.RawQuery = "/flaky", "id=gate&fail=0"
+		}
 		site.ServeHTTP(w, r)
 	}))
 	t.Cleanup(s.Close)
+	s.port = s.URL[strings.LastIndex(s.URL, ":")+1:]
 	return s, "SITE=" + s.URL
 }
 
@@ -46,6 +59,20 @@ func (s *timedSite) times(route, id string) []time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]time.Time(nil), s.hits[route+"?"+id]...)
+}
+
+// gatedFlow is the second process's flow: its first item waits at the gate on the site's other
+// host name (localhost: another domain), so that its Chromium is up when the gate opens; then
+// its items go to /flaky?id=b&fail=0 on 127.0.0.1, the domain the first process learnt about.
+func (s *timedSite) gatedFlow(t *testing.T, dir string, items int, engine string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "name: second\ntimeout: 2m\nstart_url: http://${item.host}:%s${item.path}\n%sitems:\n", s.port, engine)
+	b.WriteString("  - {id: gate, host: localhost, path: /gate}\n")
+	for i := range items {
+		fmt.Fprintf(&b, "  - {id: b%d, host: 127.0.0.1, path: \"/flaky?id=b&fail=0&n=%d\"}\n", i, i)
+	}
+	b.WriteString("steps:\n  - wait_for: \"#content\"\n")
+	return storeFlow(t, dir, "second", b.String())
 }
 
 func storeFlow(t *testing.T, dir, name, body string) string {
@@ -62,38 +89,22 @@ func TestStoreCooloffIsSharedBetweenProcesses(t *testing.T) {
 	r := testenv.StartRedis(t, testenv.RedisPassword(redisPass))
 	c := jobClient(t, r)
 	dir := t.TempDir()
-	const ra = 10 // seconds: long enough for the second process to start inside the cooloff
-	first := storeFlow(t, dir, "first", fmt.Sprintf(`name: first
-start_url: ${SITE}/ratelimit?id=a&fail=1&ra=%d
-steps:
-  - wait_for: "#content"
-`, ra))
-	second := storeFlow(t, dir, "second", `name: second
-start_url: ${SITE}/flaky?id=b&fail=0
-items: [{n: 1}, {n: 2}]
+	first := storeFlow(t, dir, "first", `name: first
+start_url: ${SITE}/ratelimit?id=a&fail=1&ra=5
 steps:
   - wait_for: "#content"
 `)
+	second := site.gatedFlow(t, dir, 2, "")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	envs := []string{env, "SMARTRETRY_STORE=" + r.URL(0)}
-	a := startWorker(t, ctx, dir, envs, "run", "-v", first) // the variable, not the flag
+	// A generous --store-timeout: on a loaded machine a call may take over 50ms, and then that
+	// process decides alone (what the outage test checks); here they must share.
+	b := startWorker(t, ctx, dir, []string{env}, "run", "-vv", "--store", r.URL(0), "--store-timeout", "5s", "--out", filepath.Join(dir, "b.jsonl"), second)
+	a := startWorker(t, ctx, dir, []string{env, "SMARTRETRY_STORE=" + r.URL(0)}, "run", "--store-timeout", "5s", first) // the variable, not the flag
 
-	// The first process met the 429: the cooloff is in Redis, shared.
-	var until time.Time
-	for until.IsZero() {
-		doms, _ := c.ZRange(ctx, "smartretry:{default}:engine:domains", 0, -1).Result()
-		for _, d := range doms {
-			if v, err := c.HGet(ctx, "smartretry:{default}:engine:d:"+d, "cu").Result(); err == nil {
-				ms, err := strconv.ParseInt(v, 10, 64)
-				require.NoError(t, err)
-				until = time.UnixMilli(ms)
-			}
-		}
-		require.NoError(t, ctx.Err(), "the cooloff never reached Redis: %s", a.errb.String())
-		time.Sleep(20 * time.Millisecond) // polling Redis: nothing to subscribe to
-	}
-	b := startWorker(t, ctx, dir, []string{env}, "run", "-vv", "--store", r.URL(0), "--out", filepath.Join(dir, "b.jsonl"), second)
+	// The first process met the 429: the cooloff is in Redis, shared. Then the second one goes.
+	until := engineField(t, ctx, c, a, "cu", "")
+	close(site.gate)
 	for _, w := range []*worker{a, b} {
 		select {
 		case <-w.done:
@@ -103,15 +114,82 @@ steps:
 		assert.Equal(t, 0, w.c.ProcessState.ExitCode(), w.errb.String())
 		assert.NotContains(t, w.errb.String(), redisPass)
 	}
-	assert.Contains(t, b.errb.String(), "in cooloff", "the second process started while the cooloff ran and waited for it")
+	assert.Contains(t, b.errb.String(), "in cooloff", "the second process waited for the cooloff")
+	assert.NotContains(t, a.errb.String()+b.errb.String(), "deciding with local state")
 	hitsA, hitsB := site.times("/ratelimit", "a"), site.times("/flaky", "b")
 	require.Len(t, hitsA, 2, "the 429, then the retry")
 	require.Len(t, hitsB, 2)
 	for _, h := range append(hitsA[1:], hitsB...) {
 		assert.False(t, h.Before(until), "a request at %s, inside the cooloff (until %s)", h.Format(time.StampMilli), until.Format(time.StampMilli))
 	}
-	lines := readResults(t, filepath.Join(dir, "b.jsonl"))
-	assert.Len(t, lines, 2)
+	assert.Len(t, readResults(t, filepath.Join(dir, "b.jsonl")), 3)
+}
+
+// engineField polls the shared store until a domain's hash has field f (want: its value, if
+// given) and returns the field as a time (Unix ms).
+func engineField(t *testing.T, ctx context.Context, c *redis.Client, w *worker, f, want string) time.Time {
+	t.Helper()
+	for {
+		doms, _ := c.ZRange(ctx, "smartretry:{default}:engine:domains", 0, -1).Result()
+		for _, d := range doms {
+			h, err := c.HGetAll(ctx, "smartretry:{default}:engine:d:"+d).Result()
+			if v, ok := h[f]; err == nil && ok && (want == "" || v == want) {
+				if f == "st" {
+					v = h["ou"]
+				}
+				ms, err := strconv.ParseInt(v, 10, 64)
+				require.NoError(t, err)
+				return time.UnixMilli(ms)
+			}
+		}
+		require.NoError(t, ctx.Err(), "the shared store never had %s: %s", f, w.errb.String())
+		time.Sleep(20 * time.Millisecond) // polling Redis: nothing to subscribe to
+	}
+}
+
+// Two `run --store` processes share one Redis: the first opens the site's breaker (503 on three
+// pages); the second sends nothing to the site until the cooloff has passed, then its request is
+// the half-open probe and closes it.
+func TestStoreBreakerIsSharedBetweenProcesses(t *testing.T) {
+	site, env := startTimedSite(t)
+	r := testenv.StartRedis(t)
+	c := jobClient(t, r)
+	dir := t.TempDir()
+	engine := `engine:
+  errors:
+    server_error: {max_attempts: 1}
+  circuit_breaker: {threshold: 3, window: 1m, cooloff: 5s}
+`
+	first := storeFlow(t, dir, "first", `name: first
+start_url: ${SITE}/flaky?id=a${item.n}&fail=1
+items: [{n: 1}, {n: 2}, {n: 3}]
+`+engine+`steps:
+  - wait_for: "#content"
+`)
+	second := site.gatedFlow(t, dir, 1, engine)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	b := startWorker(t, ctx, dir, []string{env}, "run", "-vv", "--store", r.URL(0), "--store-timeout", "5s", "--out", filepath.Join(dir, "b.jsonl"), second)
+	a := startWorker(t, ctx, dir, []string{env}, "run", "--item-attempts", "1", "--store", r.URL(0), "--store-timeout", "5s", first)
+	until := engineField(t, ctx, c, a, "st", "1")
+	close(site.gate)
+	for _, w := range []*worker{a, b} {
+		select {
+		case <-w.done:
+		case <-ctx.Done():
+			t.Fatalf("a run did not finish: %s", w.errb.String())
+		}
+	}
+	assert.Equal(t, 1, a.c.ProcessState.ExitCode(), "its three items failed: %s", a.errb.String())
+	assert.Equal(t, 0, b.c.ProcessState.ExitCode(), b.errb.String())
+	assert.Contains(t, b.errb.String(), "in cooloff", "the second process met the open breaker and waited")
+	assert.NotContains(t, a.errb.String()+b.errb.String(), "deciding with local state")
+	hits := site.times("/flaky", "b")
+	require.Len(t, hits, 1)
+	assert.False(t, hits[0].Before(until), "a request at %s, while the breaker was open (until %s)", hits[0].Format(time.StampMilli), until.Format(time.StampMilli))
+	st, err := c.HGet(ctx, "smartretry:{default}:engine:d:"+strings.TrimPrefix(site.URL, "http://"), "st").Result()
+	require.NoError(t, err)
+	assert.Equal(t, "0", st, "the probe's success closed the shared breaker")
 }
 
 // Redis stops while a single-machine run uses it as its store: the run goes on with local
@@ -132,7 +210,9 @@ items:
 `)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	w := startWorker(t, ctx, dir, []string{env}, "run", "--store", r.URL(0), "--out", filepath.Join(dir, "out.jsonl"), flowFile)
+	// --store-timeout 5s: only the stop may count as an outage, not a call slowed by a loaded
+	// machine (a stopped Redis refuses connections at once).
+	w := startWorker(t, ctx, dir, []string{env}, "run", "--store", r.URL(0), "--store-timeout", "5s", "--out", filepath.Join(dir, "out.jsonl"), flowFile)
 	for site.Hits("/slow", "s1") == 0 {
 		require.NoError(t, ctx.Err(), w.errb.String())
 		time.Sleep(20 * time.Millisecond) // polling the site's counter: nothing to subscribe to
@@ -169,6 +249,7 @@ func TestStoreBadInput(t *testing.T) {
 		{"scheme", []string{"run", "--store", "http://127.0.0.1:1/0", flowFile}, nil, 2, `--store: bad Redis URL`},
 		{"variable", []string{"run", flowFile}, []string{"SMARTRETRY_STORE=mysql://u:" + redisPass + "@h/0"}, 2, `scheme "mysql"`},
 		{"unreachable", []string{"run", "--store", "redis://:" + redisPass + "@127.0.0.1:1/0", flowFile}, nil, 3, "Redis unreachable"},
+		{"timeout", []string{"run", "--store", "redis://127.0.0.1:1/0", "--store-timeout", "0s", flowFile}, nil, 2, "--store-timeout: want 1ms to 1m"},
 		{"with queue", []string{"run", "--queue", "redis://127.0.0.1:1/0", "--store", "redis://127.0.0.1:1/0", flowFile}, nil, 2, "--store goes without --queue"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
