@@ -186,7 +186,7 @@ type keys struct {
 	domain                               string // + domain name: its breaker and cooloff
 	domains, patterns, solved, patternsZ string
 	pending, pendingZ, stuck, stuckZ     string
-	record, snapshot                     []string // the KEYS of the scripts, domain first (replaced per call)
+	snapshot                             []string // the KEYS of snapshotScript
 }
 
 func newKeys(name string) keys {
