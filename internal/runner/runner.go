@@ -219,7 +219,10 @@ func (r *run) item(ctx context.Context, it flow.Item) (int, error) {
 	if err != nil {
 		return 0, r.noteErr(it, err)
 	}
-	defer r.slots.put(sl)
+	// The slot goes back (and starts its reset) as soon as the page is done with, before the
+	// result is stored.
+	release := sync.OnceFunc(func() { r.slots.put(sl) })
+	defer release()
 	s := sl.s
 
 	var records []map[string]any
@@ -253,6 +256,7 @@ func (r *run) item(ctx context.Context, it flow.Item) (int, error) {
 	if len(reads) > 0 {
 		records = append(records, reads)
 	}
+	release()
 	line := results.Line{Item: it.Key, Status: results.StatusOK, URL: url, DurationMS: time.Since(start).Milliseconds()}
 	if err := r.deliver(ctx, it.Key, line, records); err != nil {
 		r.setWriteErr(err)

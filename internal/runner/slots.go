@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -12,26 +13,32 @@ import (
 	"github.com/smartretry/smartretry/actions"
 )
 
-// slots keeps one warm Session per concurrency slot: an item takes a free one (Reset first, so
-// nothing of the previous item is left: with isolation, a context of its own with every cookie
-// and storage cleared), and gives it back when it ends. Opening a tab with its watchers for every
-// item cost more than the item's own navigation and extraction; a Reset costs a few round trips.
-// A session that cannot be reset (its browser context is gone, the reset timed out) is closed
-// and a new one opened in its place; a crashed tab is replaced by Reset itself.
+// slots keeps one warm Session per concurrency slot: an item takes a free one (reset, so nothing
+// of the previous item is left: with isolation, a context of its own with every cookie and
+// storage cleared), and gives it back when it is done with the page. Opening a tab with its
+// watchers for every item cost more than the item's own navigation and extraction; a Reset costs
+// a few round trips, and it starts as soon as the session is given back, so it runs while the
+// item's result is stored and the next item is fetched (take waits for it to end). A session
+// that cannot be reset (its browser context is gone, the reset timed out) is closed and a new
+// one opened in its place; a crashed tab is replaced by Reset itself.
 //
 // Safe for concurrent use by the run's items.
 type slots struct {
-	c    Config
-	mu   sync.Mutex
-	free []*slot
-	all  map[*slot]bool
+	c     Config
+	mu    sync.Mutex
+	free  []*slot
+	all   map[*slot]bool
+	reset sync.WaitGroup // resets started by put
 }
 
 // slot is one warm session and the item its log lines name now.
 type slot struct {
 	s    *actions.Session
 	item *atomic.Pointer[string]
-	used bool // ran an item since its last Reset
+	// reset is closed when the Reset that put started has ended, with resetErr its error;
+	// nil when no Reset was started (a new session).
+	reset    chan struct{}
+	resetErr error
 }
 
 func newSlots(c Config) *slots { return &slots{c: c, all: map[*slot]bool{}} }
@@ -51,21 +58,23 @@ func (p *slots) take(ctx context.Context, key string) (*slot, error) {
 		if sl == nil {
 			break
 		}
+		if sl.reset != nil {
+			select {
+			case <-sl.reset:
+			case <-ctx.Done():
+				p.giveBack(sl) // still resetting: the next take waits for it
+				return nil, ctx.Err()
+			}
+			err := sl.resetErr
+			sl.reset, sl.resetErr = nil, nil
+			if err != nil {
+				p.c.Logger.Info("closing a session that did not reset", zap.String("item", key), zap.Error(err))
+				p.drop(sl)
+				continue
+			}
+		}
 		sl.item.Store(&key)
-		if !sl.used {
-			return sl, nil
-		}
-		err := sl.s.Reset(ctx)
-		if err == nil {
-			sl.used = false
-			return sl, nil
-		}
-		if ctx.Err() != nil {
-			p.put(sl)
-			return nil, ctx.Err()
-		}
-		p.c.Logger.Info("closing a session that did not reset", zap.String("item", key), zap.Error(err))
-		p.drop(sl)
+		return sl, nil
 	}
 	return p.open(key)
 }
@@ -103,9 +112,29 @@ func (p *slots) open(key string) (*slot, error) {
 	return sl, nil
 }
 
-// put gives a session back after an item ran on it.
+// put gives a session back after an item ran on it, and starts its Reset. The reset is bounded by
+// the session's action timeout and ends at once when the session is closed (close).
 func (p *slots) put(sl *slot) {
-	sl.used = true
+	done := make(chan struct{})
+	sl.reset, sl.resetErr = done, nil
+	p.reset.Add(1)
+	limit := p.c.ActionTimeout
+	if limit <= 0 {
+		limit = 10 * time.Second
+	}
+	go func() {
+		defer p.reset.Done()
+		// Not the item's ctx (it may end with the item); bounded, and ended by close.
+		ctx, cancel := context.WithTimeout(context.Background(), 2*limit)
+		defer cancel()
+		sl.resetErr = sl.s.Reset(ctx)
+		close(done)
+	}()
+	p.giveBack(sl)
+}
+
+// giveBack puts sl on the free list as it is.
+func (p *slots) giveBack(sl *slot) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.free = append(p.free, sl)
@@ -129,10 +158,11 @@ func (p *slots) close() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_ = sl.s.Close()
+			_ = sl.s.Close() // ends a Reset still running on it
 		}()
 	}
 	wg.Wait()
+	p.reset.Wait()
 }
 
 // itemCore adds the field item (the item the slot runs now) to every log line of a warm session.
