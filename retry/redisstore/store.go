@@ -89,7 +89,9 @@ func Timeout(d time.Duration) Option {
 	})
 }
 
-// TTL is how long the keys live after their last write (default 24h; at least a minute).
+// TTL is how long the keys live after their last write (default 24h; at least a minute). Keep
+// it longer than the breaker's cooloff and the longest Retry-After honoured: an expired domain
+// starts closed.
 func TTL(d time.Duration) Option {
 	return optionFunc(func(s *Store) {
 		if d > 0 {
