@@ -122,6 +122,26 @@ func TestFrontierDedupeAndLimits(t *testing.T) {
 	f2.Finish(it, "ok")
 }
 
+// A lower rank's items go first, each rank in the order found.
+func TestFrontierRanks(t *testing.T) {
+	f := NewFrontier(Limits{}, []string{"listing", "product"}, nil)
+	f.SetRanks(map[string]int{"listing": 0, "product": 1})
+	f.Push(f.Admit([]Item{{Stage: "product", URL: "p1"}, {Stage: "product", URL: "p2"}, {Stage: "listing", URL: "l2"}}))
+	f.Push(f.Admit([]Item{{Stage: "product", URL: "p3"}, {Stage: "listing", URL: "l3"}}))
+	assert.Equal(t, 5, f.Queued())
+	ctx := context.Background()
+	var got []string
+	for range 5 {
+		it, ok := f.Next(ctx)
+		require.True(t, ok)
+		got = append(got, it.URL)
+		f.Finish(it, "ok")
+	}
+	assert.Equal(t, []string{"l2", "l3", "p1", "p2", "p3"}, got)
+	_, ok := f.Next(ctx)
+	assert.False(t, ok)
+}
+
 func TestLimiterPerDomainAndMinDelay(t *testing.T) {
 	clk := retrytest.NewFakeClock(time.Unix(1000, 0))
 	l := NewLimiter(Politeness{PerDomain: 1, MinDelay: 2 * time.Second, Fixed: true}, clk)

@@ -45,8 +45,9 @@ type StageStats struct {
 }
 
 // Frontier is the crawl's to-do list: each (stage, URL) at most once, within the limits, in the
-// order found (breadth first). It knows when the crawl is over: nothing queued and nothing
-// running, so nothing more can be found.
+// order found (breadth first) within a stage rank (SetRanks: a crawl's listing pages before the
+// product pages they find). It knows when the crawl is over: nothing queued and nothing running,
+// so nothing more can be found.
 //
 // A Frontier is safe for concurrent use.
 type Frontier struct {
@@ -55,7 +56,8 @@ type Frontier struct {
 	stages   map[string]*stageState
 	order    []string
 	accepted int
-	queue    []Item
+	queues   [][]Item       // by rank: the lowest non-empty one is handed out first
+	ranks    map[string]int // stage → rank (0 when not set)
 	running  int
 	wake     chan struct{}
 }
@@ -75,6 +77,29 @@ func NewFrontier(overall Limits, stages []string, limits map[string]Limits) *Fro
 		f.order = append(f.order, s)
 	}
 	return f
+}
+
+// SetRanks orders the stages: Next hands out the items of a lower rank first (in the order
+// found among themselves); a stage not named has rank 0. A crawl ranks its stages by how far
+// they are from the start URLs, so its listing pages, which find the rest, are read while the
+// pages they found load, and the slots never wait for the next listing behind its products.
+// Call it before the first item is queued.
+func (f *Frontier) SetRanks(ranks map[string]int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.ranks = map[string]int{}
+	for s, r := range ranks {
+		f.ranks[s] = max(r, 0)
+	}
+}
+
+// enqueue puts an item in its rank's line. Called with mu held.
+func (f *Frontier) enqueue(it Item) {
+	r := f.ranks[it.Stage]
+	for len(f.queues) <= r {
+		f.queues = append(f.queues, nil)
+	}
+	f.queues[r] = append(f.queues[r], it)
 }
 
 func (f *Frontier) stage(name string) *stageState {
@@ -103,7 +128,7 @@ func (f *Frontier) Restore(it Item, done bool) {
 		st.stats.Done++
 		return
 	}
-	f.queue = append(f.queue, it)
+	f.enqueue(it)
 	f.signal()
 }
 
@@ -118,17 +143,35 @@ func (f *Frontier) Seen(stage, u string) bool {
 // them (the rest are counted as skipped). They are not queued yet: write them down, then Push
 // them — or Forget them if writing failed.
 func (f *Frontier) Admit(cands []Item) []Item {
+	out, _ := f.AdmitCounted(cands)
+	return out
+}
+
+// AdmitCounted is Admit that also returns what it skipped: stage → reason → count.
+func (f *Frontier) AdmitCounted(cands []Item) ([]Item, map[string]map[string]int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []Item
+	var skipped map[string]map[string]int
+	count := func(stage, reason string) {
+		if skipped == nil {
+			skipped = map[string]map[string]int{}
+		}
+		if skipped[stage] == nil {
+			skipped[stage] = map[string]int{}
+		}
+		skipped[stage][reason]++
+	}
 	for _, it := range cands {
 		st := f.stage(it.Stage)
 		switch {
 		case st.seen[it.URL]:
 			st.stats.Skipped[ReasonDuplicate]++
+			count(it.Stage, ReasonDuplicate)
 		case over(it.Depth, st.limits.MaxDepth) || over(it.Depth, f.overall.MaxDepth) ||
 			reached(st.stats.Found, st.limits.MaxItems) || reached(f.accepted, f.overall.MaxItems):
 			st.stats.Skipped[ReasonLimit]++
+			count(it.Stage, ReasonLimit)
 		default:
 			st.seen[it.URL] = true
 			st.stats.Found++
@@ -136,7 +179,7 @@ func (f *Frontier) Admit(cands []Item) []Item {
 			out = append(out, it)
 		}
 	}
-	return out
+	return out, skipped
 }
 
 func over(v, limit int) bool    { return limit > 0 && v > limit }
@@ -163,15 +206,20 @@ func (f *Frontier) Push(items []Item) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.queue = append(f.queue, items...)
+	for _, it := range items {
+		f.enqueue(it)
+	}
 	f.signal()
 }
 
 // Skip counts a candidate dropped before Admit (out of scope, robots, invalid).
-func (f *Frontier) Skip(stage, reason string) {
+func (f *Frontier) Skip(stage, reason string) { f.SkipN(stage, reason, 1) }
+
+// SkipN counts n candidates dropped (before Admit, or by a previous run: resume).
+func (f *Frontier) SkipN(stage, reason string, n int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.stage(stage).stats.Skipped[reason]++
+	f.stage(stage).stats.Skipped[reason] += n
 }
 
 func (f *Frontier) signal() {
@@ -184,9 +232,9 @@ func (f *Frontier) signal() {
 func (f *Frontier) Next(ctx context.Context) (it Item, ok bool) {
 	for {
 		f.mu.Lock()
-		if len(f.queue) > 0 {
-			it = f.queue[0]
-			f.queue = f.queue[1:]
+		if q := f.next(); q != nil {
+			it = (*q)[0]
+			*q = (*q)[1:]
 			f.running++
 			f.mu.Unlock()
 			return it, true
@@ -204,6 +252,16 @@ func (f *Frontier) Next(ctx context.Context) (it Item, ok bool) {
 			return Item{}, false
 		}
 	}
+}
+
+// next is the line to take from: the lowest rank's with items. Called with mu held.
+func (f *Frontier) next() *[]Item {
+	for i := range f.queues {
+		if len(f.queues[i]) > 0 {
+			return &f.queues[i]
+		}
+	}
+	return nil
 }
 
 // Finish ends an item Next gave: ok (done) or failed for good; interrupted items (the run is
@@ -226,7 +284,11 @@ func (f *Frontier) Finish(it Item, status string) {
 func (f *Frontier) Queued() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return len(f.queue)
+	n := 0
+	for _, q := range f.queues {
+		n += len(q)
+	}
+	return n
 }
 
 // Stats returns the counts per stage, in stage order.

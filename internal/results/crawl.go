@@ -16,3 +16,17 @@ func (w *Writer) Resumed() *State {
 	}
 	return w.resumed
 }
+
+func (st *State) addSkipped(m map[string]map[string]int) {
+	for stage, reasons := range m {
+		if st.Skipped == nil {
+			st.Skipped = map[string]map[string]int{}
+		}
+		if st.Skipped[stage] == nil {
+			st.Skipped[stage] = map[string]int{}
+		}
+		for r, n := range reasons {
+			st.Skipped[stage][r] += n
+		}
+	}
+}

@@ -28,11 +28,13 @@ type Line struct {
 	URL    string         `json:"url,omitempty"`
 	Data   map[string]any `json:"data,omitempty"` // a record's fields
 	// Crawls: the stage of the item (and of its records), the page it was found on, its depth,
-	// and on an ok item's line the items it added (so --resume continues the crawl).
-	Stage  string  `json:"stage,omitempty"`
-	Parent string  `json:"parent,omitempty"`
-	Depth  int     `json:"depth,omitempty"`
-	Found  []Found `json:"found,omitempty"`
+	// and on an ok item's line the items it added (so --resume continues the crawl) and the
+	// links it dropped, stage → reason → count (so a resumed crawl's counts include them).
+	Stage   string                    `json:"stage,omitempty"`
+	Parent  string                    `json:"parent,omitempty"`
+	Depth   int                       `json:"depth,omitempty"`
+	Found   []Found                   `json:"found,omitempty"`
+	Skipped map[string]map[string]int `json:"skipped,omitempty"`
 
 	Records      int       `json:"records,omitempty"` // item: how many records it produced
 	ErrorType    string    `json:"error_type,omitempty"`
@@ -194,6 +196,8 @@ type State struct {
 	Corrupt int
 	// Found is what the done items of a crawl added, in file order (crawl.go).
 	Found []Found
+	// Skipped sums what the done items of a crawl dropped: stage → reason → count.
+	Skipped map[string]map[string]int
 }
 
 // ReadState reads a results file from r.
@@ -217,6 +221,7 @@ func ReadState(r io.Reader) (*State, error) {
 					switch l.Status {
 					case StatusOK:
 						st.Found = append(st.Found, l.Found...)
+						st.addSkipped(l.Skipped)
 						st.Done[l.Item] = true
 						delete(st.Failed, l.Item)
 						st.Records += pending

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-rod/rod/lib/proto"
 	"go.uber.org/zap"
 
 	"github.com/smartretry/smartretry/actions"
@@ -110,6 +111,7 @@ func crawlRun(ctx context.Context, c Config) (Summary, error) {
 	}
 	cr.overall, cr.limits = crawl.Limits{MaxItems: cs.MaxItems, MaxDepth: cs.MaxDepth}, limits
 	cr.front = crawl.NewFrontier(cr.overall, names, limits)
+	cr.front.SetRanks(stageRanks(f))
 
 	// Start URLs, then (resume) what the done items had found: each back in its place.
 	var starts []crawl.Item
@@ -132,8 +134,13 @@ func crawlRun(ctx context.Context, c Config) (Summary, error) {
 	}
 	restored := 0
 	if st := c.Results.Resumed(); st != nil {
-		for _, it := range starts {
+		for _, it := range cr.allowed(ctx, starts, nil) {
 			cr.front.Restore(it, c.Skip[it.Key()])
+		}
+		for stage, reasons := range st.Skipped {
+			for reason, n := range reasons {
+				cr.front.SkipN(stage, reason, n)
+			}
 		}
 		for _, fd := range st.Found {
 			it := crawl.Item{Stage: fd.Stage, URL: fd.URL, Depth: fd.Depth}
@@ -187,9 +194,65 @@ func crawlRun(ctx context.Context, c Config) (Summary, error) {
 	return cr.sum, ctx.Err()
 }
 
-// skips counts a shared crawl's dropped candidates per item (stage → reason → count), to add
-// to the job's counts with what the item found; a local crawl counts in its frontier (nil).
-type skips map[string]map[string]int
+// stageRanks is each stage's distance from the stages with start URLs, through the stages their
+// enqueue steps feed: the frontier hands out the nearer stages' items first, so a listing page's
+// "next" is read while its products load, not after them (the slots never wait for the next
+// listing page behind its products).
+func stageRanks(f *flow.Flow) map[string]int {
+	ranks := map[string]int{}
+	var todo []*flow.Stage
+	for _, st := range f.Stages() {
+		if len(st.Start) > 0 {
+			ranks[st.Name] = 0
+			todo = append(todo, st)
+		}
+	}
+	for len(todo) > 0 {
+		st := todo[0]
+		todo = todo[1:]
+		for _, step := range st.Steps {
+			if step.Kind != "enqueue" {
+				continue
+			}
+			to := f.Stage(step.Get("stage"))
+			if to == nil {
+				continue
+			}
+			if _, ok := ranks[to.Name]; !ok {
+				ranks[to.Name] = ranks[st.Name] + 1
+				todo = append(todo, to)
+			}
+		}
+	}
+	return ranks
+}
+
+// skips counts an item's dropped candidates (stage → reason → count): written on its line (a
+// resumed crawl counts them again) and counted in the frontier, or the job (shared crawl), when
+// the item ends ok. nil: counted in the frontier at once (start URLs).
+type skips = map[string]map[string]int
+
+// merged is a and b summed (nil when both are empty).
+func merged(a, b skips) skips {
+	var out skips
+	for _, m := range []skips{a, b} {
+		for stage, reasons := range m {
+			for reason, n := range reasons {
+				if n == 0 {
+					continue
+				}
+				if out == nil {
+					out = skips{}
+				}
+				if out[stage] == nil {
+					out[stage] = map[string]int{}
+				}
+				out[stage][reason] += n
+			}
+		}
+	}
+	return out
+}
 
 func (cr *crawler) skip(sk skips, stage, reason string) {
 	if sk == nil {
@@ -250,10 +313,7 @@ func (cr *crawler) item(ctx context.Context, it crawl.Item, l *queue.Lease) stri
 	start := time.Now()
 	var records []map[string]any
 	var cands []crawl.Item
-	var sk skips
-	if l != nil {
-		sk = skips{}
-	}
+	sk := skips{} // what the item drops: counted when its line is written
 	attempts := 0
 	err := retry.Do(ctx, func(ctx context.Context) error {
 		attempts++
@@ -309,13 +369,20 @@ func (cr *crawler) item(ctx context.Context, it crawl.Item, l *queue.Lease) stri
 		}
 	} else {
 		cr.writeMu.Lock()
-		added = cr.front.Admit(cands)
+		var dropped skips
+		added, dropped = cr.front.AdmitCounted(cands)
 		line.Found = foundOf(added)
+		line.Skipped = merged(sk, dropped)
 		if err := c.Results.WriteItem(line, records); err != nil {
 			cr.front.Forget(added)
 			cr.writeMu.Unlock()
 			cr.writeErr(err)
 			return ""
+		}
+		for stage, reasons := range sk { // the frontier counted what Admit dropped
+			for reason, n := range reasons {
+				cr.front.SkipN(stage, reason, n)
+			}
 		}
 		cr.front.Push(added)
 		cr.writeMu.Unlock()
@@ -448,6 +515,11 @@ func (cr *crawler) load(ctx context.Context, s *actions.Session, it crawl.Item) 
 		t0 := time.Now()
 		nav, err := s.Navigate(actions.WithCallOptions(ctx, retry.MaxAttempts(1)), it.URL)
 		o := crawl.Outcome{Status: nav.Status, Latency: time.Since(t0)}
+		if err == nil {
+			if d, ok := serverTime(ctx, s); ok {
+				o.Latency = d
+			}
+		}
 		if err != nil {
 			var he *retry.HTTPError
 			switch {
@@ -480,6 +552,25 @@ func (cr *crawler) load(ctx context.Context, s *actions.Session, it crawl.Item) 
 		}
 		return err
 	}
+}
+
+// serverTime is how long the site took to answer the page's document: the browser's Navigation
+// Timing from sending the request to the first byte of the response (Scrapy's download latency).
+// That is what the limiter judges a site's speed by: the whole load (subresources, rendering)
+// also measures the machine running the browser, and a busy machine is not a slow site.
+func serverTime(ctx context.Context, s *actions.Session) (time.Duration, bool) {
+	res, err := proto.RuntimeEvaluate{ReturnByValue: true, Expression: `(() => {
+		const n = performance.getEntriesByType("navigation")[0];
+		return n && n.responseStart > 0 ? n.responseStart - n.requestStart : -1;
+	})()`}.Call(s.Page().Context(ctx))
+	if err != nil || res.ExceptionDetails != nil || res.Result == nil {
+		return 0, false
+	}
+	ms := res.Result.Value.Num()
+	if ms < 0 {
+		return 0, false
+	}
+	return time.Duration(ms * float64(time.Millisecond)), true
 }
 
 // enqueue collects an enqueue step's URLs: every href its selector matches (none is fine), or
