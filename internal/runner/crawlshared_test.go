@@ -78,10 +78,12 @@ stages:
 	reqs := srv.Site().ShopRequests()
 	require.Len(t, reqs, 6, "each page loaded once")
 	// Booked a second apart by the job; when a load reaches the server depends on how fast a
-	// loaded machine opens it, so one gap may shrink a little, the whole span does not.
+	// loaded machine opens it (seen: up to ~450ms late), so a gap may shrink, the whole span
+	// hardly. Unpaced, the two workers' loads come within ~100ms of each other, and the span of
+	// six loads paced by each worker alone is ~2s.
 	for i := 1; i < len(reqs); i++ {
 		gap := reqs[i].Time.Sub(reqs[i-1].Time)
-		assert.GreaterOrEqual(t, gap, 600*time.Millisecond, "request %d came %s after the one before", i, gap)
+		assert.GreaterOrEqual(t, gap, 300*time.Millisecond, "request %d came %s after the one before", i, gap)
 	}
-	assert.GreaterOrEqual(t, reqs[len(reqs)-1].Time.Sub(reqs[0].Time), 4700*time.Millisecond)
+	assert.GreaterOrEqual(t, reqs[len(reqs)-1].Time.Sub(reqs[0].Time), 4500*time.Millisecond)
 }
