@@ -64,8 +64,11 @@ func TestMCP_PasswordNeverAppears(t *testing.T) {
 	out := call("browser_snapshot", nil)
 	assert.Contains(t, out, `textbox "Password" [ref=`+pass+`]: ••••`)
 	assert.Contains(t, out, `textbox "User name" [ref=`+user+`]: ••••`)
-	res, txt := a.call("browser_click", map[string]any{"target": "#no-such-" + pw3})
+	// An error that quotes the secret (in a selector that fails at once: invalid).
+	res, txt := a.call("browser_click", map[string]any{"target": "#no-such-" + pw3 + "[["})
 	keep(res, txt)
+	require.True(t, res.IsError, txt)
+	assert.Contains(t, txt, `invalid selector "#no-such-`, "the error quotes the selector, so the secret in it must be masked")
 	call("browser_click", map[string]any{"target": `role=button[name="Sign in"]`})
 	for _, s := range append(seen, logs.String()) {
 		for _, secret := range []string{pw, pw2, pw3} {

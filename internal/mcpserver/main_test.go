@@ -53,13 +53,21 @@ type agent struct {
 	cs  *mcp.ClientSession
 }
 
-// newAgent starts a server with cfg (a fake clock for the engine: no real backoff waits, 3s
-// attempts) and connects a client with opts.
+// testActionTimeout is the attempt deadline of the tests' servers. No test here is about an
+// attempt running out: a navigation's attempt covers the round trips to Chromium, the response
+// and the document's load event, which on a loaded 2-core machine (a CI run beside another
+// browser workload) can take seconds for a local page; a short deadline turns that into
+// network_timeout retries and flaky counts. Tests that meet something missing make it fail at
+// once (an invalid selector, a ref never given out) instead of waiting the deadline out.
+const testActionTimeout = 15 * time.Second
+
+// newAgent starts a server with cfg (a fake clock for the engine: no real backoff waits;
+// testActionTimeout attempts unless cfg says otherwise) and connects a client with opts.
 func newAgent(t testing.TB, cfg mcpserver.Config, opts *mcp.ClientOptions) *agent {
 	t.Helper()
 	ctx := testenv.Context(t, 3*time.Minute)
 	if cfg.ActionTimeout == 0 {
-		cfg.ActionTimeout = 3 * time.Second
+		cfg.ActionTimeout = testActionTimeout
 	}
 	if cfg.ManagerOptions == nil {
 		cfg.ManagerOptions = []retry.Option{retry.WithClock(retrytest.NewFakeClock(time.Now())), retry.WithCircuitBreaker(false)}

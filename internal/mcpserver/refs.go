@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/smartretry/smartretry/actions"
+	"github.com/smartretry/smartretry/browser"
 	"github.com/smartretry/smartretry/retry"
 )
 
@@ -174,8 +175,12 @@ func explainGone(r resolved, err error) error {
 	if r.Ref == "" {
 		return err
 	}
+	// The element is missing whether the page said so at the end of its wait or the attempt's
+	// deadline ran out first (which of the two ends an attempt is a matter of timing).
 	var na *actions.NotActionableError
-	if !errors.As(err, &na) || na.Reason != actions.ReasonNotFound {
+	var te *browser.TimeoutError
+	notFound := errors.As(err, &na) && na.Reason == actions.ReasonNotFound
+	if !notFound && !(errors.As(err, &te) && te.Kind == browser.WaitElement) {
 		return err
 	}
 	msg := fmt.Sprintf("ref %s (%s) is not on the page any more", r.Ref, r.Info)

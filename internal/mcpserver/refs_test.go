@@ -3,10 +3,13 @@ package mcpserver_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 
 	"github.com/smartretry/smartretry/internal/mcpserver"
+	"github.com/smartretry/smartretry/retry"
+	"github.com/smartretry/smartretry/retry/retrytest"
 )
 
 // A ref taken from a list that is rebuilt every 50 ms (every node new) still clicks the right
@@ -47,7 +50,12 @@ func TestMCP_RefSurvivesReloadWithNewIDs(t *testing.T) {
 
 // A ref whose element is gone for good fails, saying what it was and what is closest.
 func TestMCP_RefGoneSaysWhatItWasAndWhatIsClosest(t *testing.T) {
-	a := newAgent(t, mcpserver.Config{}, nil)
+	// The click waits for the element as for any late one, a whole attempt: one attempt is
+	// enough to see the message (the number of attempts is not what this test is about).
+	a := newAgent(t, mcpserver.Config{ManagerOptions: []retry.Option{
+		retry.WithClock(retrytest.NewFakeClock(time.Now())), retry.WithCircuitBreaker(false),
+		retry.WithConfig(retry.SelectorNotFound, retry.Config{MaxAttempts: 1, Strategy: retry.Immediate}),
+	}}, nil)
 	a.ok("browser_navigate", map[string]any{"url": site.URL("/dynamic")})
 	ref := refOf(t, a.ok("browser_snapshot", nil), "button", "Add to cart")
 	a.ok("browser_evaluate", map[string]any{"function": `() => document.querySelector('[data-testid=add-to-cart]').remove()`})
