@@ -185,6 +185,7 @@ func (s *Store) Close() error {
 
 // keys are the Redis keys of one prefix.
 type keys struct {
+	base                                 string // smartretry:{name}:engine:, the start of every key
 	domain                               string // + domain name: its breaker and cooloff
 	domains, patterns, solved, patternsZ string
 	pending, pendingZ, stuck, stuckZ     string
@@ -194,6 +195,7 @@ type keys struct {
 func newKeys(name string) keys {
 	base := "smartretry:{" + name + "}:engine:"
 	k := keys{
+		base:   base,
 		domain: base + "d:", domains: base + "domains",
 		patterns: base + "patterns", solved: base + "solved", patternsZ: base + "patterns:z",
 		pending: base + "pending", pendingZ: base + "pending:z", stuck: base + "stuck", stuckZ: base + "stuck:z",
