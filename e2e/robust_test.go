@@ -324,15 +324,19 @@ func TestRobust_FrozenPage(t *testing.T) {
 		assert.Contains(t, err.Error(), "timed out after 1s")
 	})
 	t.Run("frozen later", func(t *testing.T) {
-		s, _ := session(t, b, time.Second)
-		_, err := s.Navigate(ctx, h.url("/form"))
+		// The page is loaded by a session with room to spare (on a loaded machine a navigation's
+		// attempt can take more than a second); the 1s session that meets the frozen page adopts it.
+		loader, _ := session(t, b, 15*time.Second)
+		_, err := loader.Navigate(ctx, h.url("/form"))
 		require.NoError(t, err)
+		s, _ := session(t, b, time.Second, actions.WithPage(loader.Page()))
 		_, err = proto.RuntimeEvaluate{Expression: `setTimeout(() => { for (;;) {} }, 0)`}.Call(s.Page().Context(ctx))
 		require.NoError(t, err)
 		// The loop starts on the page's next task; an action's evaluation could be served before
-		// it. Probe until the page stops answering, so every action below meets a frozen page.
+		// it. Probe until the page stops answering, so every action below meets a frozen page (the
+		// probe's wait is generous: a page merely slow on a loaded machine must not pass for frozen).
 		for frozen := false; !frozen; {
-			pctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+			pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 			_, err := proto.RuntimeEvaluate{Expression: `1`}.Call(s.Page().Context(pctx))
 			cancel()
 			frozen = errors.Is(err, context.DeadlineExceeded)
@@ -366,14 +370,19 @@ func TestRobust_DialogLeftOpen(t *testing.T) {
 	_, err = proto.RuntimeEvaluate{Expression: `setTimeout(() => alert('left open'), 0)`}.Call(p.Context(ctx))
 	require.NoError(t, err)
 
+	// Short attempts for the action that meets the dialog (it can only time out); the navigation
+	// and the click after it are not about deadlines, and on a loaded machine a navigation's
+	// attempt (dismiss, stop, load) can take more than a second: they get a session of their own
+	// on the same page with room to spare.
 	s, _ := session(t, env.b, time.Second, actions.WithPage(p))
 	_, err = s.Text(ctx, "#result")
 	if err != nil {
 		assert.ErrorIs(t, err, context.DeadlineExceeded, "%v", err)
 	}
-	_, err = s.Navigate(ctx, h.url("/form"))
+	s2, _ := session(t, env.b, 15*time.Second, actions.WithPage(p))
+	_, err = s2.Navigate(ctx, h.url("/form"))
 	require.NoError(t, err, "Navigate clears an open dialog")
-	require.NoError(t, s.Click(ctx, "#go"))
+	require.NoError(t, s2.Click(ctx, "#go"))
 	assert.NoError(t, ctx.Err())
 }
 
