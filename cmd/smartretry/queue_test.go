@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -20,6 +21,8 @@ import (
 	"github.com/smartretry/smartretry/internal/queue"
 	"github.com/smartretry/smartretry/internal/results"
 	"github.com/smartretry/smartretry/internal/testenv"
+	"github.com/smartretry/smartretry/retry"
+	"github.com/smartretry/smartretry/retry/redisstore"
 	"github.com/smartretry/smartretry/testpages"
 )
 
@@ -73,8 +76,26 @@ items:
 
 type worker struct {
 	c    *exec.Cmd
-	errb bytes.Buffer
+	errb lockedBuffer // read by the test (in failure messages, polls) while the process writes
 	done chan struct{}
+}
+
+// lockedBuffer is a bytes.Buffer safe for one writer and concurrent readers.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func startWorker(t *testing.T, ctx context.Context, dir string, env []string, args ...string) *worker {
@@ -247,9 +268,25 @@ func TestQueueBadInput(t *testing.T) {
 	require.Equal(t, 0, st.code, st.stderr)
 	assert.Contains(t, st.stdout, "3 total, 3 queued, 0 pending, 0 ok, 0 failed")
 	assert.NotContains(t, st.stdout, redisPass)
+	// What the engines of the job's workers learnt is under the job's name; another job's is not.
+	engineKeys := func(job string) []string {
+		keys, err := c.Keys(ctx, "smartretry:{"+job+"}:engine:*").Result()
+		require.NoError(t, err)
+		return keys
+	}
+	for _, job := range []string{"taken", "taken2"} {
+		s := redisstore.New(c, redisstore.Prefix(job), redisstore.Timeout(5*time.Second))
+		u := "https://shop.example/p/1"
+		retry.NewManager(retry.WithStore(s)).RecordAttempt(retry.Record{Action: "navigate", Args: retry.Info{"url": u}, Err: &retry.HTTPError{StatusCode: 503, URL: u}})
+		require.True(t, s.Shared())
+		require.NoError(t, s.Close())
+		require.NotEmpty(t, engineKeys(job))
+	}
 	del := run(t, dir, nil, "status", "--queue", r.URL(0), "--job", "taken", "--delete", "--force")
 	require.Equal(t, 0, del.code, del.stderr)
 	n, err := c.Exists(ctx, queue.Keys("taken")...).Result()
 	require.NoError(t, err)
 	assert.Zero(t, n)
+	assert.Empty(t, engineKeys("taken"), "the job's engine state is deleted with it")
+	assert.NotEmpty(t, engineKeys("taken2"), "another job's is not")
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/smartretry/smartretry/internal/queue"
+	"github.com/smartretry/smartretry/retry/redisstore"
 )
 
 func newStatusCmd(io stdio) *cobra.Command {
@@ -25,8 +26,9 @@ func newStatusCmd(io stdio) *cobra.Command {
 (with a worker: running, or left by a worker that died until another claims it), ok and failed,
 the workers seen in the last minute, its flow, and when it expires.
 
---delete removes a finished job's data from Redis (export its results first); an unfinished job
-is only removed with --force.
+--delete removes a finished job's data from Redis (export its results first): its queue, results
+and what its workers' engine learnt (breakers, cooloffs, patterns); an unfinished job is only
+removed with --force.
 
 Exit codes: 0 shown (or deleted), 1 no such job, or --delete on an unfinished job, 2 usage,
 3 Redis unreachable or the password refused.`,
@@ -56,6 +58,10 @@ Exit codes: 0 shown (or deleted), 1 no such job, or --delete on an unfinished jo
 						ref.job, t.Queued, t.Pending))
 				}
 				if err := queue.Delete(ctx, client, ref.job); err != nil {
+					return exitWith(exitBrowser, err)
+				}
+				// What the job's engine learnt (breakers, cooloffs, patterns), kept under its name.
+				if _, err := redisstore.Delete(ctx, client, ref.job); err != nil {
 					return exitWith(exitBrowser, err)
 				}
 				fmt.Fprintf(io.out, "job %s deleted (%d items, %d ok, %d failed)\n", ref.job, t.Items, t.OK, t.Failed)
