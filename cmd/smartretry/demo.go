@@ -94,6 +94,11 @@ func roundDur(d time.Duration) string {
 	return d.Round(10 * time.Millisecond).String()
 }
 
+// demoAttempt is the deadline of one attempt in the demo. Nothing in it waits for something that
+// never comes, so it costs nothing when the machine is fast, and on a slow or loaded one (a CI
+// runner beside another browser) a navigation of the local site can take seconds.
+const demoAttempt = 10 * time.Second
+
 // demoConfig shortens the engine's delays so the whole demo stays well under a minute.
 // Attempts and strategies stay the guide's; Retry-After is honoured as always.
 func demoConfig(m *retry.Manager) {
@@ -158,7 +163,7 @@ func runDemo(ctx context.Context, io stdio, headful bool) error {
 		return exitWith(exitBrowser, fmt.Errorf("start the browser: %w", err))
 	}
 	defer b.Close()
-	s, err := actions.NewSession(b, actions.WithManager(m), actions.WithTimeout(5*time.Second))
+	s, err := actions.NewSession(b, actions.WithManager(m), actions.WithTimeout(demoAttempt))
 	if err != nil {
 		return exitWith(exitBrowser, err)
 	}
@@ -252,7 +257,7 @@ func runDemo(ctx context.Context, io stdio, headful bool) error {
 		}
 		pr.printf("\n%d. %s: %s\n", i+1, sc.title, sc.expect)
 		t0 := time.Now()
-		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		sctx, cancel := context.WithTimeout(ctx, 3*demoAttempt)
 		got, err := sc.run(sctx, s)
 		cancel()
 		took := time.Since(t0).Round(10 * time.Millisecond)
@@ -288,7 +293,7 @@ func runDemo(ctx context.Context, io stdio, headful bool) error {
 	w := results.NewWriter(&buf)
 	t0 := time.Now()
 	sum, err := runner.Run(ctx, runner.Config{Flow: fl, Browser: b, Manager: m, Results: w, Tracker: tracker,
-		ItemAttempts: 3, ActionTimeout: 5 * time.Second})
+		ItemAttempts: 3, ActionTimeout: demoAttempt})
 	m.SetConfig(retry.ServerError, saved)
 	if err != nil {
 		if ctx.Err() != nil {
