@@ -20,7 +20,7 @@
 //
 // Keys live under smartretry:{PREFIX}:engine: (one hash slot per prefix) and expire TTL (24h)
 // after their last write; each table is capped at Limit entries, the least recently seen going
-// first.
+// first. Delete removes a prefix's keys at once (SCAN and UNLINK).
 //
 // # When Redis does not answer
 //
