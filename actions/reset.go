@@ -39,6 +39,9 @@ import (
 // work. The sessionStorage of origins the tab left before the current page stays too (Chromium
 // clears it only with the origin's other storage). Use Isolated when items must share nothing.
 //
+// The session's own in-page helper functions, which its tab defines at the start of every
+// document once an action needed them, stay: they hold nothing of the work.
+//
 // Reset waits for a running action to end (it is serialised like one) and runs under the
 // attempt deadline (WithTimeout) inside ctx. It returns ErrClosed once the session is closed.
 // After an error the session may still hold some of the previous work's state: close it.

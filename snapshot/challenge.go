@@ -90,7 +90,8 @@ func ChallengeFromResponse(status int, h http.Header) *Challenge {
 }
 
 // DetectChallenge reports the challenge on page: first the response headers (ChallengeFromResponse),
-// then the DOM markers of every frame. One JavaScript round trip covers the top document and its
+// then the DOM markers of every frame. A page with no marker and no frame at all (most pages) is
+// answered by one small evaluation; otherwise one JavaScript round trip covers the top document and its
 // same-origin frames, and sees the src and visibility of every iframe (vendor frames are recognised
 // by their URL there, also cross-origin ones). Only when that finds nothing and the page has
 // cross-origin frames does it look inside them: in-process frames through an isolated world,

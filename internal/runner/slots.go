@@ -113,7 +113,7 @@ func (p *slots) open(key string) (*slot, error) {
 }
 
 // put gives a session back after an item ran on it, and starts its Reset. The reset is bounded by
-// the session's action timeout and ends at once when the session is closed (close).
+// twice the action timeout and ends at once when the session is closed (close).
 func (p *slots) put(sl *slot) {
 	done := make(chan struct{})
 	sl.reset, sl.resetErr = done, nil
