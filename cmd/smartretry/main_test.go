@@ -243,6 +243,9 @@ func TestKillAndResume(t *testing.T) {
 	require.NoError(t, os.WriteFile(flowFile, []byte(`
 concurrency: 2
 start_url: ${SITE}/slow?ms=300
+engine: # page 5's one 503 is retried after 200ms, not the default seconds
+  errors:
+    server_error: {base_delay: 200ms, max_delay: 1s}
 items: [`+strings.Join(items, ", ")+`]
 steps:
   - navigate: ${SITE}/catalog?page=${item.page}&id=kill&flaky=5&fail=1
