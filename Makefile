@@ -13,7 +13,7 @@ setup:
 ## test: vet, the whole suite with -race (real Chromium included), and a short fuzz pass
 test: setup
 	$(GO) vet $(PKGS)
-	$(GO) test -race -count=1 -timeout 15m $(PKGS)
+	$(GO) test -race -count=1 -timeout 30m $(PKGS)
 	@./scripts/no-leftovers.sh
 	$(MAKE) --no-print-directory fuzz
 
