@@ -114,6 +114,31 @@ func statusText(t queue.Totals) string {
 			fmt.Fprintf(&b, "  %-40s %d\n", n, t.PendingByWorker[n])
 		}
 	}
+	if len(t.Stages) > 0 {
+		names := make([]string, 0, len(t.Stages))
+		for n := range t.Stages {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		b.WriteString("stages:\n")
+		for _, n := range names {
+			st := t.Stages[n]
+			fmt.Fprintf(&b, "  %-12s %d found, %d ok, %d failed", n, st.Found, st.OK, st.Failed)
+			if len(st.Skipped) > 0 {
+				why := make([]string, 0, len(st.Skipped))
+				for r := range st.Skipped {
+					why = append(why, r)
+				}
+				sort.Strings(why)
+				parts := make([]string, len(why))
+				for i, r := range why {
+					parts[i] = fmt.Sprintf("%d %s", st.Skipped[r], r)
+				}
+				fmt.Fprintf(&b, ", skipped: %s", strings.Join(parts, ", "))
+			}
+			b.WriteString("\n")
+		}
+	}
 	fmt.Fprintf(&b, "workers:  %d seen in the last minute", len(t.Workers))
 	if len(t.Workers) > 0 {
 		w := append([]string(nil), t.Workers...)
