@@ -76,7 +76,9 @@ func open(t testing.TB, url string) *rod.Page {
 	if err != nil {
 		t.Fatalf("browser: %v — run make setup", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	// A hang guard, not a speed check: parallel subtests load their tabs at once, and a loaded
+	// 2-core machine may take many seconds for that.
+	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
 	page, err := b.Page(proto.TargetCreateTarget{URL: "about:blank"})
 	require.NoError(t, err)

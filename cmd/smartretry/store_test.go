@@ -117,8 +117,10 @@ steps:
 	assert.Contains(t, b.errb.String(), "in cooloff", "the second process waited for the cooloff")
 	assert.NotContains(t, a.errb.String()+b.errb.String(), "deciding with local state")
 	hitsA, hitsB := site.times("/ratelimit", "a"), site.times("/flaky", "b")
-	require.Len(t, hitsA, 2, "the 429, then the retry")
-	require.Len(t, hitsB, 2)
+	// The 429, then the retry (a loaded machine may need more than one attempt for the retry's
+	// page: what counts is that none of them came inside the cooloff).
+	require.GreaterOrEqual(t, len(hitsA), 2, "the 429, then the retry")
+	require.GreaterOrEqual(t, len(hitsB), 2)
 	for _, h := range append(hitsA[1:], hitsB...) {
 		assert.False(t, h.Before(until), "a request at %s, inside the cooloff (until %s)", h.Format(time.StampMilli), until.Format(time.StampMilli))
 	}
