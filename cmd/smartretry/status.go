@@ -3,7 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -104,32 +105,18 @@ func statusText(t queue.Totals) string {
 	fmt.Fprintf(&b, "flow:     %s sha256 %s\n", flow, h)
 	fmt.Fprintf(&b, "items:    %d total, %d queued, %d pending, %d ok, %d failed\n", t.Items, t.Queued, t.Pending, t.OK, t.Failed)
 	if len(t.PendingByWorker) > 0 {
-		names := make([]string, 0, len(t.PendingByWorker))
-		for n := range t.PendingByWorker {
-			names = append(names, n)
-		}
-		sort.Strings(names)
 		b.WriteString("pending:\n")
-		for _, n := range names {
+		for _, n := range slices.Sorted(maps.Keys(t.PendingByWorker)) {
 			fmt.Fprintf(&b, "  %-40s %d\n", n, t.PendingByWorker[n])
 		}
 	}
 	if len(t.Stages) > 0 {
-		names := make([]string, 0, len(t.Stages))
-		for n := range t.Stages {
-			names = append(names, n)
-		}
-		sort.Strings(names)
 		b.WriteString("stages:\n")
-		for _, n := range names {
+		for _, n := range slices.Sorted(maps.Keys(t.Stages)) {
 			st := t.Stages[n]
 			fmt.Fprintf(&b, "  %-12s %d found, %d ok, %d failed", n, st.Found, st.OK, st.Failed)
 			if len(st.Skipped) > 0 {
-				why := make([]string, 0, len(st.Skipped))
-				for r := range st.Skipped {
-					why = append(why, r)
-				}
-				sort.Strings(why)
+				why := slices.Sorted(maps.Keys(st.Skipped))
 				parts := make([]string, len(why))
 				for i, r := range why {
 					parts[i] = fmt.Sprintf("%d %s", st.Skipped[r], r)
@@ -141,9 +128,7 @@ func statusText(t queue.Totals) string {
 	}
 	fmt.Fprintf(&b, "workers:  %d seen in the last minute", len(t.Workers))
 	if len(t.Workers) > 0 {
-		w := append([]string(nil), t.Workers...)
-		sort.Strings(w)
-		fmt.Fprintf(&b, ": %s", strings.Join(w, ", "))
+		fmt.Fprintf(&b, ": %s", strings.Join(slices.Sorted(slices.Values(t.Workers)), ", "))
 	}
 	b.WriteString("\n")
 	if !t.LastActivity.IsZero() {
