@@ -210,13 +210,6 @@ func (b *Browser) newPage(ctx context.Context, id proto.BrowserBrowserContextID)
 		return nil, b.pageErr(ctx, err)
 	}
 	st := b.watch.registerTarget(target.TargetID)
-	// An isolated context's first tab opens a window of its own, and a headless window still
-	// lays out and paints its browser UI (tab strip, toolbar) on every navigation: minimized, it
-	// does not. The page stays visible to scripts (attach turns focus emulation on). Best effort:
-	// a window that cannot be minimized only costs that CPU.
-	if id != "" && b.headless {
-		_ = minimizeWindow(rb, target.TargetID)
-	}
 	p, err := b.attach(rb, target.TargetID)
 	if !stop() {
 		err = ctx.Err()
@@ -239,16 +232,6 @@ func (b *Browser) newPage(ctx context.Context, id proto.BrowserBrowserContextID)
 	b.owned = append(live, p)
 	b.mu.Unlock()
 	return p, nil
-}
-
-// minimizeWindow minimizes the window holding the target.
-func minimizeWindow(rb *rod.Browser, id proto.TargetTargetID) error {
-	w, err := proto.BrowserGetWindowForTarget{TargetID: id}.Call(rb)
-	if err != nil {
-		return err
-	}
-	return proto.BrowserSetWindowBounds{WindowID: w.WindowID,
-		Bounds: &proto.BrowserBounds{WindowState: proto.BrowserWindowStateMinimized}}.Call(rb)
 }
 
 func (b *Browser) attach(rb *rod.Browser, id proto.TargetTargetID) (*rod.Page, error) {
