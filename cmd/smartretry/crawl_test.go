@@ -35,6 +35,24 @@ func crawlCounts(t *testing.T, path string) (items map[string]int, names map[str
 	return items, names, stages
 }
 
+// wholeShopOnce asserts that the results file at path has each item once, each product of the
+// shop's catalogue once and nothing else, 5 listing pages and one product page per product, and
+// returns the items.
+func wholeShopOnce(t *testing.T, path string) map[string]int {
+	t.Helper()
+	items, names, stages := crawlCounts(t, path)
+	for k, n := range items {
+		assert.Equal(t, 1, n, "item %s", k)
+	}
+	for _, p := range testpages.ShopCatalog() {
+		assert.Equal(t, 1, names[p.Name], "product %s", p.Name)
+	}
+	assert.Len(t, names, testpages.ShopSize)
+	assert.Equal(t, 5, stages["listing"])
+	assert.Equal(t, testpages.ShopSize, stages["product"])
+	return items
+}
+
 // noForbiddenRequests: nothing robots.txt disallows and nothing on the other host name was asked.
 func noForbiddenRequests(t *testing.T, srv *testpages.Server) {
 	t.Helper()
@@ -76,16 +94,7 @@ func TestCrawlKillAndResume(t *testing.T) {
 	assert.Contains(t, r.stderr, "stage product: 47 found, 47 ok")
 	assert.Regexp(t, `stage product: .*skipped: duplicate \d+, out_of_scope 1, robots 1`, r.stderr)
 
-	items, names, stages := crawlCounts(t, out)
-	for k, n := range items {
-		assert.Equal(t, 1, n, "item %s", k)
-	}
-	for _, p := range testpages.ShopCatalog() {
-		assert.Equal(t, 1, names[p.Name], "product %s", p.Name)
-	}
-	assert.Len(t, names, testpages.ShopSize)
-	assert.Equal(t, 5, stages["listing"])
-	assert.Equal(t, testpages.ShopSize, stages["product"])
+	wholeShopOnce(t, out)
 	noForbiddenRequests(t, srv)
 	// Each product page was loaded at most twice (once more only if the kill caught it running).
 	loads := map[string]int{}
@@ -247,17 +256,8 @@ func TestCrawlQueueTwoWorkers(t *testing.T) {
 	all := filepath.Join(dir, "all.jsonl")
 	res := run(t, dir, nil, "results", "--queue", r.URL(0), "--job", "shop-crawl", "-o", all)
 	require.Equal(t, 0, res.code, res.stderr)
-	items, names, stages := crawlCounts(t, all)
+	items := wholeShopOnce(t, all)
 	assert.Len(t, items, 5+testpages.ShopSize)
-	for k, n := range items {
-		assert.Equal(t, 1, n, "item %s", k)
-	}
-	for _, p := range testpages.ShopCatalog() {
-		assert.Equal(t, 1, names[p.Name], "product %s", p.Name)
-	}
-	assert.Len(t, names, testpages.ShopSize)
-	assert.Equal(t, 5, stages["listing"])
-	assert.Equal(t, testpages.ShopSize, stages["product"])
 	noForbiddenRequests(t, srv)
 	// Each page was loaded once, twice only if the kill caught it running.
 	loads := map[string]int{}

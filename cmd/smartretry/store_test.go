@@ -82,6 +82,17 @@ func storeFlow(t *testing.T, dir, name, body string) string {
 	return path
 }
 
+// rateLimitedFlow writes a flow named name whose one page (the site's /ratelimit, counted under
+// id) answers its first request with a 429 and Retry-After: ra seconds.
+func rateLimitedFlow(t *testing.T, dir, name, id string, ra int) string {
+	t.Helper()
+	return storeFlow(t, dir, name, fmt.Sprintf(`name: %s
+start_url: ${SITE}/ratelimit?id=%s&fail=1&ra=%d
+steps:
+  - wait_for: "#content"
+`, name, id, ra))
+}
+
 // Two `run --store` processes share one Redis: a 429 with Retry-After seen by the first pauses
 // the site for the second, which sends no request to it until the cooloff ends, then goes on.
 func TestStoreCooloffIsSharedBetweenProcesses(t *testing.T) {
@@ -89,11 +100,7 @@ func TestStoreCooloffIsSharedBetweenProcesses(t *testing.T) {
 	r := testenv.StartRedis(t, testenv.RedisPassword(redisPass))
 	c := jobClient(t, r)
 	dir := t.TempDir()
-	first := storeFlow(t, dir, "first", `name: first
-start_url: ${SITE}/ratelimit?id=a&fail=1&ra=5
-steps:
-  - wait_for: "#content"
-`)
+	first := rateLimitedFlow(t, dir, "first", "a", 5)
 	second := site.gatedFlow(t, dir, 2, "")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -269,11 +276,7 @@ func TestStoreUnderQueueIsTheJobsRedis(t *testing.T) {
 	r := testenv.StartRedis(t, testenv.RedisPassword(redisPass))
 	c := jobClient(t, r)
 	dir := t.TempDir()
-	flowFile := storeFlow(t, dir, "limited", `name: limited
-start_url: ${SITE}/ratelimit?id=q&fail=1&ra=1
-steps:
-  - wait_for: "#content"
-`)
+	flowFile := rateLimitedFlow(t, dir, "limited", "q", 1)
 	res := run(t, dir, []string{env}, "run", "--queue", r.URL(0), "--job", "lim", flowFile)
 	require.Equal(t, 0, res.code, res.stderr)
 	assert.NotContains(t, res.stderr, redisPass)
