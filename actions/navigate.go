@@ -34,7 +34,7 @@ func (s *Session) navigateOnce(p *rod.Page, rawURL string, no *navOpts) (NavResu
 	var res NavResult
 	if resp != nil {
 		res = NavResult{URL: resp.URL, Status: resp.Status}
-		s.setLastURL(rawURL, res)
+		s.setLastURL(rawURL, res, no)
 	}
 	if resp == nil {
 		return res, err

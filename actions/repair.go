@@ -75,14 +75,19 @@ func (s *Session) repair(ctx context.Context, sp spec, a *retry.Attempt) error {
 
 // replacePage opens a new tab in the same browser context (the session's own when Isolated:
 // cookies and storage kept), takes it back to the last URL Navigate reached, and closes the
-// crashed tab.
+// crashed tab. A status that navigation expected (ExpectStatus, AnyStatus) is the page the
+// session was on, so it is where the tab goes back to, not a failure of the repair.
 func (s *Session) replacePage(ctx context.Context) error {
 	if err := s.swapTab(ctx); err != nil {
 		return fmt.Errorf("new tab after crash: %w", err)
 	}
 	np := s.Page()
-	if u := s.getLastURL(); u != "" {
+	if u, no := s.getLastNav(); u != "" {
 		if _, err := s.b.Navigate(ctx, np, u, s.cfg.timeout); err != nil {
+			var he *retry.HTTPError
+			if errors.As(err, &he) && no.expected(he.StatusCode) {
+				return nil
+			}
 			return fmt.Errorf("back to %s after crash: %w", u, err)
 		}
 	}

@@ -168,7 +168,7 @@ func (s *Session) forget() {
 	defer s.st.Unlock()
 	s.secrets = map[string]string{}
 	s.urlSecrets = nil
-	s.lastURL = ""
+	s.lastURL, s.lastNav = "", nil
 	s.nav.url, s.nav.status, s.nav.last = "", 0, NavResult{}
 }
 

@@ -88,7 +88,8 @@ type Session struct {
 	kept       map[string]bool // in-page functions page defines in every new document (see keep)
 	origins    map[string]bool // origins whose documents the session's tabs loaded (for Reset)
 	stopWatch  func()
-	lastURL    string // the last URL Navigate reached, for crash recovery
+	lastURL    string   // the last URL Navigate reached, for crash recovery
+	lastNav    *navOpts // the options of that navigation (its expected statuses)
 	nav        navState
 	secrets    map[string]string // selector → value, for redaction and masking
 	urlSecrets []string          // passwords of user:password@ URLs given to Navigate
@@ -386,11 +387,11 @@ func (s *Session) navCounters() (requested, committed, loads uint64, changed <-c
 	return s.nav.requested, s.nav.committed, s.nav.loads, s.nav.changed
 }
 
-// setLastURL remembers where Navigate got to, for crash recovery.
-func (s *Session) setLastURL(u string, res NavResult) {
+// setLastURL remembers where Navigate got to, and with which options, for crash recovery.
+func (s *Session) setLastURL(u string, res NavResult, no *navOpts) {
 	s.st.Lock()
 	defer s.st.Unlock()
-	s.lastURL = u
+	s.lastURL, s.lastNav = u, no
 	s.nav.url = res.URL
 	s.nav.last = res
 }
@@ -399,6 +400,13 @@ func (s *Session) getLastURL() string {
 	s.st.Lock()
 	defer s.st.Unlock()
 	return s.lastURL
+}
+
+// getLastNav returns the last URL Navigate reached and the options it was given.
+func (s *Session) getLastNav() (string, *navOpts) {
+	s.st.Lock()
+	defer s.st.Unlock()
+	return s.lastURL, s.lastNav
 }
 
 // rememberURLSecret records the password of a user:password@ URL for redaction, in both its

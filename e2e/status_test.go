@@ -1,9 +1,13 @@
 package e2e
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/go-rod/rod/lib/proto"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -128,4 +132,27 @@ func TestStatus_OptionEdges(t *testing.T) {
 	_, err = f.s.Navigate(f.ctx, url("/notfound?id="+id))
 	require.Error(t, err)
 	assert.ErrorIs(t, err, retry.ErrPermanent)
+}
+
+// A tab that crashes on a page whose status was expected comes back to that page: the crash
+// repair loads it again with the same expected statuses, so the next read works on a new tab
+// (without them the repair would fail on the 404 it had been told was the page).
+func TestStatus_ExpectedSurvivesCrash(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, fixtureConfig{})
+	id := uniqueID(t)
+	res, err := f.s.NavigateWith(f.ctx, url("/notfound?id="+id), actions.ExpectStatus(404))
+	require.NoError(t, err)
+	require.Equal(t, 404, res.Status)
+	old := f.s.Page()
+	cctx, cancel := context.WithTimeout(f.ctx, 300*time.Millisecond)
+	_ = proto.PageCrash{}.Call(old.Context(cctx)) // never answers: the renderer is gone
+	cancel()
+
+	text, err := f.s.Text(f.ctx, "#not-found")
+	require.NoError(t, err, "the 404 page is back on a new tab")
+	assert.NotEmpty(t, text)
+	assert.NotEqual(t, old.TargetID, f.s.Page().TargetID)
+	assert.Equal(t, []retry.ErrorType{retry.PageCrash}, f.rec.retryTypes())
+	assert.Equal(t, 2, env.srv.Hits("/notfound", id), "the page and its reload after the crash")
 }
