@@ -75,6 +75,47 @@ func BenchmarkBatch(b *testing.B) {
 	}
 }
 
+// BenchmarkBatchVsRod runs the runner (isolated items, the default) and the go-rod loop in turns
+// within each iteration, the order swapped every other one, and reports both rates and their
+// ratio: on a shared 2-core machine the load changes more between sub-benchmarks run one after
+// the other than the two differ, so only a ratio taken in turns compares them.
+// go test -run '^$' -bench BatchVsRod -benchtime 3x ./bench/
+func BenchmarkBatchVsRod(b *testing.B) {
+	srv, err := testpages.Start()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	for _, conc := range []int{1, 4} {
+		b.Run(fmt.Sprintf("c%d", conc), func(b *testing.B) {
+			var runner, rod time.Duration
+			timed := func(run func() int) time.Duration {
+				t0 := time.Now()
+				if ok := run(); ok != pages {
+					b.Fatalf("%d of %d pages read", ok, pages)
+				}
+				return time.Since(t0)
+			}
+			i := 0
+			for b.Loop() {
+				r := func() { runner += timed(func() int { return runRunner(b, srv, conc, true) }) }
+				l := func() { rod += timed(func() int { return runRod(b, srv, conc) }) }
+				if i%2 == 0 {
+					r()
+					l()
+				} else {
+					l()
+					r()
+				}
+				i++
+			}
+			b.ReportMetric(float64(pages*b.N)/runner.Seconds(), "runner-pages/s")
+			b.ReportMetric(float64(pages*b.N)/rod.Seconds(), "rod-pages/s")
+			b.ReportMetric(rod.Seconds()/runner.Seconds(), "runner/rod")
+		})
+	}
+}
+
 // runRunner runs the flow as `smartretry run --concurrency conc --out FILE` does: results written
 // and fsynced per item, progress tracked, a fresh Chromium. isolate false runs the items in the
 // browser's default context (runner-shared: what the rod loop does).
@@ -99,7 +140,7 @@ func runRunner(b *testing.B, srv *testpages.Server, conc int, isolate bool) int 
 	tracker := progress.NewTracker(len(fl.Batch()))
 	m := retry.NewManager(append(runner.ManagerOptions(fl.Engine), retry.WithClassifier(browser.Classify),
 		retry.WithObserver(tracker.Observe))...)
-	br, err := browser.Launch(ctx)
+	br, err := browser.Launch(ctx, benchFlags()...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -113,6 +154,21 @@ func runRunner(b *testing.B, srv *testpages.Server, conc int, isolate bool) int 
 		b.Logf("failed: %s: %s", f.Item, f.Error)
 	}
 	return sum.OK
+}
+
+// benchFlags are Chromium switches from $BENCH_FLAGS ("name=v1,v2 name2 …"), for trying a
+// switch's cost on the runner without a rebuild.
+func benchFlags() []browser.Option {
+	var opts []browser.Option
+	for _, f := range strings.Fields(os.Getenv("BENCH_FLAGS")) {
+		name, vals, ok := strings.Cut(f, "=")
+		if !ok {
+			opts = append(opts, browser.Flag(name))
+			continue
+		}
+		opts = append(opts, browser.Flag(name, strings.Split(vals, ",")...))
+	}
+	return opts
 }
 
 // runRod is the loop a user writes with go-rod: one browser, one reused tab per worker,
