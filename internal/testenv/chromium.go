@@ -1,10 +1,15 @@
 package testenv
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
+	"syscall"
 	"testing"
 	"time"
 
@@ -46,12 +51,16 @@ func RequireChromiumPath(t testing.TB) string {
 // package browser (which must not depend on it). Stop ends it.
 type Chromium struct {
 	*rod.Browser
-	l   *launcher.Launcher
-	end context.CancelFunc // ends the connection's context
+	cmd     *exec.Cmd
+	exited  chan struct{} // closed once the process is reaped
+	profile string
+	end     context.CancelFunc // ends the connection's context
 }
 
 // launchTimeout bounds starting Chromium and connecting to it.
 const launchTimeout = 60 * time.Second
+
+var devtoolsLine = regexp.MustCompile(`DevTools listening on (ws://\S+)`)
 
 // StartChromium starts ChromiumPath headless in a fresh profile and returns it connected.
 //
@@ -60,8 +69,9 @@ const launchTimeout = 60 * time.Second
 // that fails its first request (testpages' /reset?fail=1) would fail twice on the server and
 // never in the browser.
 //
-// Chromium runs in its own process group without rod's leakless helper: Stop kills the whole
-// group, waits for it to exit and removes the profile, so nothing outlives the caller.
+// Chromium runs in its own process group, killed by the kernel if the test process dies (a
+// -timeout panic, a SIGKILL): Stop kills the whole group, waits for it to exit and removes the
+// profile, so nothing outlives the caller.
 func StartChromium() (*Chromium, error) {
 	bin, err := ChromiumPath()
 	if err != nil {
@@ -75,10 +85,9 @@ func StartChromium() (*Chromium, error) {
 		_ = os.RemoveAll(profile)
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), launchTimeout)
-	defer cancel()
-	l := launcher.New().
-		Context(context.Background()). // the process lives until Kill, not until ctx ends
+	// rod's launcher's switches (its defaults and ours), but started here: the launcher cannot
+	// ask the kernel to kill Chromium when the test process dies.
+	args := launcher.New().
 		Bin(bin).
 		Headless(true).
 		Leakless(false).
@@ -89,26 +98,45 @@ func StartChromium() (*Chromium, error) {
 		Set("disable-component-update").
 		Set("disable-sync").
 		Set("no-first-run").
-		Set("disable-dev-shm-usage")
-	type launched struct {
-		url string
-		err error
+		Set("disable-dev-shm-usage").
+		FormatArgs()
+	cmd := exec.Command(bin, args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		_ = os.RemoveAll(profile)
+		return nil, err
 	}
-	done := make(chan launched, 1)
+	if err := cmd.Start(); err != nil {
+		_ = os.RemoveAll(profile)
+		return nil, fmt.Errorf("launch %s: %w (run `make setup` if Chromium is missing or broken)", bin, err)
+	}
+	c := &Chromium{cmd: cmd, exited: make(chan struct{}), profile: profile, end: func() {}}
+	urlc := make(chan string, 1)
 	go func() {
-		u, err := l.Launch()
-		done <- launched{u, err}
+		defer close(c.exited)
+		sc := bufio.NewScanner(stderr)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		found := false
+		for sc.Scan() {
+			if m := devtoolsLine.FindStringSubmatch(sc.Text()); m != nil && !found {
+				found = true
+				urlc <- m[1]
+			}
+		}
+		_, _ = io.Copy(io.Discard, stderr)
+		_ = cmd.Wait()
 	}()
+	ctx, cancel := context.WithTimeout(context.Background(), launchTimeout)
+	defer cancel()
 	var u string
 	select {
-	case r := <-done:
-		if r.err != nil {
-			stopLauncher(l, profile)
-			return nil, fmt.Errorf("launch %s: %w (run `make setup` if Chromium is missing or broken)", bin, r.err)
-		}
-		u = r.url
+	case u = <-urlc:
+	case <-c.exited:
+		c.kill()
+		return nil, fmt.Errorf("launch %s: exited before it was ready (run `make setup` if Chromium is missing or broken)", bin)
 	case <-ctx.Done():
-		stopLauncher(l, profile)
+		c.kill()
 		return nil, fmt.Errorf("launch %s: no DevTools endpoint within %s", bin, launchTimeout)
 	}
 	// rod ties the connection's event stream to the context it connects with: give it one that
@@ -119,14 +147,18 @@ func StartChromium() (*Chromium, error) {
 	err = b.Connect()
 	if !stop() || err != nil {
 		end()
-		stopLauncher(l, profile)
+		c.kill()
 		if err == nil {
 			err = ctx.Err()
 		}
 		return nil, fmt.Errorf("connect to %s: %w", bin, err)
 	}
-	return &Chromium{Browser: b, l: l, end: end}, nil
+	c.Browser, c.end = b, end
+	return c, nil
 }
+
+// PID is the process id of Chromium's browser process.
+func (c *Chromium) PID() int { return c.cmd.Process.Pid }
 
 // Stop closes the browser, kills its process group, waits for it to exit and removes its profile.
 func (c *Chromium) Stop() {
@@ -134,8 +166,14 @@ func (c *Chromium) Stop() {
 	defer cancel()
 	_ = c.Browser.Context(ctx).Close()
 	c.end()
-	c.l.Kill()
-	c.l.Cleanup() // waits for the process to exit, then removes the profile
+	c.kill()
+}
+
+// kill ends the process group, waits for the process to be reaped and removes the profile.
+func (c *Chromium) kill() {
+	_ = syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
+	<-c.exited
+	_ = os.RemoveAll(c.profile)
 }
 
 // LaunchChromium is StartChromium for one test: a Chromium that cannot start fails the test, and
@@ -156,13 +194,4 @@ func writeProfile(dir string) error {
 	}
 	return os.WriteFile(filepath.Join(dir, "Default", "Preferences"),
 		[]byte(`{"net":{"network_prediction_options":2}}`), 0o600)
-}
-
-// stopLauncher ends a launch that failed: the process (if any) and the profile.
-func stopLauncher(l *launcher.Launcher, profile string) {
-	l.Kill()
-	if l.PID() != 0 {
-		l.Cleanup()
-	}
-	_ = os.RemoveAll(profile)
 }

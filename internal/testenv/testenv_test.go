@@ -1,8 +1,11 @@
 package testenv_test
 
 import (
+	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -65,4 +68,42 @@ func TestRedis(t *testing.T) {
 	host, port, _ := strings.Cut(r.Addr, ":")
 	out, _ := exec.Command("redis-cli", "-h", host, "-p", port, "PING").CombinedOutput()
 	assert.NotContains(t, string(out), "PONG", "the server is gone after Stop")
+}
+
+// A test process that dies without its cleanups (a -timeout panic, SIGKILL) takes its Chromium
+// with it: the kernel kills the browser when its parent goes.
+func TestChromiumDiesWithTheTestProcess(t *testing.T) {
+	if os.Getenv("TESTENV_CHROMIUM_CHILD") == "1" {
+		c, err := testenv.StartChromium()
+		if err != nil {
+			fmt.Println("error", err)
+			os.Exit(1)
+		}
+		fmt.Println("pid", c.PID())
+		select {} // until killed
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestChromiumDiesWithTheTestProcess$")
+	cmd.Env = append(os.Environ(), "TESTENV_CHROMIUM_CHILD=1")
+	out, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	line, err := bufio.NewReader(out).ReadString('\n')
+	require.NoError(t, err)
+	f := strings.Fields(line)
+	require.Len(t, f, 2, "child said %q", line)
+	require.Equal(t, "pid", f[0], "child said %q", line)
+	pid, err := strconv.Atoi(f[1])
+	require.NoError(t, err)
+	require.True(t, testenv.ProcessAlive(pid))
+	args, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	require.NoError(t, err)
+	for _, a := range strings.Split(string(args), "\x00") {
+		if dir, ok := strings.CutPrefix(a, "--user-data-dir="); ok {
+			t.Cleanup(func() { _ = os.RemoveAll(dir) }) // the child had no time to remove it
+		}
+	}
+
+	require.NoError(t, cmd.Process.Kill())
+	_ = cmd.Wait()
+	assert.Empty(t, testenv.StillRunning([]int{pid}, 30*time.Second), "Chromium outlived the killed test process")
 }
