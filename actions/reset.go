@@ -166,7 +166,7 @@ const contextStorage = "local_storage,indexeddb,cache_storage,service_workers,fi
 func (s *Session) forget() {
 	s.st.Lock()
 	defer s.st.Unlock()
-	s.secrets = map[string]string{}
+	s.secrets = map[string][]string{}
 	s.urlSecrets = nil
 	s.lastURL, s.lastNav = "", nil
 	s.nav.url, s.nav.status, s.nav.last = "", 0, NavResult{}

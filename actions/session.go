@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -91,8 +92,8 @@ type Session struct {
 	lastURL    string   // the last URL Navigate reached, for crash recovery
 	lastNav    *navOpts // the options of that navigation (its expected statuses)
 	nav        navState
-	secrets    map[string]string // selector → value, for redaction and masking
-	urlSecrets []string          // passwords of user:password@ URLs given to Navigate
+	secrets    map[string][]string // selector → every value FillSecret typed there, for redaction and masking
+	urlSecrets []string            // passwords of user:password@ URLs given to Navigate
 	closed     bool
 }
 
@@ -117,7 +118,7 @@ func NewSession(b *browser.Browser, opts ...Option) (*Session, error) {
 	if cfg.isolated && cfg.page != nil {
 		return nil, errors.New("actions: Isolated and WithPage do not go together: an adopted page already has its browser context")
 	}
-	s := &Session{cfg: cfg, b: b, secrets: map[string]string{}, origins: map[string]bool{}}
+	s := &Session{cfg: cfg, b: b, secrets: map[string][]string{}, origins: map[string]bool{}}
 	s.ctx, s.cancel = context.WithCancelCause(context.Background())
 	s.nav.changed = make(chan struct{})
 	ctx, cancel := context.WithTimeout(s.ctx, max(cfg.timeout, 30*time.Second))
@@ -438,19 +439,25 @@ func (s *Session) rememberURLSecret(raw string) {
 func (s *Session) rememberSecret(sel, value string) {
 	s.st.Lock()
 	defer s.st.Unlock()
-	s.secrets[sel] = value
+	if !slices.Contains(s.secrets[sel], value) {
+		s.secrets[sel] = append(s.secrets[sel], value)
+	}
 }
 
 func (s *Session) secretLists() (values, selectors []string) {
 	s.st.Lock()
 	defer s.st.Unlock()
-	for sel, v := range s.secrets {
+	for sel, vs := range s.secrets {
 		selectors = append(selectors, sel)
-		if v != "" {
-			values = append(values, v)
+		for _, v := range vs {
+			if v != "" {
+				values = append(values, v)
+			}
 		}
 	}
 	values = append(values, s.urlSecrets...)
+	// Longest first: a secret that contains a shorter one is redacted whole, not around it.
+	slices.SortFunc(values, func(a, b string) int { return len(b) - len(a) })
 	return values, selectors
 }
 
