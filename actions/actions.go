@@ -291,7 +291,10 @@ var readBackJS = withQuery(`(o) => new Promise((resolve) => {
 
 // Select chooses the options of the <select> sel names whose value or visible label equal values
 // (one for a single select, any number for a multiple one), firing input and change events, once
-// the element is actionable with its centre free, as for Click.
+// the element is actionable with its centre free, as for Click. Options that are not there yet
+// (a list filled by a later fetch) are waited for until the attempt's deadline; when they never
+// come the call fails without another attempt (ReasonNoOption, invalid_input: a value the page
+// does not offer), naming the options the element has.
 func (s *Session) Select(ctx context.Context, sel string, values ...string) error {
 	return s.run(ctx, spec{action: "select", selector: sel}, func(p *rod.Page, a *retry.Attempt) error {
 		_, err := s.locate(p, "select", locateReq{Sel: sel, Strict: true, State: stateActionable, Op: "select", Values: values})

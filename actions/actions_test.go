@@ -423,6 +423,27 @@ func TestLoginWallEscalatorLogsInThroughTheSession(t *testing.T) {
 	assert.Equal(t, site.URL("/account"), res.URL)
 }
 
+func TestSelectWaitsForOptionsThatLoadLater(t *testing.T) {
+	// A dependent dropdown: its options arrive a while after the page loaded (a fetch fills it).
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`<!doctype html><select id="s"><option value="">loading…</option></select><output id="out"></output>
+<script>
+const s = document.getElementById('s');
+s.addEventListener('change', () => document.getElementById('out').textContent = 'chose ' + s.value);
+setTimeout(() => { for (const v of ['red', 'green', 'blue']) s.add(new Option(v.toUpperCase(), v)); }, 800);
+</script>`))
+	}))
+	defer srv.Close()
+	s, _ := newSession(t)
+	_, err := s.Navigate(ctxT(t), srv.URL)
+	require.NoError(t, err)
+
+	require.NoError(t, s.Select(ctxT(t), "#s", "GREEN")) // by label, once it is there
+	got, err := s.Text(ctxT(t), "#out")
+	require.NoError(t, err)
+	assert.Equal(t, "chose green", got)
+}
+
 func TestSelectAndPress(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(`<!doctype html><select id="one"><option value="a">Apple</option><option value="b">Banana</option></select>
@@ -449,6 +470,8 @@ document.getElementById('q').addEventListener('keydown', e => document.getElemen
 	typ, n := attempts(t, err)
 	assert.Equal(t, retry.InvalidInput, typ)
 	assert.Equal(t, 1, n)
+
+	assert.Contains(t, err.Error(), `2 options: "a/Apple", "b/Banana"`, "the error lists what the page offers")
 
 	require.NoError(t, s.Press(ctxT(t), "#q", "Enter"))
 	require.NoError(t, s.Press(ctxT(t), "#q", "Shift+Tab"))

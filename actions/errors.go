@@ -26,11 +26,13 @@ const (
 	ReasonMultiple = "multiple"  // the selector matches several elements where one is meant
 	ReasonInvalid  = "invalid"   // the selector is malformed (CSS, XPath or engine syntax), or names a cross-origin frame
 	ReasonReplaced = "replaced"  // pressed, but re-rendered before the release: no click was delivered
+	ReasonNoOption = "no_option" // a Select's <select> has no option with a wanted value or label (yet)
 )
 
 // NotActionableError says why the element a selector names could not be acted on. Its retry type:
-// invalid, multiple and a lasting cover are InvalidInput (retrying the same call cannot help: fix
-// the selector, or close the overlay first); everything else is SelectorNotFound.
+// invalid, multiple, a lasting cover and an option that never came (the whole attempt waited for
+// it) are InvalidInput (retrying the same call cannot help: fix the selector or the value, or
+// close the overlay first); everything else is SelectorNotFound.
 //
 // Errors are not modified after they are returned: safe to read from many goroutines.
 type NotActionableError struct {
@@ -74,6 +76,8 @@ func (e *NotActionableError) Error() string {
 		return fmt.Sprintf("%q kept moving%s", sel, w)
 	case ReasonReplaced:
 		return fmt.Sprintf("%q was re-rendered between press and release: the page got no click", sel)
+	case ReasonNoOption:
+		return fmt.Sprintf("%q: %s%s", sel, e.Detail, w)
 	}
 	return fmt.Sprintf("%q not actionable: %s %s%s", sel, e.Reason, e.Detail, w)
 }
@@ -81,7 +85,7 @@ func (e *NotActionableError) Error() string {
 // RetryType is the error's type for the retry engine.
 func (e *NotActionableError) RetryType() retry.ErrorType {
 	switch e.Reason {
-	case ReasonInvalid, ReasonMultiple, ReasonCovered, ReasonUnusable:
+	case ReasonInvalid, ReasonMultiple, ReasonCovered, ReasonUnusable, ReasonNoOption:
 		return retry.InvalidInput
 	case ReasonReplaced:
 		return retry.StaleElement

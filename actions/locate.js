@@ -21,6 +21,19 @@ async (o) => {
     }
     return s;
   };
+  // The first wanted value a <select> has no option for (by value, else label or text), with
+  // the options it has; undefined when it has them all.
+  const findOption = (opts, w) => opts.find((x) => x.value === w) || opts.find((x) => x.label.trim() === w || x.text.trim() === w);
+  const missingOption = (el) => {
+    const opts = Array.from(el.options);
+    for (const w of o.values || []) {
+      if (findOption(opts, w)) continue;
+      const have = opts.slice(0, 10).map((x) => JSON.stringify(x.value === x.text.trim() ? x.value : x.value + '/' + x.text.trim()));
+      return 'no option with value or label ' + JSON.stringify(w) + ' in ' + desc(el) +
+        ' (' + (opts.length ? opts.length + ' options: ' + have.join(', ') + (opts.length > 10 ? ', …' : '') : 'no options') + ')';
+    }
+    return undefined;
+  };
   // The element the user's selector means, or why there is none yet.
   const pick = () => {
     let list;
@@ -162,6 +175,11 @@ async (o) => {
     if (p.fatal) return p;
     if (p.wait) return { wait: p.wait, count: p.count };
     const el = p.el;
+    // A <select> whose options load later (a fetch fills it): wait for the wanted ones.
+    if (o.op === 'select' && el.tagName === 'SELECT') {
+      const miss = missingOption(el);
+      if (miss !== undefined) return { wait: 'no_option', detail: miss, count: p.count };
+    }
     if (need === 'attached') return { el, count: p.count };
     if (!visible(el)) return { wait: 'hidden', count: p.count };
     if (need === 'visible') return { el, count: p.count };
@@ -210,7 +228,7 @@ async (o) => {
     if (done) return;
     const c = check();
     if (c.fatal) return finish(c.fatal);
-    if (c.wait) { last = { reason: c.wait, count: c.count }; prev = null; cover = undefined; return; }
+    if (c.wait) { last = { reason: c.wait, count: c.count, detail: c.detail }; prev = null; cover = undefined; return; }
     // Stable means the same box over a frame the page really rendered, with no finite animation
     // still running on it: a starved tab that renders no frame must not pass a moving target as
     // still. (Endless animations, a pulsing button, do not block; a tab that renders nothing
@@ -265,7 +283,7 @@ async (o) => {
     first = false;
     const c = check();
     if (c.fatal) return finish(c.fatal);
-    if (c.wait) { last = { reason: c.wait, count: c.count }; return; }
+    if (c.wait) { last = { reason: c.wait, count: c.count, detail: c.detail }; return; }
     if (!act) return ready(c.el, c.count);
     // Already there when we looked, and nothing animates: stable without waiting for a frame.
     // (Script-driven motion is caught by the press-time check.)
@@ -387,8 +405,8 @@ async (o) => {
       const opts = Array.from(el.options);
       const chosen = [];
       for (const w of want) {
-        const m = opts.find((x) => x.value === w) || opts.find((x) => x.label.trim() === w || x.text.trim() === w);
-        if (!m) return { err: 'no option with value or label ' + JSON.stringify(w) + ' in ' + desc(el) };
+        const m = findOption(opts, w);
+        if (!m) return { err: missingOption(el) };
         chosen.push(m);
       }
       if (!el.multiple && chosen.length > 1) return { err: desc(el) + ' is not multiple; got ' + chosen.length + ' values' };
