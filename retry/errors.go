@@ -99,7 +99,9 @@ func (e *Error) Error() string {
 	} else if e.cause != nil {
 		last = e.cause.Error()
 	}
-	if e.Reason != "" && e.Reason != last { // a cancellation's reason is its error: say it once
+	// A cancellation's reason is its error, and "all N attempts used" repeats "after N
+	// attempts": say each once.
+	if e.Reason != "" && e.Reason != last && e.Reason != budgetReason(e.Type, e.Attempts) {
 		b.WriteString(": ")
 		b.WriteString(e.Reason)
 	}

@@ -46,7 +46,7 @@ func TestDoGiveUps(t *testing.T) {
 			"do: not_found after 1 attempt: not_found is not retryable: 404 Not Found"},
 		{"exhausted: no sleep after the last attempt", retrytest.Always(errors.New("timeout")), nil,
 			[]error{retry.ErrExhausted}, []error{retry.ErrPermanent}, 3, 1, retry.NetworkTimeout, // the first retry is immediate
-			"fetch: network_timeout after 3 attempts: network_timeout: all 3 attempts used: timeout"},
+			"fetch: network_timeout after 3 attempts: timeout"},
 		{"per-call budget", retrytest.Always(errors.New("timeout")), []retry.CallOption{retry.MaxAttempts(5)},
 			[]error{retry.ErrExhausted}, nil, 5, 3, retry.NetworkTimeout, ""},
 		{"captcha without hook: escalate", retrytest.Always(errors.New("captcha")), nil,
