@@ -14,7 +14,8 @@ import (
 //
 //   - ErrPageCrashed (crash, closed tab, closed browser), CDP -32001 "Session with given id not
 //     found" → PageCrash;
-//   - ErrInvalidURL, *rod.EvalError "… is not a valid selector" → InvalidInput;
+//   - ErrInvalidURL, *NotAPageError (a download, 204), *rod.EvalError "… is not a valid
+//     selector" → InvalidInput;
 //   - *TimeoutError → NetworkTimeout, or SelectorNotFound when Kind is WaitElement;
 //   - *rod.ObjectNotFoundError and CDP -32000 stale-node messages ("Cannot find context with
 //     specified id", "Could not find object with given id", "Node is detached from document",
@@ -34,7 +35,8 @@ func Classify(err error) (retry.ErrorType, bool) {
 	if errors.Is(err, ErrPageCrashed) {
 		return retry.PageCrash, true
 	}
-	if errors.Is(err, ErrInvalidURL) {
+	var np *NotAPageError
+	if errors.Is(err, ErrInvalidURL) || errors.As(err, &np) {
 		return retry.InvalidInput, true
 	}
 	var te *TimeoutError
@@ -120,8 +122,9 @@ func classifyCDPMessage(msg string) (retry.ErrorType, bool) {
 //   - ERR_NAME_NOT_RESOLVED (the name does not exist), ERR_FILE_NOT_FOUND → NotFound: a
 //     misspelt host never resolves, so retrying only delays the clear error;
 //   - ERR_ABORTED (a navigation cancelled by another — the page's own script, a form still
-//     redirecting — or a download or 204) → ConnectionReset: usually a race that the next
-//     navigation does not meet, so back off and go again rather than give up at once;
+//     redirecting) → ConnectionReset: usually a race that the next navigation does not meet, so
+//     back off and go again rather than give up at once (Navigate reports a download or a 204,
+//     also aborted, as *NotAPageError instead);
 //   - ERR_INVALID_URL,
 //     ERR_UNKNOWN_URL_SCHEME, ERR_DISALLOWED_URL_SCHEME, ERR_BLOCKED_BY_*, ERR_UNSAFE_*,
 //     ERR_TOO_MANY_REDIRECTS, ERR_CERT_*, ERR_SSL_* → InvalidInput: the same request fails the

@@ -94,6 +94,7 @@ func ValidateURL(raw string) error {
 //   - status ≥ 400 (a 404 page with a body is no navigation error for Chromium): the Response
 //     and a *retry.HTTPError{StatusCode, URL, RetryAfter} (Retry-After parsed, seconds or date);
 //   - a network failure: an error wrapping *rod.NavigationError (Reason "net::ERR_…");
+//   - an answer a tab does not show (a download, 204): an error wrapping *NotAPageError;
 //   - a refused URL: an error wrapping ErrInvalidURL, before anything is sent.
 //
 // JavaScript dialogs: one already open when Navigate starts is dismissed; one opened while the
@@ -163,8 +164,20 @@ func (b *Browser) navigate(p *rod.Page, target string) (*Response, error) {
 		return &Response{URL: target, Header: http.Header{}}, nil
 	}
 	if res.ErrorText != "" {
-		if r := tr.response(res.LoaderID); r != nil && r.Status >= 400 {
+		r := tr.response(res.LoaderID)
+		aborted := strings.Contains(res.ErrorText, "ERR_ABORTED")
+		if r == nil && aborted {
+			// A download or a 204 is answered (Network.responseReceived) and then aborted; the
+			// event may still be on its way to the tracker when Page.navigate's answer is here.
+			r = tr.awaitResponse(ctx, res.LoaderID, responseLag)
+		}
+		if r != nil && r.Status >= 400 {
 			return httpResult(target, r)
+		}
+		if r != nil && aborted {
+			if e := notAPage(target, r); e != nil {
+				return nil, fmt.Errorf("navigate %s: %w", showURL(target), e)
+			}
 		}
 		return nil, fmt.Errorf("navigate %s: %w", showURL(target), &rod.NavigationError{Reason: res.ErrorText})
 	}
@@ -195,6 +208,60 @@ func (b *Browser) navigate(p *rod.Page, target string) (*Response, error) {
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// responseLag bounds how long an aborted navigation waits for its response event to reach the
+// tracker (it was sent before Page.navigate's answer; only the dispatch is late).
+const responseLag = 500 * time.Millisecond
+
+// NotAPageError is Navigate's error for a URL whose answer a tab does not show: a download
+// (Content-Disposition: attachment, or application/octet-stream) or 204/205 No Content.
+// Chromium answers it with net::ERR_ABORTED, which alone reads as a dropped connection; the
+// same request gets the same answer, so Classify maps it to retry.InvalidInput.
+//
+// Not modified after it is returned: safe to read from many goroutines.
+type NotAPageError struct {
+	URL         string // the URL asked for (a password in it shown as xxxxx)
+	Status      int
+	ContentType string
+	Disposition string // the Content-Disposition header, if any
+}
+
+func (e *NotAPageError) Error() string {
+	if e.Status == http.StatusNoContent || e.Status == http.StatusResetContent {
+		return fmt.Sprintf("not a page: %s answers HTTP %d with no content, so there is nothing to load", e.URL, e.Status)
+	}
+	var what []string
+	if e.Disposition != "" {
+		what = append(what, "Content-Disposition: "+clipText(e.Disposition))
+	}
+	if e.ContentType != "" {
+		what = append(what, "Content-Type: "+clipText(e.ContentType))
+	}
+	return fmt.Sprintf("not a page: %s answers with a file to download (%s), which a tab does not show: fetch it with an HTTP client instead",
+		e.URL, strings.Join(what, ", "))
+}
+
+// RetryType is retry.InvalidInput: loading the URL again downloads it again.
+func (e *NotAPageError) RetryType() retry.ErrorType { return retry.InvalidInput }
+
+// notAPage says why the answer r to an aborted navigation is not a page, or nil when it may be
+// one (a navigation cancelled by another is aborted too).
+func notAPage(target string, r *proto.NetworkResponse) *NotAPageError {
+	h := toHeader(r.Headers)
+	e := &NotAPageError{URL: showURL(target), Status: r.Status, ContentType: h.Get("Content-Type"), Disposition: h.Get("Content-Disposition")}
+	if e.ContentType == "" {
+		e.ContentType = r.MIMEType
+	}
+	disp := strings.ToLower(strings.TrimSpace(e.Disposition))
+	mime := strings.ToLower(strings.TrimSpace(strings.Split(e.ContentType, ";")[0]))
+	switch {
+	case r.Status == http.StatusNoContent || r.Status == http.StatusResetContent,
+		strings.HasPrefix(disp, "attachment"),
+		mime == "application/octet-stream", mime == "application/force-download":
+		return e
+	}
+	return nil
 }
 
 func navResult(target, committedURL string, r *proto.NetworkResponse, loaded bool) (*Response, error) {
@@ -358,6 +425,27 @@ func (t *navTracker) loaded(id proto.NetworkLoaderID) (r *proto.NetworkResponse,
 		return r, true, true, nil
 	}
 	return t.responses[id], true, true, nil
+}
+
+// awaitResponse waits up to d (and ctx) for the response of loader id.
+func (t *navTracker) awaitResponse(ctx context.Context, id proto.NetworkLoaderID, d time.Duration) *proto.NetworkResponse {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for {
+		t.mu.Lock()
+		r, ch := t.responses[id], t.changed
+		t.mu.Unlock()
+		if r != nil {
+			return r
+		}
+		select {
+		case <-ch:
+		case <-timer.C:
+			return nil
+		case <-ctx.Done():
+			return nil
+		}
+	}
 }
 
 // current is the response of the most recently committed main-frame document.

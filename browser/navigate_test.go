@@ -88,6 +88,16 @@ func newSite(t *testing.T) *site {
 	mux.HandleFunc("/js-redirect", func(w http.ResponseWriter, r *http.Request) {
 		page(w, 200, `<script>location.replace("/notfound")</script>`)
 	})
+	mux.HandleFunc("/download", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/csv")
+		w.Header().Set("Content-Disposition", `attachment; filename="report.csv"`)
+		fmt.Fprint(w, "a,b\n1,2\n")
+	})
+	mux.HandleFunc("/binary", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		_, _ = w.Write(make([]byte, 4096))
+	})
+	mux.HandleFunc("/nocontent", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	mux.HandleFunc("/setcookie", func(w http.ResponseWriter, r *http.Request) {
 		http.SetCookie(w, &http.Cookie{Name: "session", Value: "s3cret", Path: "/", HttpOnly: true})
 		page(w, 200, "set")
@@ -202,6 +212,35 @@ func TestNavigateNetworkErrors(t *testing.T) {
 		assert.True(t, ok)
 		assert.Equal(t, c.want, typ, "%v", err)
 	}
+}
+
+func TestNavigateToADownloadIsNotAPage(t *testing.T) {
+	// Chromium answers these with net::ERR_ABORTED, which alone reads as a dropped connection
+	// (retried, counted against the site's breaker); each is the server's answer, every time.
+	b := shared(t)
+	s := newSite(t)
+	p := newPage(t, b)
+	for _, c := range []struct{ path, says string }{
+		{"/download", `Content-Disposition: attachment; filename="report.csv"`},
+		{"/binary", "Content-Type: application/octet-stream"},
+		{"/nocontent", "HTTP 204 with no content"},
+	} {
+		before := s.hits.Load()
+		resp, err := b.Navigate(testCtx(t), p, s.URL+c.path, 10*time.Second)
+		assert.Nil(t, resp)
+		var np *NotAPageError
+		require.ErrorAs(t, err, &np, c.path)
+		assert.Contains(t, err.Error(), "not a page: "+s.URL+c.path)
+		assert.Contains(t, err.Error(), c.says)
+		typ, ok := Classify(err)
+		assert.True(t, ok)
+		assert.Equal(t, retry.InvalidInput, typ, "%v", err)
+		assert.Equal(t, int64(1), s.hits.Load()-before, "one request")
+	}
+	// The tab is still usable.
+	resp, err := b.Navigate(testCtx(t), p, s.URL+"/ok", 10*time.Second)
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.Status)
 }
 
 func TestNavigateInvalidURLSendsNothing(t *testing.T) {
