@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -318,6 +320,40 @@ func TestCaptchaIsEscalatedAndResumes(t *testing.T) {
 	assert.Equal(t, "hcaptcha", got[0].Vendor)
 	_, err = s2.Text(ctxT(t), "#content")
 	require.NoError(t, err)
+}
+
+func TestBotWallWithA5xxOr429IsACaptchaNotRetried(t *testing.T) {
+	// Cloudflare's "under attack" interstitial answers 503 (no cf-mitigated header on older
+	// set-ups), a rate limiter may put a CAPTCHA on its 429: loading them again only hammers
+	// the wall, so they are escalated like the same wall served with 403 or 200.
+	var hits sync.Map
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := hits.LoadOrStore(r.URL.Path, new(atomic.Int64))
+		n.(*atomic.Int64).Add(1)
+		w.Header().Set("Content-Type", "text/html")
+		switch r.URL.Path {
+		case "/cf":
+			w.Header().Set("Server", "cloudflare")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte(`<!doctype html><title>Just a moment...</title><h1>Checking your browser before accessing</h1>`))
+		case "/limited":
+			w.WriteHeader(http.StatusTooManyRequests)
+			_, _ = w.Write([]byte(`<!doctype html><title>Slow down</title><div class="h-captcha" data-sitekey="x" style="width:300px;height:78px"></div>`))
+		}
+	}))
+	defer srv.Close()
+	s, _ := newSession(t)
+	for path, vendor := range map[string]string{"/cf": "cloudflare", "/limited": "hcaptcha"} {
+		_, err := s.Navigate(ctxT(t), srv.URL+path)
+		require.Error(t, err, path)
+		typ, n := attempts(t, err)
+		assert.Equal(t, retry.Captcha, typ, "%v", err)
+		assert.Equal(t, 1, n)
+		assert.True(t, errors.Is(err, retry.ErrEscalate))
+		assert.Contains(t, err.Error(), vendor)
+		got, _ := hits.Load(path)
+		assert.Equal(t, int64(1), got.(*atomic.Int64).Load(), "%s loaded once", path)
+	}
 }
 
 func TestDialogsNeverBlock(t *testing.T) {

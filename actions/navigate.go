@@ -18,8 +18,9 @@ import (
 //   - a CAPTCHA or bot wall (headers first, then the DOM of every frame) → captcha
 //     (*ChallengeError naming the vendor and kind), escalated; after the Escalator returns nil the
 //     URL is loaded again and checked again;
-//   - 429 and 5xx → backed off (at least Retry-After) and loaded again; connection resets and
-//     timeouts likewise, by their own budgets.
+//   - 429 and 5xx → backed off (at least Retry-After) and loaded again, unless the page is a
+//     CAPTCHA or bot wall (captcha, as above); connection resets and timeouts likewise, by their
+//     own budgets.
 //
 // It returns the final URL and the main document's status. NavigateWith takes options that make
 // chosen statuses (ExpectStatus, AnyStatus) a success.
@@ -68,8 +69,15 @@ func (s *Session) navigateOnce(p *rod.Page, rawURL string, no *navOpts) (NavResu
 			return res, err
 		}
 		return res, &LoginWallError{URL: rawURL, Landed: resp.URL, Status: resp.Status, Err: err}
+	case he != nil && (he.StatusCode == 429 || he.StatusCode >= 500):
+		// Bot walls answer 503 or 429 too (Cloudflare's "Just a moment..." under attack mode):
+		// loading them again only hammers the wall. Look at the page before backing off.
+		if ch, derr := snapshot.DetectChallenge(ctx, p, resp.Status, resp.Header); derr == nil && ch != nil {
+			return res, &ChallengeError{Vendor: ch.Vendor, Kind: ch.Kind, URL: resp.URL, Evidence: ch.Evidence}
+		}
+		return res, err // retried by the engine, Retry-After honoured
 	case he != nil:
-		return res, err // 404 → not_found; 429/5xx → retried by the engine, Retry-After honoured
+		return res, err // 404 → not_found
 	}
 	// 2xx/3xx: a wall served with 200 (reCAPTCHA, hCaptcha, Turnstile look the same as content)?
 	ch, derr := snapshot.DetectChallenge(ctx, p, resp.Status, resp.Header)
