@@ -2,7 +2,10 @@ package mcpserver
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 
+	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -172,8 +175,65 @@ func (s *Server) register() {
 		Description: "Ask a person to solve the CAPTCHA or login wall on the page in a visible browser window; returns once it is solved (or the time limit passes), with the page."}, s.handoffTool)
 }
 
-// add registers a typed tool and remembers its name.
+// add registers a typed tool and remembers its name. Its schemas are the ones the SDK would
+// infer, in the plain form strict clients accept (see plainSchema).
 func add[In, Out any](s *Server, t *mcp.Tool, h func(context.Context, *mcp.CallToolRequest, In) (*mcp.CallToolResult, Out, error)) {
 	s.tools[t.Name] = true
+	t.InputSchema = plainSchema[In]()
+	t.OutputSchema = plainSchema[Out]()
 	mcp.AddTool(s.mcp, t, h)
+}
+
+// plainSchema is the JSON Schema the SDK infers for T, made acceptable to the strictest tool
+// clients: a slice, map or pointer field has type "array" (or "object", "integer"), not
+// ["null", "array"] (OpenAI's and Gemini's function declarations refuse a list of types), and
+// every object schema has "properties", {} for a tool without arguments (OpenAI refuses an
+// object schema without it). The SDK validates arguments and results against this schema.
+func plainSchema[T any]() map[string]any {
+	js, err := jsonschema.For[T](nil)
+	if err != nil {
+		panic(fmt.Sprintf("mcpserver: schema of %T: %v", *new(T), err)) // a programming error
+	}
+	b, err := json.Marshal(js)
+	if err != nil {
+		panic(fmt.Sprintf("mcpserver: schema of %T: %v", *new(T), err))
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		panic(fmt.Sprintf("mcpserver: schema of %T: %v", *new(T), err))
+	}
+	plain(m)
+	return m
+}
+
+// plain rewrites one schema node and those under it (see plainSchema).
+func plain(m map[string]any) {
+	if ts, ok := m["type"].([]any); ok {
+		var keep []any
+		for _, t := range ts {
+			if t != "null" {
+				keep = append(keep, t)
+			}
+		}
+		if len(keep) == 1 {
+			m["type"] = keep[0]
+		}
+	}
+	if m["type"] == "object" {
+		if _, ok := m["properties"]; !ok && m["additionalProperties"] == false {
+			m["properties"] = map[string]any{}
+		}
+	}
+	if props, ok := m["properties"].(map[string]any); ok {
+		for _, p := range props {
+			if pm, ok := p.(map[string]any); ok {
+				plain(pm)
+			}
+		}
+	}
+	for _, k := range []string{"items", "additionalProperties"} {
+		if sub, ok := m[k].(map[string]any); ok {
+			plain(sub)
+		}
+	}
 }
