@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strings"
+	"time"
 
+	"github.com/go-rod/rod/lib/proto"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"go.uber.org/zap"
 
 	"github.com/smartretry/smartretry/actions"
+	"github.com/smartretry/smartretry/browser"
 	"github.com/smartretry/smartretry/retry"
 )
 
@@ -59,8 +62,14 @@ func (s *Server) act(ctx context.Context, req *mcp.CallToolRequest, explicit boo
 		return s.fail(msg), pageOut{Recovery: "refused at once: " + msg, Error: msg, ErrorType: "browser"}, nil
 	}
 	t.prepare(ctx)
+	s.unstick(ctx, t)
 	var c callText
 	err = guarded(func() error { return fn(ctx, t, &c) })
+	if ctx.Err() != nil {
+		// The client cancelled the call (or went away): what it started loading stops too, or
+		// the next call would wait for it (see unstick).
+		_ = t.stopLoading(ctx)
+	}
 	if p := s.esc.takePending(); p != nil && mode == modeAsk && err != nil && ctx.Err() == nil {
 		s.rec.take()
 		return s.askPerson(*p), pageOut{}, nil
@@ -99,6 +108,11 @@ func (s *Server) finish(ctx context.Context, t *tab, err error, c *callText) (*m
 	if !c.noPage && ctx.Err() == nil {
 		t.prepare(ctx)
 		v, verr := s.look(ctx, t, "")
+		if stuck(verr) && ctx.Err() == nil && t.stopLoading(ctx) == nil {
+			if v, verr = s.look(ctx, t, ""); verr == nil {
+				fmt.Fprintf(&b, "The page was still loading a new document after %s: loading stopped, this is the page as it is (navigate again to wait longer).\n", secs(min(s.cfg.ActionTimeout, 15*time.Second)))
+			}
+		}
 		if verr != nil {
 			out.URL = t.sess.URL()
 			fmt.Fprintf(&b, "### Page\n- URL: %s\n(no snapshot: %s)\n", clip(out.URL, 300), clip(verr.Error(), 300))
@@ -166,4 +180,36 @@ func (s *Server) unknownTools(next mcp.MethodHandler) mcp.MethodHandler {
 		}
 		return next(ctx, method, req)
 	}
+}
+
+// unstick makes sure the page answers before a call acts on it. While a navigation is pending
+// (a link, a form or a script led to a URL that has not answered yet), Chromium holds every
+// evaluation in the page until the new document commits: a URL that never answers would make
+// every later call time out, attempt after attempt. When a trivial evaluation does not come
+// back within the action timeout, the loading is stopped (the page stays as it was) and the
+// result says so.
+func (s *Server) unstick(ctx context.Context, t *tab) {
+	err := t.evalExpr(ctx, "check that the page answers", "1", s.cfg.ActionTimeout, nil)
+	if stuck(err) && ctx.Err() == nil && t.stopLoading(ctx) == nil {
+		s.rec.note(fmt.Sprintf("the page did not answer for %s (a new document still loading): loading stopped", secs(s.cfg.ActionTimeout)))
+	}
+}
+
+// stuck reports whether err is an evaluation in the page running out of time.
+func stuck(err error) bool {
+	var te *browser.TimeoutError
+	return errors.As(err, &te)
+}
+
+// stopLoading stops the tab's pending navigation, if any (Page.stopLoading is answered by the
+// browser process, so it works while the page itself is held). It runs even when ctx is
+// cancelled: it cleans up after a call the client gave up on.
+func (t *tab) stopLoading(ctx context.Context) error {
+	p := t.sess.Page()
+	if p == nil {
+		return nil
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	return proto.PageStopLoading{}.Call(p.Context(sctx))
 }

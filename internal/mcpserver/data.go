@@ -3,10 +3,12 @@ package mcpserver
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/go-rod/rod"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -47,7 +49,9 @@ func (s *Server) evaluate(ctx context.Context, req *mcp.CallToolRequest, in eval
 			sel, _ := json.Marshal(map[string]string{"selector": r.Selector})
 			elem = "(" + pageJS + ")('element'," + string(sel) + ")"
 		}
-		expr := "(async () => { const __el = " + elem + "; const __f = (" + fn + "\n); return await __f(__el); })()"
+		// A function is called (with the element); anything else is an expression whose value
+		// comes back, as in Playwright's evaluate ("document.title").
+		expr := "(async () => { const __el = " + elem + "; const __f = (" + fn + "\n); return typeof __f === 'function' ? await __f(__el) : await __f; })()"
 		var raw json.RawMessage
 		if err := t.evalExpr(ctx, "evaluate", expr, s.cfg.ActionTimeout, &raw); err != nil {
 			return &evalError{err}
@@ -67,7 +71,18 @@ func (s *Server) evaluate(ctx context.Context, req *mcp.CallToolRequest, in eval
 // cannot succeed.
 type evalError struct{ err error }
 
-func (e *evalError) Error() string { return "the function failed in the page: " + e.err.Error() }
+func (e *evalError) Error() string {
+	var ee *rod.EvalError
+	if errors.As(e.err, &ee) && ee.RuntimeExceptionDetails != nil {
+		d := ee.RuntimeExceptionDetails
+		msg := d.Text
+		if d.Exception != nil && d.Exception.Description != "" {
+			msg = d.Exception.Description // "Error: boom\n    at …": the message and the stack
+		}
+		return "the function failed in the page: " + strings.TrimSpace(msg)
+	}
+	return "the function failed in the page: " + e.err.Error()
+}
 func (e *evalError) Unwrap() error { return e.err }
 
 func (s *Server) tabsTool(ctx context.Context, req *mcp.CallToolRequest, in tabsIn) (*mcp.CallToolResult, tabsOut, error) {

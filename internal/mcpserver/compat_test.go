@@ -1,0 +1,130 @@
+package mcpserver_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/smartretry/smartretry/internal/mcpserver"
+)
+
+// Every tool's schemas are in the plain form the strictest clients accept (OpenAI and Gemini
+// function declarations): an object at the top, every object with "properties" (also a tool
+// without arguments), one type per property (never ["null", "array"]), required names that
+// exist, no $ref. No browser is needed to list the tools.
+func TestMCP_SchemasSuitStrictClients(t *testing.T) {
+	a := newAgent(t, mcpserver.Config{}, nil)
+	res, err := a.cs.ListTools(a.ctx, nil)
+	require.NoError(t, err)
+	require.NotEmpty(t, res.Tools)
+	for _, tool := range res.Tools {
+		for kind, sch := range map[string]any{"input": tool.InputSchema, "output": tool.OutputSchema} {
+			if sch == nil {
+				require.NotEqual(t, "input", kind, "%s has no input schema", tool.Name)
+				continue
+			}
+			b, err := json.Marshal(sch)
+			require.NoError(t, err)
+			var m map[string]any
+			require.NoError(t, json.Unmarshal(b, &m))
+			assert.Equal(t, "object", m["type"], "%s %s schema: the top is an object", tool.Name, kind)
+			for _, p := range schemaProblems(m, "$") {
+				t.Errorf("%s %s schema: %s\n%s", tool.Name, kind, p, b)
+			}
+		}
+	}
+}
+
+// schemaProblems lists what strict clients refuse in a schema node and the nodes under it.
+func schemaProblems(m map[string]any, path string) []string {
+	var out []string
+	for _, k := range []string{"$ref", "$defs", "definitions", "anyOf", "oneOf", "allOf"} {
+		if _, ok := m[k]; ok {
+			out = append(out, path+": has "+k)
+		}
+	}
+	if _, ok := m["type"].([]any); ok {
+		out = append(out, fmt.Sprintf("%s: a list of types %v", path, m["type"]))
+	}
+	props, _ := m["properties"].(map[string]any)
+	if m["type"] == "object" && props == nil && m["additionalProperties"] == false {
+		out = append(out, path+": an object without properties")
+	}
+	req, _ := m["required"].([]any)
+	for _, r := range req {
+		if _, ok := props[r.(string)]; !ok {
+			out = append(out, fmt.Sprintf("%s: required %q is not a property", path, r))
+		}
+	}
+	for k, p := range props {
+		if pm, ok := p.(map[string]any); ok {
+			out = append(out, schemaProblems(pm, path+"."+k)...)
+		}
+	}
+	for _, k := range []string{"items", "additionalProperties"} {
+		if sub, ok := m[k].(map[string]any); ok {
+			out = append(out, schemaProblems(sub, path+"."+k)...)
+		}
+	}
+	return out
+}
+
+// browser_evaluate takes a function, or an expression whose value comes back (as Playwright's
+// evaluate does); an exception in the page is reported by its message.
+func TestMCP_EvaluateFunctionOrExpression(t *testing.T) {
+	a := newAgent(t, mcpserver.Config{}, nil)
+	a.ok("browser_navigate", map[string]any{"url": site.URL("/late?ms=0")})
+	for _, fn := range []string{"() => document.title", "document.title", "async () => document.title"} {
+		res, out := a.call("browser_evaluate", map[string]any{"function": fn})
+		require.False(t, res.IsError, "%s: %s", fn, out)
+		var got struct{ Result any }
+		b, _ := json.Marshal(res.StructuredContent)
+		require.NoError(t, json.Unmarshal(b, &got))
+		assert.IsType(t, "", got.Result, "%s: %s", fn, b)
+		assert.NotEmpty(t, got.Result, "%s: %s", fn, b)
+	}
+	res, out := a.call("browser_evaluate", map[string]any{"function": "() => { throw new Error('boom') }"})
+	require.True(t, res.IsError, out)
+	assert.Contains(t, out, "the function failed in the page: Error: boom")
+	assert.NotContains(t, out, "<nil>")
+}
+
+// A navigation the client cancels, or one to a URL that never answers, does not hold the page:
+// while a navigation is pending Chromium holds every evaluation in the page, so without the
+// loading being stopped each later call would wait out its attempts.
+func TestMCP_PendingNavigationDoesNotBlockLaterCalls(t *testing.T) {
+	a := newAgent(t, mcpserver.Config{ActionTimeout: 5 * time.Second}, nil)
+	a.ok("browser_navigate", map[string]any{"url": site.URL("/late?ms=0")})
+
+	// The client cancels a navigation to a URL that answers after a minute.
+	id := uid("cancelled")
+	ctx, cancel := context.WithCancel(a.ctx)
+	done := make(chan error, 1)
+	go func() {
+		_, err := a.cs.CallTool(ctx, &mcp.CallToolParams{Name: "browser_navigate", Arguments: map[string]any{"url": site.URL("/slow?ms=60000&id=" + id)}})
+		done <- err
+	}()
+	require.Eventually(t, func() bool { return site.Hits("/slow", id) > 0 }, 30*time.Second, 20*time.Millisecond)
+	cancel()
+	require.Error(t, <-done)
+	out := a.ok("browser_evaluate", map[string]any{"function": "() => location.href"})
+	assert.NotContains(t, out, "loading stopped", "the cancelled call stopped its loading itself")
+	assert.Contains(t, out, "/late", "the page is the one before the cancelled navigation")
+
+	// A script of the page leads to a URL that never answers between two calls.
+	id = uid("script")
+	var outs strings.Builder
+	outs.WriteString(a.ok("browser_evaluate", map[string]any{"function": fmt.Sprintf("() => { location.href = %q; return 1 }", site.URL("/slow?ms=60000&id="+id))}))
+	require.Eventually(t, func() bool { return site.Hits("/slow", id) > 0 }, 30*time.Second, 20*time.Millisecond)
+	out = a.ok("browser_evaluate", map[string]any{"function": "() => location.href"})
+	outs.WriteString(out)
+	assert.Contains(t, outs.String(), "loading stopped")
+	assert.Contains(t, out, "/late", "the page stayed as it was")
+}
