@@ -40,6 +40,7 @@ type callText struct {
 	strings.Builder
 	noPage bool // the tool's result carries no snapshot (screenshots, stats, extracts)
 	full   bool // the whole snapshot, never only what changed
+	depth  int  // > 0: only this many levels of the snapshot's tree
 }
 
 // act runs one tool call that acts on the page: one call at a time; the browser and a first tab
@@ -126,7 +127,13 @@ func (s *Server) finish(ctx context.Context, t *tab, err error, c *callText) (*m
 				text, ok = v.diff(t.last, s.cfg.SnapshotBudget)
 			}
 			if !ok {
-				text = v.render(s.cfg.SnapshotBudget)
+				shown := v
+				if c.depth > 0 {
+					cut := *v
+					cut.Lines = atDepth(v.Lines, c.depth)
+					shown = &cut
+				}
+				text = shown.render(s.cfg.SnapshotBudget)
 			}
 			b.WriteString(text)
 			t.last = v
@@ -212,4 +219,18 @@ func (t *tab) stopLoading(ctx context.Context) error {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 	defer cancel()
 	return proto.PageStopLoading{}.Call(p.Context(sctx))
+}
+
+// atDepth keeps the snapshot lines less than depth levels deep (all of them when depth is 0).
+func atDepth(lines []string, depth int) []string {
+	if depth <= 0 {
+		return lines
+	}
+	var out []string
+	for _, l := range lines {
+		if (len(l)-len(strings.TrimLeft(l, " ")))/2 < depth {
+			out = append(out, l)
+		}
+	}
+	return out
 }

@@ -128,3 +128,59 @@ func TestMCP_PendingNavigationDoesNotBlockLaterCalls(t *testing.T) {
 	assert.Contains(t, outs.String(), "loading stopped")
 	assert.Contains(t, out, "/late", "the page stayed as it was")
 }
+
+// The arguments Playwright MCP (0.0.8x) declares for the tools both servers have are accepted,
+// and do what they do there: right, middle and modified clicks, element, full-page and JPEG
+// screenshots, a snapshot's depth, a form field's element description.
+func TestMCP_PlaywrightArguments(t *testing.T) {
+	a := newAgent(t, mcpserver.Config{}, nil)
+	a.ok("browser_navigate", map[string]any{"url": site.URL("/form")})
+	a.ok("browser_evaluate", map[string]any{"filename": "ignored.json", "function": `() => {
+		const seen = document.createElement('p'); seen.id = 'seen'; document.body.append(seen);
+		document.body.addEventListener('contextmenu', e => { e.preventDefault(); seen.textContent += 'right;' });
+		document.body.addEventListener('click', e => { if (e.shiftKey && e.altKey) seen.textContent += 'shift-alt;' });
+		document.body.addEventListener('auxclick', e => { if (e.button === 1) seen.textContent += 'middle;' });
+	}`})
+	a.ok("browser_click", map[string]any{"element": "heading", "target": "h1", "button": "right"})
+	a.ok("browser_click", map[string]any{"element": "heading", "target": "h1", "modifiers": []string{"Shift", "Alt"}})
+	a.ok("browser_click", map[string]any{"element": "heading", "target": "h1", "button": "middle"})
+	res, out := a.call("browser_evaluate", map[string]any{"function": "() => document.getElementById('seen').textContent"})
+	require.False(t, res.IsError, out)
+	assert.Contains(t, out, `"right;shift-alt;middle;"`)
+	res, out = a.call("browser_click", map[string]any{"target": "h1", "modifiers": []string{"Hyper"}})
+	assert.True(t, res.IsError, out)
+	assert.Contains(t, out, `modifier "Hyper"`)
+
+	for _, c := range []struct {
+		args map[string]any
+		mime string
+	}{
+		{map[string]any{"scale": "css"}, "image/png"},
+		{map[string]any{"type": "jpeg", "fullPage": true, "filename": "ignored.jpeg"}, "image/jpeg"},
+		{map[string]any{"element": "the heading", "target": "h1", "scale": "device"}, "image/png"},
+	} {
+		res, out := a.call("browser_take_screenshot", c.args)
+		require.False(t, res.IsError, "%v: %s", c.args, out)
+		var img *mcp.ImageContent
+		for _, ct := range res.Content {
+			if ic, ok := ct.(*mcp.ImageContent); ok {
+				img = ic
+			}
+		}
+		require.NotNil(t, img, "%v: no image in %s", c.args, out)
+		assert.Equal(t, c.mime, img.MIMEType, "%v", c.args)
+		assert.NotEmpty(t, img.Data)
+	}
+
+	whole := a.ok("browser_snapshot", nil)
+	require.Contains(t, whole, "\n  - ", "the form page has nested lines")
+	top := a.ok("browser_snapshot", map[string]any{"depth": 1, "boxes": false, "filename": "ignored.md"})
+	assert.NotContains(t, top, "\n  - ", "depth 1: only the top level")
+	assert.Less(t, len(top), len(whole))
+
+	name := refOf(t, whole, "textbox", "Name")
+	out = a.ok("browser_fill_form", map[string]any{"fields": []map[string]any{
+		{"element": "the name field", "name": "Name", "type": "textbox", "target": name, "value": "Zed"},
+	}})
+	assert.Contains(t, out, "Zed")
+}

@@ -9,26 +9,71 @@ import (
 	"time"
 
 	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/proto"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 func (s *Server) screenshot(ctx context.Context, req *mcp.CallToolRequest, in screenshotIn) (*mcp.CallToolResult, screenshotOut, error) {
-	var png []byte
+	var img []byte
+	format, mime := proto.PageCaptureScreenshotFormatPng, "image/png"
 	res, po, err := s.act(ctx, req, false, func(ctx context.Context, t *tab, c *callText) error {
-		if in.Type != "" && !strings.EqualFold(in.Type, "png") {
-			return &errTarget{fmt.Sprintf("type %q is not supported: screenshots are PNG", in.Type)}
+		switch strings.ToLower(in.Type) {
+		case "", "png":
+		case "jpeg", "jpg":
+			format, mime = proto.PageCaptureScreenshotFormatJpeg, "image/jpeg"
+		case "webp":
+			format, mime = proto.PageCaptureScreenshotFormatWebp, "image/webp"
+		default:
+			return &errTarget{fmt.Sprintf("type %q: want png, jpeg or webp", clip(in.Type, 40))}
+		}
+		switch strings.ToLower(in.Scale) {
+		case "", "css", "device": // the same here: the viewport's device scale factor is 1
+		default:
+			return &errTarget{fmt.Sprintf("scale %q: want css or device", clip(in.Scale, 40))}
+		}
+		target := in.target()
+		if target != "" && in.FullPage {
+			return &errTarget{"fullPage and a target do not go together: give one"}
 		}
 		c.noPage = true
+		what := "the viewport"
 		var err error
-		png, err = t.sess.Screenshot(ctx)
+		switch {
+		case target != "":
+			what = "the element " + target
+			err = s.withRef(ctx, t, target, func(r resolved) error {
+				if strings.HasPrefix(r.Selector, "text=") || strings.HasPrefix(r.Selector, "role=") || strings.HasPrefix(r.Selector, "xpath=") || strings.HasPrefix(r.Selector, "//") {
+					return &errTarget{"an element screenshot needs a ref or a CSS selector"}
+				}
+				return t.sess.Browser().GuardElement(ctx, t.sess.Page(), s.cfg.ActionTimeout, "screenshot "+r.Selector, func(p *rod.Page) error {
+					el, err := p.Element(r.Selector)
+					if err != nil {
+						return err
+					}
+					img, err = el.Screenshot(format, 90)
+					return err
+				})
+			})
+		case in.FullPage || format != proto.PageCaptureScreenshotFormatPng:
+			if in.FullPage {
+				what = "the whole page"
+			}
+			err = t.sess.Browser().Guard(ctx, t.sess.Page(), s.cfg.ActionTimeout, "screenshot", func(p *rod.Page) error {
+				var err error
+				img, err = p.Screenshot(in.FullPage, &proto.PageCaptureScreenshot{Format: format})
+				return err
+			})
+		default:
+			img, err = t.sess.Screenshot(ctx)
+		}
 		if err == nil {
-			fmt.Fprintf(c, "Screenshot of the viewport (%d bytes PNG). Act with browser_snapshot's refs, not on the image.\n", len(png))
+			fmt.Fprintf(c, "Screenshot of %s (%d bytes %s). Act with browser_snapshot's refs, not on the image.\n", what, len(img), strings.ToUpper(string(format)))
 		}
 		return err
 	})
-	out := screenshotOut{URL: po.URL, Bytes: len(png), Recovery: po.Recovery, Error: po.Error}
-	if err == nil && !res.IsError && len(png) > 0 {
-		res.Content = append(res.Content, &mcp.ImageContent{Data: png, MIMEType: "image/png"})
+	out := screenshotOut{URL: po.URL, Bytes: len(img), Recovery: po.Recovery, Error: po.Error}
+	if err == nil && !res.IsError && len(img) > 0 {
+		res.Content = append(res.Content, &mcp.ImageContent{Data: img, MIMEType: mime})
 	}
 	return res, out, err
 }

@@ -47,9 +47,14 @@ func (s *Server) navigateBack(ctx context.Context, req *mcp.CallToolRequest, _ n
 }
 
 func (s *Server) snapshot(ctx context.Context, req *mcp.CallToolRequest, in snapshotIn) (*mcp.CallToolResult, pageOut, error) {
+	if in.Depth < 0 {
+		return s.act(ctx, req, false, func(ctx context.Context, t *tab, c *callText) error {
+			return &errTarget{fmt.Sprintf("depth %d: want 1 or more (or none for the whole tree)", in.Depth)}
+		})
+	}
 	if in.Target == "" {
 		return s.act(ctx, req, false, func(ctx context.Context, t *tab, c *callText) error {
-			c.full = true
+			c.full, c.depth = true, in.Depth
 			return nil
 		})
 	}
@@ -67,7 +72,7 @@ func (s *Server) snapshot(ctx context.Context, req *mcp.CallToolRequest, in snap
 		}
 		c.noPage = true
 		fmt.Fprintf(c, "### Part of the page: ref %s\n", ref)
-		writeLines(&c.Builder, v.Lines, s.cfg.SnapshotBudget)
+		writeLines(&c.Builder, atDepth(v.Lines, in.Depth), s.cfg.SnapshotBudget)
 		return nil
 	})
 }
@@ -99,26 +104,62 @@ func (s *Server) withRef(ctx context.Context, t *tab, target string, do func(r r
 
 func (s *Server) click(ctx context.Context, req *mcp.CallToolRequest, in clickIn) (*mcp.CallToolResult, pageOut, error) {
 	return s.act(ctx, req, false, func(ctx context.Context, t *tab, c *callText) error {
-		if in.Button != "" && in.Button != "left" {
-			return &errTarget{fmt.Sprintf("button %q is not supported: only left clicks", in.Button)}
+		button := proto.InputMouseButtonLeft
+		switch strings.ToLower(in.Button) {
+		case "", "left":
+		case "right":
+			button = proto.InputMouseButtonRight
+		case "middle":
+			button = proto.InputMouseButtonMiddle
+		default:
+			return &errTarget{fmt.Sprintf("button %q: want left, right or middle", clip(in.Button, 40))}
+		}
+		mods, err := modifierBits(in.Modifiers)
+		if err != nil {
+			return err
 		}
 		return s.withRef(ctx, t, in.target(), func(r resolved) error {
-			if in.DoubleClick {
-				return s.doubleClick(ctx, t, r.Selector)
+			if in.DoubleClick || button != proto.InputMouseButtonLeft || mods != 0 {
+				count := 1
+				if in.DoubleClick {
+					count = 2
+				}
+				return s.pointerClick(ctx, t, r.Selector, button, count, mods)
 			}
 			return t.sess.Click(ctx, r.Selector)
 		})
 	})
 }
 
-// doubleClick waits until the element is actionable (Hover: visible, still, uncovered, the pointer
-// on it), then presses twice at its centre with click counts 1 and 2, as a person's double click.
-func (s *Server) doubleClick(ctx context.Context, t *tab, sel string) error {
+// modifierBits is CDP's modifier bit field of Playwright's modifier names.
+func modifierBits(names []string) (int, error) {
+	bits := 0
+	for _, m := range names {
+		switch strings.ToLower(strings.TrimSpace(m)) {
+		case "alt":
+			bits |= 1
+		case "control", "ctrl", "controlormeta": // ControlOrMeta is Control off macOS
+			bits |= 2
+		case "meta":
+			bits |= 4
+		case "shift":
+			bits |= 8
+		default:
+			return 0, &errTarget{fmt.Sprintf("modifier %q: want Alt, Control, ControlOrMeta, Meta or Shift", clip(m, 40))}
+		}
+	}
+	return bits, nil
+}
+
+// pointerClick waits until the element is actionable (Hover: visible, still, uncovered, the
+// pointer on it), then presses count times at its centre with button and the modifier bits, as a
+// person's double click, right click or Shift+click.
+func (s *Server) pointerClick(ctx context.Context, t *tab, sel string, button proto.InputMouseButton, count, mods int) error {
 	if err := t.sess.Hover(ctx, sel); err != nil {
 		return err
 	}
 	if strings.HasPrefix(sel, "text=") || strings.HasPrefix(sel, "role=") || strings.HasPrefix(sel, "xpath=") || strings.HasPrefix(sel, "//") {
-		return &errTarget{"doubleClick needs a ref or a CSS selector"}
+		return &errTarget{"a double, right, middle or modified click needs a ref or a CSS selector"}
 	}
 	var pt *struct{ X, Y float64 }
 	if err := t.pageCall(ctx, "center", map[string]string{"selector": sel}, s.cfg.ActionTimeout, &pt); err != nil {
@@ -127,10 +168,10 @@ func (s *Server) doubleClick(ctx context.Context, t *tab, sel string) error {
 	if pt == nil {
 		return &errTarget{fmt.Sprintf("%q is not on the page any more", sel)}
 	}
-	return t.sess.Browser().Guard(ctx, t.sess.Page(), s.cfg.ActionTimeout, "double click "+sel, func(p *rod.Page) error {
-		for n := 1; n <= 2; n++ {
+	return t.sess.Browser().Guard(ctx, t.sess.Page(), s.cfg.ActionTimeout, "click "+sel, func(p *rod.Page) error {
+		for n := 1; n <= count; n++ {
 			for _, typ := range []proto.InputDispatchMouseEventType{proto.InputDispatchMouseEventTypeMousePressed, proto.InputDispatchMouseEventTypeMouseReleased} {
-				if err := (proto.InputDispatchMouseEvent{Type: typ, X: pt.X, Y: pt.Y, Button: proto.InputMouseButtonLeft, ClickCount: n}).Call(p); err != nil {
+				if err := (proto.InputDispatchMouseEvent{Type: typ, X: pt.X, Y: pt.Y, Button: button, ClickCount: n, Modifiers: mods}).Call(p); err != nil {
 					return err
 				}
 			}

@@ -29,12 +29,16 @@ type (
 	}
 	noArgs     struct{}
 	snapshotIn struct {
-		Target string `json:"target,omitempty" jsonschema:"a ref: snapshot only that element and what is inside it"`
+		Target   string `json:"target,omitempty" jsonschema:"a ref: snapshot only that element and what is inside it"`
+		Depth    int    `json:"depth,omitempty" jsonschema:"show only this many levels of nesting (1: the top level)"`
+		Filename string `json:"filename,omitempty" jsonschema:"ignored: the snapshot comes back in the result"`
+		Boxes    bool   `json:"boxes,omitempty" jsonschema:"ignored: no bounding boxes are given"`
 	}
 	clickIn struct {
 		elementArgs
-		DoubleClick bool   `json:"doubleClick,omitempty" jsonschema:"double-click instead of a single click"`
-		Button      string `json:"button,omitempty" jsonschema:"left (the default); other buttons are not supported"`
+		DoubleClick bool     `json:"doubleClick,omitempty" jsonschema:"double-click instead of a single click"`
+		Button      string   `json:"button,omitempty" jsonschema:"left (the default), right or middle"`
+		Modifiers   []string `json:"modifiers,omitempty" jsonschema:"modifier keys held during the click: Alt, Control, ControlOrMeta, Meta, Shift"`
 	}
 	typeIn struct {
 		elementArgs
@@ -43,11 +47,12 @@ type (
 		Slowly bool   `json:"slowly,omitempty" jsonschema:"type one character at a time (always the case below 256 characters)"`
 	}
 	formField struct {
-		Name   string `json:"name" jsonschema:"human-readable field name"`
-		Type   string `json:"type" jsonschema:"textbox, password, checkbox, radio, combobox or slider"`
-		Target string `json:"target,omitempty" jsonschema:"the field: a ref (e12) or a selector"`
-		Ref    string `json:"ref,omitempty" jsonschema:"older name of target"`
-		Value  string `json:"value" jsonschema:"the value; true or false for a checkbox or radio; the option's label or value for a combobox"`
+		Element string `json:"element,omitempty" jsonschema:"human-readable description of the field, for the log"`
+		Name    string `json:"name" jsonschema:"human-readable field name"`
+		Type    string `json:"type" jsonschema:"textbox, password, checkbox, radio, combobox or slider"`
+		Target  string `json:"target,omitempty" jsonschema:"the field: a ref (e12) or a selector"`
+		Ref     string `json:"ref,omitempty" jsonschema:"older name of target"`
+		Value   string `json:"value" jsonschema:"the value; true or false for a checkbox or radio; the option's label or value for a combobox"`
 	}
 	fillFormIn struct {
 		Fields []formField `json:"fields" jsonschema:"the fields to fill, in order"`
@@ -68,9 +73,11 @@ type (
 		Time     float64 `json:"time,omitempty" jsonschema:"wait this many seconds (at most 30)"`
 	}
 	screenshotIn struct {
-		Type     string `json:"type,omitempty" jsonschema:"png (the only format)"`
-		FullPage bool   `json:"fullPage,omitempty" jsonschema:"ignored: the viewport is captured"`
+		elementArgs
+		Type     string `json:"type,omitempty" jsonschema:"png (the default), jpeg or webp"`
+		FullPage bool   `json:"fullPage,omitempty" jsonschema:"the whole scrollable page instead of the viewport (not with a target)"`
 		Filename string `json:"filename,omitempty" jsonschema:"ignored: the image comes back in the result"`
+		Scale    string `json:"scale,omitempty" jsonschema:"css (the default) or device pixels"`
 	}
 	dialogIn struct {
 		Accept     bool   `json:"accept" jsonschema:"accept (true) or dismiss (false) the dialogs from now on"`
@@ -79,6 +86,7 @@ type (
 	evaluateIn struct {
 		elementArgs
 		Function string `json:"function" jsonschema:"a JavaScript function: () => { … } or (element) => { … } when a target is given; its result comes back as JSON"`
+		Filename string `json:"filename,omitempty" jsonschema:"ignored: the result comes back in the result"`
 	}
 	tabsIn struct {
 		Action string `json:"action" jsonschema:"list, new, select or close"`
@@ -122,7 +130,7 @@ type (
 	}
 	screenshotOut struct {
 		URL      string `json:"url"`
-		Bytes    int    `json:"bytes" jsonschema:"size of the PNG"`
+		Bytes    int    `json:"bytes" jsonschema:"size of the image"`
 		Recovery string `json:"recovery"`
 		Error    string `json:"error,omitempty"`
 	}
