@@ -21,7 +21,9 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/smartretry/smartretry/actions"
+	"github.com/smartretry/smartretry/browser"
 	"github.com/smartretry/smartretry/retry"
+	"github.com/smartretry/smartretry/retry/retrytest"
 )
 
 func nav(t *testing.T, s *actions.Session, path string) actions.NavResult {
@@ -354,6 +356,46 @@ func TestBotWallWithA5xxOr429IsACaptchaNotRetried(t *testing.T) {
 		got, _ := hits.Load(path)
 		assert.Equal(t, int64(1), got.(*atomic.Int64).Load(), "%s loaded once", path)
 	}
+}
+
+func TestHungPageIsAPageCrashRepairedInANewTab(t *testing.T) {
+	// A script that never yields the main thread: the tab answers nothing any more. Asking it
+	// again (as for a missing element) would spend every attempt the same way; a new tab on the
+	// same URL is the repair, as for a crashed renderer.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`<!doctype html><h1 id="t">here</h1>
+<button id="freeze" onmousedown="for (;;) {}">freeze</button>`))
+	}))
+	defer srv.Close()
+	// The CLI's classifier order: browser.Classify first.
+	m := retry.NewManager(retry.WithClock(retrytest.NewFakeClock(time.Now())), retry.WithCircuitBreaker(false),
+		retry.WithClassifier(browser.Classify))
+	s, _ := newSession(t, actions.WithManager(m))
+
+	t.Run("frozen after load: recovered", func(t *testing.T) {
+		_, err := s.Navigate(ctxT(t), srv.URL)
+		require.NoError(t, err)
+		frozen := s.Page()
+		_, err = proto.RuntimeEvaluate{Expression: `setTimeout(() => { for (;;) {} }, 0)`}.Call(frozen)
+		require.NoError(t, err)
+		got, err := s.Text(ctxT(t), "#t")
+		require.NoError(t, err)
+		assert.Equal(t, "here", got)
+		assert.NotSame(t, frozen, s.Page(), "a new tab")
+	})
+	t.Run("frozen by every click: page_crash", func(t *testing.T) {
+		_, err := s.Navigate(ctxT(t), srv.URL)
+		require.NoError(t, err)
+		err = s.Click(ctxT(t), "#freeze")
+		require.Error(t, err)
+		typ, n := attempts(t, err)
+		assert.Equal(t, retry.PageCrash, typ, "%v", err)
+		assert.Equal(t, retry.DefaultConfig(retry.PageCrash).MaxAttempts, n)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		var he *actions.PageHungError
+		assert.ErrorAs(t, err, &he)
+		assert.Contains(t, err.Error(), "the page stopped answering")
+	})
 }
 
 func TestDialogsNeverBlock(t *testing.T) {

@@ -138,6 +138,28 @@ func (e *ChallengeError) Error() string {
 // RetryType is Captcha.
 func (e *ChallengeError) RetryType() retry.ErrorType { return retry.Captcha }
 
+// PageHungError is an attempt that ran out of time because the page itself stopped answering:
+// after the deadline, a trivial evaluation got no answer either (a script that never yields the
+// main thread, an endless loop). Its retry type is PageCrash: asking the same tab again cannot
+// help, a new tab on the same URL can. It wraps the step's *browser.TimeoutError, so
+// errors.Is(err, context.DeadlineExceeded) holds.
+//
+// Not modified after it is returned: safe to read from many goroutines.
+type PageHungError struct {
+	Err    error         // the step's *browser.TimeoutError
+	Silent time.Duration // how long the page was asked again after the deadline, in vain
+}
+
+func (e *PageHungError) Error() string {
+	return fmt.Sprintf("%v: the page stopped answering (nothing for %s more): a script is blocking its main thread (an endless loop?)",
+		e.Err, e.Silent)
+}
+
+func (e *PageHungError) Unwrap() error { return e.Err }
+
+// RetryType is PageCrash: the repair is a new tab.
+func (e *PageHungError) RetryType() retry.ErrorType { return retry.PageCrash }
+
 // LoginWallError is a page that wants a login: 401/403, or a redirect to a password form.
 // Type AuthRequired. It wraps the *retry.HTTPError when there was one.
 //

@@ -10,8 +10,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/proto"
 	"go.uber.org/zap"
 
+	"github.com/smartretry/smartretry/browser"
 	"github.com/smartretry/smartretry/retry"
 	"github.com/smartretry/smartretry/snapshot"
 )
@@ -76,6 +78,7 @@ func (s *Session) run(ctx context.Context, sp spec, fn func(p *rod.Page, a *retr
 		err := guard(ctx, s.Page(), s.cfg.timeout, s.op(sp), func(p *rod.Page) error {
 			return fn(p, a)
 		})
+		err = s.hung(ctx, err)
 		if err != nil && a.Number == 0 {
 			s.cfg.log.Debug("attempt failed", zap.String("action", sp.action), zap.String("target", s.shown(s.target(sp))),
 				zap.String("type", classify(err).String()), zap.String("error", s.present(err.Error(), sp)))
@@ -93,6 +96,32 @@ func (s *Session) run(ctx context.Context, sp spec, fn func(p *rod.Page, a *retr
 		err = &callerDeadlineError{err}
 	}
 	return s.fail(ctx, sp, err)
+}
+
+// hungProbe is how long a page that let an attempt run out of time gets to answer a trivial
+// evaluation before it is taken as hung. Generous: a page merely slow on a loaded machine
+// answers within it.
+const hungProbe = 2 * time.Second
+
+// hung turns err, an attempt that ran out of its own time, into a *PageHungError when the page
+// does not answer a trivial evaluation either: the tab's main thread is stuck, and only a new
+// tab helps (page_crash), where asking it again (selector_not_found, network_timeout) would
+// spend every attempt the same way and count against the site's breaker. An adopted page
+// (WithPage) is the caller's: it is left as it is.
+func (s *Session) hung(ctx context.Context, err error) error {
+	var te *browser.TimeoutError
+	if err == nil || s.cfg.page != nil || !errors.As(err, &te) || ctx.Err() != nil {
+		return err
+	}
+	perr := s.b.Guard(ctx, s.Page(), hungProbe, "probe", func(p *rod.Page) error {
+		_, err := proto.RuntimeEvaluate{Expression: "0"}.Call(p)
+		return err
+	})
+	var pte *browser.TimeoutError
+	if !errors.As(perr, &pte) {
+		return err
+	}
+	return &PageHungError{Err: err, Silent: hungProbe}
 }
 
 // callerDeadlineError marks a failure whose attempts the caller's deadline cut short: each

@@ -10,7 +10,8 @@ import (
 	"github.com/smartretry/smartretry/retry"
 )
 
-// Classify is a retry.Classifier for the errors of rod, CDP and this package. It claims:
+// Classify is a retry.Classifier for the errors of rod, CDP and this package. An error in the
+// chain that implements retry.Typed (outermost first) gives its own type; otherwise it claims:
 //
 //   - ErrPageCrashed (crash, closed tab, closed browser), CDP -32001 "Session with given id not
 //     found" → PageCrash;
@@ -31,6 +32,14 @@ import (
 func Classify(err error) (retry.ErrorType, bool) {
 	if err == nil {
 		return retry.Unknown, false
+	}
+	// An error that knows its type (retry.Typed) wrapping one of ours is more specific than
+	// what it wraps: a hung page's timeout is a page_crash, not a network_timeout.
+	var typed retry.Typed
+	if errors.As(err, &typed) {
+		if t := typed.RetryType(); t != retry.Unknown {
+			return t, true
+		}
 	}
 	if errors.Is(err, ErrPageCrashed) {
 		return retry.PageCrash, true
