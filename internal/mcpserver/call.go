@@ -64,12 +64,15 @@ func (s *Server) act(ctx context.Context, req *mcp.CallToolRequest, explicit boo
 	}
 	t.prepare(ctx)
 	s.unstick(ctx, t)
+	s.adoptPopups(ctx) // opened since the last call: browser_tabs lists them
 	var c callText
 	err = guarded(func() error { return fn(ctx, t, &c) })
 	if ctx.Err() != nil {
 		// The client cancelled the call (or went away): what it started loading stops too, or
 		// the next call would wait for it (see unstick).
 		_ = t.stopLoading(ctx)
+	} else {
+		s.notePopups(&c, s.adoptPopups(ctx))
 	}
 	if p := s.esc.takePending(); p != nil && mode == modeAsk && err != nil && ctx.Err() == nil {
 		s.rec.take()
@@ -233,4 +236,32 @@ func atDepth(lines []string, depth int) []string {
 		}
 	}
 	return out
+}
+
+// notePopups tells the agent about tabs the page opened during the call.
+func (s *Server) notePopups(c *callText, added []*tab) {
+	if len(added) == 0 {
+		return
+	}
+	s.st.Lock()
+	index := map[*tab]int{}
+	for i, t := range s.tabs {
+		index[t] = i
+	}
+	s.st.Unlock()
+	for _, t := range added {
+		i, ok := index[t]
+		if !ok {
+			continue
+		}
+		url := "(still loading)"
+		if p := t.sess.Page(); p != nil {
+			ictx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			if info, err := p.Context(ictx).Info(); err == nil && info.URL != "" && info.URL != "about:blank" {
+				url = info.URL
+			}
+			cancel()
+		}
+		fmt.Fprintf(c, "The page opened a new tab %d: %s (browser_tabs select %d to act in it).\n", i, clip(url, 300), i)
+	}
 }

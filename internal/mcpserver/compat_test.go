@@ -184,3 +184,37 @@ func TestMCP_PlaywrightArguments(t *testing.T) {
 	}})
 	assert.Contains(t, out, "Zed")
 }
+
+// A tab the page opens (a target=_blank link, window.open) becomes one of the tools' tabs, as in
+// Playwright MCP: the result says so, browser_tabs lists and selects it, the current tab stays.
+func TestMCP_PopupsBecomeTabs(t *testing.T) {
+	a := newAgent(t, mcpserver.Config{}, nil)
+	a.ok("browser_navigate", map[string]any{"url": site.URL("/late?ms=0")})
+	a.ok("browser_evaluate", map[string]any{"function": fmt.Sprintf(`() => {
+		const l = document.createElement('a'); l.href = %q; l.target = '_blank'; l.textContent = 'Open the form';
+		document.querySelector('h1').after(l);
+	}`, site.URL("/form"))})
+	snap := a.ok("browser_snapshot", nil)
+	out := a.ok("browser_click", map[string]any{"element": "the link", "target": refOf(t, snap, "link", "Open the form")})
+	var tabs struct {
+		Tabs []struct {
+			URL     string
+			Current bool
+		}
+	}
+	require.Eventually(t, func() bool {
+		res, txt := a.call("browser_tabs", map[string]any{"action": "list"})
+		require.False(t, res.IsError, txt)
+		b, _ := json.Marshal(res.StructuredContent)
+		require.NoError(t, json.Unmarshal(b, &tabs))
+		out += txt
+		return len(tabs.Tabs) == 2
+	}, 30*time.Second, 50*time.Millisecond, "the new tab is listed")
+	assert.Contains(t, out, "opened a new tab 1")
+	assert.True(t, tabs.Tabs[0].Current, "the current tab stays")
+	a.ok("browser_tabs", map[string]any{"action": "select", "index": 1})
+	assert.Contains(t, a.snapshotUntil("Form values"), "Form values")
+	out = a.ok("browser_tabs", map[string]any{"action": "close"})
+	assert.NotContains(t, out, "/form")
+	assert.Contains(t, a.ok("browser_snapshot", nil), "/late")
+}

@@ -185,7 +185,7 @@ func (s *Server) tabsTool(ctx context.Context, req *mcp.CallToolRequest, in tabs
 			}
 			left := len(s.tabs)
 			s.st.Unlock()
-			_ = gone.sess.Close()
+			gone.close()
 			if left == 0 {
 				c.noPage = true
 				c.WriteString("The last tab is closed; the next tool call opens a new one.\n")
@@ -208,15 +208,18 @@ func (s *Server) tabList(ctx context.Context) []tabOut {
 	s.st.Unlock()
 	out := []tabOut{}
 	for i, t := range tabs {
-		title := ""
+		title, url := "", t.sess.URL()
 		if p := t.sess.Page(); p != nil {
 			tctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 			if info, err := p.Context(tctx).Info(); err == nil {
 				title = info.Title
+				if url == "" { // an adopted popup: its Session saw no navigation yet
+					url = info.URL
+				}
 			}
 			cancel()
 		}
-		out = append(out, tabOut{Index: i, URL: t.sess.URL(), Title: title, Current: i == cur})
+		out = append(out, tabOut{Index: i, URL: url, Title: title, Current: i == cur})
 	}
 	return out
 }

@@ -193,7 +193,7 @@ func (s *Server) closeBrowser() error {
 	s.b, s.tabs, s.cur = nil, nil, 0
 	s.st.Unlock()
 	for _, t := range tabs {
-		_ = t.sess.Close()
+		t.close()
 	}
 	if b == nil {
 		return nil
@@ -264,17 +264,7 @@ func (s *Server) openTab(ctx context.Context) (*tab, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := []actions.Option{
-		actions.WithManager(s.mgr),
-		actions.WithEscalator(s.esc),
-		actions.WithTimeout(s.cfg.ActionTimeout),
-		actions.WithLogger(s.log.Named("actions")),
-		actions.WithDialogs(s.answerDialog),
-	}
-	if s.cfg.Artifacts != "" {
-		opts = append(opts, actions.WithArtifacts(s.cfg.Artifacts))
-	}
-	sess, err := actions.NewSession(b, opts...)
+	sess, err := actions.NewSession(b, s.sessionOptions()...)
 	if err != nil {
 		return nil, err
 	}
@@ -287,6 +277,72 @@ func (s *Server) openTab(ctx context.Context) (*tab, error) {
 	return t, nil
 }
 
+// sessionOptions are the options of every tab's Session.
+func (s *Server) sessionOptions() []actions.Option {
+	opts := []actions.Option{
+		actions.WithManager(s.mgr),
+		actions.WithEscalator(s.esc),
+		actions.WithTimeout(s.cfg.ActionTimeout),
+		actions.WithLogger(s.log.Named("actions")),
+		actions.WithDialogs(s.answerDialog),
+	}
+	if s.cfg.Artifacts != "" {
+		opts = append(opts, actions.WithArtifacts(s.cfg.Artifacts))
+	}
+	return opts
+}
+
+// adoptPopups makes the pages our tabs opened (a target=_blank link, window.open) tabs of the
+// tools too, as Playwright MCP lists them: they are added after the others and the current tab
+// stays current. It returns the tabs added.
+func (s *Server) adoptPopups(ctx context.Context) []*tab {
+	s.st.Lock()
+	b, tabs := s.b, append([]*tab(nil), s.tabs...)
+	s.st.Unlock()
+	if b == nil || len(tabs) == 0 {
+		return nil
+	}
+	ours := map[proto.TargetTargetID]bool{}
+	for _, t := range tabs {
+		if p := t.sess.Page(); p != nil {
+			ours[p.TargetID] = true
+		}
+	}
+	gctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	list, err := proto.TargetGetTargets{}.Call(b.Rod().Context(gctx))
+	if err != nil {
+		return nil
+	}
+	var added []*tab
+	for _, ti := range list.TargetInfos {
+		if ti.Type != proto.TargetTargetInfoTypePage || ours[ti.TargetID] || !ours[ti.OpenerID] {
+			continue
+		}
+		p, err := b.Rod().Context(gctx).PageFromTarget(ti.TargetID)
+		if err != nil {
+			continue // closed meanwhile
+		}
+		p = p.Context(context.Background())
+		sess, err := actions.NewSession(b, append(s.sessionOptions(), actions.WithPage(p))...)
+		if err != nil {
+			continue
+		}
+		t := &tab{sess: sess, refs: map[string]refInfo{}, next: 1, adopted: true}
+		t.prepare(ctx)
+		ours[ti.TargetID] = true
+		s.st.Lock()
+		if s.b != b { // the browser was closed meanwhile
+			s.st.Unlock()
+			return added
+		}
+		s.tabs = append(s.tabs, t)
+		s.st.Unlock()
+		added = append(added, t)
+	}
+	return added
+}
+
 // tab is one browser tab: its Session and the refs its snapshots gave out.
 type tab struct {
 	sess     *actions.Session
@@ -295,6 +351,18 @@ type tab struct {
 	last     *pageView // the last snapshot shown, for "what changed"
 	prepared any       // the page listeners.js was installed on
 	asked    string    // the URL browser_navigate asked for last
+	adopted  bool      // a page one of our tabs opened (adoptPopups): its Session leaves it open
+}
+
+// close ends the tab's Session and closes its page.
+func (t *tab) close() {
+	p := t.sess.Page()
+	_ = t.sess.Close()
+	if t.adopted && p != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = p.Context(ctx).Close()
+	}
 }
 
 // prepare installs listeners.js on the tab's page (again after a crash replaced it).
