@@ -398,6 +398,16 @@ func TestHungPageIsAPageCrashRepairedInANewTab(t *testing.T) {
 	})
 }
 
+func TestErrorOnChromiumsErrorPageNamesNoChromeURL(t *testing.T) {
+	// After a reset the tab shows chrome-error://chromewebdata/: the error names the target only.
+	s, _ := newSession(t)
+	_, err := s.Navigate(ctxT(t), site.URL("/reset?fail=10&id="+uid("errpage")))
+	require.Error(t, err)
+	typ, _ := attempts(t, err)
+	assert.Equal(t, retry.ConnectionReset, typ, "%v", err)
+	assert.NotContains(t, err.Error(), "chrome-error")
+}
+
 func TestDialogsNeverBlock(t *testing.T) {
 	for kind, want := range map[string]string{"alert": "alert closed", "confirm": "confirm true"} {
 		t.Run(kind, func(t *testing.T) {

@@ -211,7 +211,8 @@ func (e *ActionError) Error() string {
 	if e.Target != "" {
 		fmt.Fprintf(&b, " %q", e.Target)
 	}
-	if e.URL != "" && e.URL != e.Target && e.URL != "about:blank" {
+	// Chromium's own error page (a reset, a 401 it would not show) says nothing the target does not.
+	if e.URL != "" && e.URL != e.Target && e.URL != "about:blank" && !strings.HasPrefix(e.URL, "chrome-error:") {
 		b.WriteString(" on ")
 		b.WriteString(e.URL)
 	}
