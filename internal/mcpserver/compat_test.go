@@ -218,3 +218,22 @@ func TestMCP_PopupsBecomeTabs(t *testing.T) {
 	assert.NotContains(t, out, "/form")
 	assert.Contains(t, a.ok("browser_snapshot", nil), "/late")
 }
+
+// A same-origin iframe's content is in the snapshot, nested under it, and its refs act inside the
+// frame (also a frame within a frame), as in Playwright MCP.
+func TestMCP_SameOriginFramesInSnapshot(t *testing.T) {
+	a := newAgent(t, mcpserver.Config{}, nil)
+	a.ok("browser_navigate", map[string]any{"url": site.URL("/late?ms=0")})
+	a.ok("browser_evaluate", map[string]any{"function": `() => {
+		const f = document.createElement('iframe');
+		f.srcdoc = '<p>Inside the frame</p><button onclick="this.textContent=\'inner clicked\'">Inner</button>' +
+			'<input aria-label="Inner field"><iframe srcdoc="<button onclick=&quot;this.textContent=\'deep clicked\'&quot;>Deep</button>"></iframe>';
+		f.style.height = '300px';
+		document.querySelector('h1').after(f);
+	}`})
+	snap := a.snapshotUntil(`button "Deep"`)
+	assert.Contains(t, snap, "  - iframe:\n    - paragraph: Inside the frame\n", "the frame's content is nested under it")
+	assert.Contains(t, a.ok("browser_click", map[string]any{"target": refOf(t, snap, "button", "Inner")}), `button "inner clicked"`)
+	assert.Contains(t, a.ok("browser_type", map[string]any{"target": refOf(t, snap, "textbox", "Inner field"), "text": "typed in a frame"}), "typed in a frame")
+	assert.Contains(t, a.ok("browser_click", map[string]any{"target": refOf(t, snap, "button", "Deep")}), `button "deep clicked"`)
+}

@@ -18,7 +18,9 @@
 // [ref=e12] [disabled]`, links with their URL, inputs with their value (never a password's, never
 // a secret's). Clickable elements without a role get refs too: onclick, a click listener seen by
 // listeners.js (installed before the page's own scripts), React/Vue click props, a pointer cursor,
-// tabindex. URL, title, HTTP status, a CAPTCHA (snapshot.DetectChallenge) and a login wall come on
+// tabindex. Same-origin iframes are walked like the page, nested under their line; their refs'
+// selectors chain through the frames (`iframe#pay >>> #card`), which the Session acts through. URL,
+// title, HTTP status, a CAPTCHA (snapshot.DetectChallenge) and a login wall come on
 // top; the text is cut to a budget with a line saying what was cut. Action tools return the fresh
 // snapshot, or only what changed when that is less than half as long.
 //

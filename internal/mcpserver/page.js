@@ -85,7 +85,7 @@
     let cur = e;
     while (cur && cur.nodeType === 1) {
       if (anchored && cur !== e && hasAnchor(cur)) { const a = attrSelector(cur); if (a) { parts.unshift(a); break; } }
-      if (cur === document.body) { parts.unshift('body'); break; }
+      if (cur === cur.ownerDocument.body) { parts.unshift('body'); break; }
       const tag = CSS.escape(cur.localName);
       const p = cur.parentElement;
       if (!p) { parts.unshift(tag); break; }
@@ -114,6 +114,24 @@
     s = structural(e, false);
     return unique(e, s) ? s : '';
   };
+
+  // An element inside a same-origin iframe is named for the Session by chaining: the frame's
+  // selector, " >>> ", the element's selector in the frame's document (nested frames chain on).
+  // null when a frame on the way has no selector.
+  const framePrefix = (e) => {
+    let prefix = '';
+    let doc = e.ownerDocument;
+    while (doc && doc !== document) {
+      const fe = doc.defaultView && doc.defaultView.frameElement;
+      if (!fe) return null;
+      const fs = selectorFor(fe);
+      if (!fs) return null;
+      prefix = fs + ' >>> ' + prefix;
+      doc = fe.ownerDocument;
+    }
+    return prefix;
+  };
+  const frameDoc = (f) => { try { return f.contentDocument; } catch (err) { return null; } };
 
   // ---- roles, names, states -----------------------------------------------------------------------
   const inputType = (e) => (e.getAttribute('type') || 'text').toLowerCase();
@@ -333,7 +351,9 @@
       if (v && (o.secrets || []).some((x) => x && v.includes(x))) v = '••••';
       if (v) line += ': ' + q(shorten(collapse(v), 200)).slice(1, -1);
       push(d, line);
-      refs.push({ ref, role, name: shorten(name, 200), tag: e.localName, selector: selectorFor(e), nth, password: isPassword(e),
+      let sel = selectorFor(e);
+      if (sel && e.ownerDocument !== document) { const fp = framePrefix(e); sel = fp === null ? '' : fp + sel; }
+      refs.push({ ref, role, name: shorten(name, 200), tag: e.localName, selector: sel, nth, password: isPassword(e),
         text: shorten(textOf(e, 120), 120) });
       count++;
     };
@@ -361,7 +381,14 @@
       if (SKIP.has(e.tagName.toUpperCase())) return;
       if (!isShown(e)) return;
       if (e.localName === 'iframe' || e.localName === 'frame') {
-        if (hasBox(e)) push(d, '- iframe [url=' + shortURL(e.src || '') + ']');
+        if (!hasBox(e)) return;
+        const fd = frameDoc(e); // null across origins: the page cannot see in
+        const label = '- iframe' + (e.src ? ' [url=' + shortURL(e.src) + ']' : '');
+        if (!fd || !fd.body || framePrefix(fd.body) === null) { push(d, label); return; }
+        const before = lines.length;
+        push(d, label + ':');
+        walkChildren(fd.body, d + 1);
+        if (lines.length === before + 1) lines[before].t = label;
         return;
       }
       const role = roleOf(e);
@@ -452,12 +479,17 @@
     return INTERACTIVE_ROLES.has(role) ? role : (role && role !== 'heading' ? role : (e.localName === 'a' ? 'link' : 'button'));
   };
   const selectorToAct = (e, stored) => {
-    if (stored && unique(e, stored)) return stored;
+    let prefix = '';
+    if (e.ownerDocument !== document) { // in a same-origin iframe: chained through the frames
+      prefix = framePrefix(e) || '';
+      stored = stored && prefix && stored.startsWith(prefix) ? stored.slice(prefix.length) : '';
+    }
+    if (stored && unique(e, stored)) return prefix + stored;
     const fresh = selectorFor(e);
-    if (fresh) return fresh;
+    if (fresh) return prefix + fresh;
     const tagged = '[data-sr-ref="' + o.ref + '"]';
     e.setAttribute('data-sr-ref', o.ref);
-    return tagged;
+    return prefix + tagged;
   };
   const resolve = () => {
     const w = ST.byRef.get(o.ref);
