@@ -398,6 +398,35 @@ func TestHungPageIsAPageCrashRepairedInANewTab(t *testing.T) {
 	})
 }
 
+func TestServerThatNeverAnswersIsANetworkTimeoutNotAHungPage(t *testing.T) {
+	// While a navigation waits for its server, DevTools holds every call to the page: the page
+	// does not answer, yet nothing in it is stuck. The site is slow, not the tab.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/hang" {
+			<-r.Context().Done()
+			return
+		}
+		_, _ = w.Write([]byte(`<!doctype html><p id="t">ok</p>`))
+	}))
+	defer func() {
+		srv.CloseClientConnections()
+		srv.Close()
+	}()
+	s, _ := newSession(t)
+	_, err := s.Navigate(ctxT(t), srv.URL+"/ok")
+	require.NoError(t, err)
+	_, err = s.Navigate(ctxT(t), srv.URL+"/hang")
+	require.Error(t, err)
+	typ, _ := attempts(t, err)
+	assert.Equal(t, retry.NetworkTimeout, typ, "%v", err)
+	var he *actions.PageHungError
+	assert.False(t, errors.As(err, &he), "%v", err)
+	// And the tab still works.
+	got, err := s.Text(ctxT(t), "#t")
+	require.NoError(t, err)
+	assert.Equal(t, "ok", got)
+}
+
 func TestErrorOnChromiumsErrorPageNamesNoChromeURL(t *testing.T) {
 	// After a reset the tab shows chrome-error://chromewebdata/: the error names the target only.
 	s, _ := newSession(t)

@@ -78,7 +78,7 @@ func (s *Session) run(ctx context.Context, sp spec, fn func(p *rod.Page, a *retr
 		err := guard(ctx, s.Page(), s.cfg.timeout, s.op(sp), func(p *rod.Page) error {
 			return fn(p, a)
 		})
-		err = s.hung(ctx, err)
+		err = s.hung(ctx, err, sp.url != "")
 		if err != nil && a.Number == 0 {
 			s.cfg.log.Debug("attempt failed", zap.String("action", sp.action), zap.String("target", s.shown(s.target(sp))),
 				zap.String("type", classify(err).String()), zap.String("error", s.present(err.Error(), sp)))
@@ -108,17 +108,31 @@ const hungProbe = 2 * time.Second
 // tab helps (page_crash), where asking it again (selector_not_found, network_timeout) would
 // spend every attempt the same way and count against the site's breaker. An adopted page
 // (WithPage) is the caller's: it is left as it is.
-func (s *Session) hung(ctx context.Context, err error) error {
+//
+// A navigation still waiting for its server holds every call to the page (DevTools keeps them
+// for the document to come) without the page being stuck: before the verdict the pending load
+// is stopped (at once when the attempt was a navigation, whose next attempt stops it anyway) and
+// the page asked again.
+func (s *Session) hung(ctx context.Context, err error, navigating bool) error {
 	var te *browser.TimeoutError
 	if err == nil || s.cfg.page != nil || !errors.As(err, &te) || ctx.Err() != nil {
 		return err
 	}
-	perr := s.b.Guard(ctx, s.Page(), hungProbe, "probe", func(p *rod.Page) error {
-		_, err := proto.RuntimeEvaluate{Expression: "0"}.Call(p)
+	answers := func() bool {
+		perr := s.b.Guard(ctx, s.Page(), hungProbe, "probe", func(p *rod.Page) error {
+			_, err := proto.RuntimeEvaluate{Expression: "0"}.Call(p)
+			return err
+		})
+		var pte *browser.TimeoutError
+		return !errors.As(perr, &pte)
+	}
+	if !navigating && answers() {
 		return err
+	}
+	_ = s.b.Guard(ctx, s.Page(), hungProbe, "stop loading", func(p *rod.Page) error {
+		return proto.PageStopLoading{}.Call(p)
 	})
-	var pte *browser.TimeoutError
-	if !errors.As(perr, &pte) {
+	if answers() {
 		return err
 	}
 	return &PageHungError{Err: err, Silent: hungProbe}
