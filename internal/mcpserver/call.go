@@ -74,6 +74,11 @@ func (s *Server) act(ctx context.Context, req *mcp.CallToolRequest, explicit boo
 	} else {
 		s.notePopups(&c, s.adoptPopups(ctx))
 	}
+	s.st.Lock()
+	if len(s.tabs) > 0 && s.tabs[s.cur] != t { // browser_tabs new, select or close: the page is the new current tab's
+		t = s.tabs[s.cur]
+	}
+	s.st.Unlock()
 	if p := s.esc.takePending(); p != nil && mode == modeAsk && err != nil && ctx.Err() == nil {
 		s.rec.take()
 		return s.askPerson(*p), pageOut{}, nil

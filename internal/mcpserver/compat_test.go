@@ -208,11 +208,12 @@ func TestMCP_PopupsBecomeTabs(t *testing.T) {
 		b, _ := json.Marshal(res.StructuredContent)
 		require.NoError(t, json.Unmarshal(b, &tabs))
 		out += txt
-		return len(tabs.Tabs) == 2
-	}, 30*time.Second, 50*time.Millisecond, "the new tab is listed")
+		return len(tabs.Tabs) == 2 && strings.Contains(tabs.Tabs[1].URL, "/form")
+	}, 30*time.Second, 50*time.Millisecond, "the new tab is listed with its URL")
 	assert.Contains(t, out, "opened a new tab 1")
 	assert.True(t, tabs.Tabs[0].Current, "the current tab stays")
-	a.ok("browser_tabs", map[string]any{"action": "select", "index": 1})
+	out = a.ok("browser_tabs", map[string]any{"action": "select", "index": 1})
+	assert.Contains(t, out, "- URL: "+site.URL("/form"), "the result shows the selected tab's page")
 	assert.Contains(t, a.snapshotUntil("Form values"), "Form values")
 	out = a.ok("browser_tabs", map[string]any{"action": "close"})
 	assert.NotContains(t, out, "/form")

@@ -319,11 +319,12 @@ func (s *Server) adoptPopups(ctx context.Context) []*tab {
 		if ti.Type != proto.TargetTargetInfoTypePage || ours[ti.TargetID] || !ours[ti.OpenerID] {
 			continue
 		}
-		p, err := b.Rod().Context(gctx).PageFromTarget(ti.TargetID)
+		// Not under gctx: the page keeps the browser value it was made from (rod's Info, Close
+		// and others go through it), which must outlive this call.
+		p, err := b.Rod().PageFromTarget(ti.TargetID)
 		if err != nil {
 			continue // closed meanwhile
 		}
-		p = p.Context(context.Background())
 		sess, err := actions.NewSession(b, append(s.sessionOptions(), actions.WithPage(p))...)
 		if err != nil {
 			continue
