@@ -238,3 +238,15 @@ func TestMCP_SameOriginFramesInSnapshot(t *testing.T) {
 	assert.Contains(t, a.ok("browser_type", map[string]any{"target": refOf(t, snap, "textbox", "Inner field"), "text": "typed in a frame"}), "typed in a frame")
 	assert.Contains(t, a.ok("browser_click", map[string]any{"target": refOf(t, snap, "button", "Deep")}), `button "deep clicked"`)
 }
+
+// browser_navigate completes a URL without a scheme as Playwright MCP does and says so; a path
+// is relative to the current page.
+func TestMCP_NavigateWithoutScheme(t *testing.T) {
+	a := newAgent(t, mcpserver.Config{}, nil)
+	bare := strings.TrimPrefix(site.URL("/late?ms=0"), "http://")
+	out := a.ok("browser_navigate", map[string]any{"url": bare})
+	assert.Contains(t, out, "has no scheme: loaded "+site.URL("/late?ms=0"))
+	assert.Contains(t, out, "Late element")
+	out = a.ok("browser_navigate", map[string]any{"url": "/form"})
+	assert.Contains(t, out, "- URL: "+site.URL("/form"))
+}

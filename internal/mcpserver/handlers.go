@@ -3,6 +3,9 @@ package mcpserver
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -19,6 +22,10 @@ func (s *Server) navigate(ctx context.Context, req *mcp.CallToolRequest, in navi
 		u := strings.TrimSpace(in.URL)
 		if strings.HasPrefix(strings.ToLower(u), "javascript:") {
 			return &errTarget{"a javascript: URL is not a page to load: use browser_evaluate to run code"}
+		}
+		if full := withScheme(u, t.sess.URL()); full != u {
+			s.rec.note(fmt.Sprintf("%q has no scheme: loaded %s", clip(u, 200), clip(full, 300)))
+			u = full
 		}
 		t.asked = u
 		_, err := t.sess.Navigate(ctx, u)
@@ -394,4 +401,48 @@ func (s *Server) closeTool(ctx context.Context, req *mcp.CallToolRequest, _ noAr
 		return s.fail("close the browser: " + err.Error()), out, nil
 	}
 	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: text}}}, out, nil
+}
+
+// knownScheme matches a URL that starts with a scheme a browser knows.
+var knownScheme = regexp.MustCompile(`(?i)^(https?|file|about|data|javascript|blob|chrome|view-source|ftp|wss?|mailto):`)
+
+// withScheme completes a URL given without a scheme as Playwright MCP does ("example.com" is
+// https://example.com; this machine's names and addresses get http://); a path ("/form") is
+// taken relative to the current http(s) page. Anything else is returned as it is.
+func withScheme(u, current string) string {
+	if u == "" || knownScheme.MatchString(u) {
+		return u
+	}
+	if strings.HasPrefix(u, "//") {
+		return "https:" + u
+	}
+	if strings.HasPrefix(u, "/") {
+		base, err := url.Parse(current)
+		if err != nil || (base.Scheme != "http" && base.Scheme != "https") {
+			return u
+		}
+		ref, err := url.Parse(u)
+		if err != nil {
+			return u
+		}
+		return base.ResolveReference(ref).String()
+	}
+	host := strings.ToLower(u)
+	if i := strings.IndexAny(host, "/?#"); i >= 0 {
+		host = host[:i]
+	}
+	if strings.Contains(host, " ") || !strings.Contains(host, ".") && !strings.HasPrefix(host, "localhost") && !strings.HasPrefix(host, "[") {
+		return u // not a host name: let the Session say what is wrong
+	}
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") || host == "0.0.0.0" {
+		return "http://" + u
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return "http://" + u
+	}
+	return "https://" + u
 }
