@@ -218,6 +218,20 @@ func TestMCP_PopupsBecomeTabs(t *testing.T) {
 	out = a.ok("browser_tabs", map[string]any{"action": "close"})
 	assert.NotContains(t, out, "/form")
 	assert.Contains(t, a.ok("browser_snapshot", nil), "/late")
+
+	// A popup that closes itself leaves the list.
+	a.ok("browser_evaluate", map[string]any{"function": fmt.Sprintf("() => { window.open(%q) }", site.URL("/form"))})
+	a.ok("browser_tabs", map[string]any{"action": "select", "index": 1})
+	a.ok("browser_evaluate", map[string]any{"function": "() => { setTimeout(() => window.close(), 50) }"})
+	require.Eventually(t, func() bool {
+		res, txt := a.call("browser_tabs", map[string]any{"action": "list"})
+		require.False(t, res.IsError, txt)
+		b, _ := json.Marshal(res.StructuredContent)
+		require.NoError(t, json.Unmarshal(b, &tabs))
+		return len(tabs.Tabs) == 1
+	}, 30*time.Second, 50*time.Millisecond, "the closed popup leaves the list")
+	assert.True(t, tabs.Tabs[0].Current)
+	assert.Contains(t, a.ok("browser_snapshot", nil), "/late")
 }
 
 // A same-origin iframe's content is in the snapshot, nested under it, and its refs act inside the

@@ -314,6 +314,7 @@ func (s *Server) adoptPopups(ctx context.Context) []*tab {
 	if err != nil {
 		return nil
 	}
+	s.dropGone(list.TargetInfos)
 	var added []*tab
 	for _, ti := range list.TargetInfos {
 		if ti.Type != proto.TargetTargetInfoTypePage || ours[ti.TargetID] || !ours[ti.OpenerID] {
@@ -342,6 +343,42 @@ func (s *Server) adoptPopups(ctx context.Context) []*tab {
 		added = append(added, t)
 	}
 	return added
+}
+
+// dropGone forgets the adopted tabs whose page is no longer among the browser's targets: the
+// page closed itself (window.close) or went with the tab that opened it.
+func (s *Server) dropGone(targets []*proto.TargetTargetInfo) {
+	live := map[proto.TargetTargetID]bool{}
+	for _, ti := range targets {
+		live[ti.TargetID] = true
+	}
+	var gone []*tab
+	s.st.Lock()
+	if len(s.tabs) == 0 {
+		s.st.Unlock()
+		return
+	}
+	cur := s.tabs[s.cur]
+	kept := s.tabs[:0:0]
+	for _, t := range s.tabs {
+		if p := t.sess.Page(); t.adopted && p != nil && !live[p.TargetID] {
+			gone = append(gone, t)
+			continue
+		}
+		kept = append(kept, t)
+	}
+	if len(gone) > 0 {
+		s.tabs, s.cur = kept, 0
+		for i, t := range kept {
+			if t == cur {
+				s.cur = i
+			}
+		}
+	}
+	s.st.Unlock()
+	for _, t := range gone {
+		_ = t.sess.Close()
+	}
 }
 
 // tab is one browser tab: its Session and the refs its snapshots gave out.
