@@ -427,6 +427,54 @@ func TestServerThatNeverAnswersIsANetworkTimeoutNotAHungPage(t *testing.T) {
 	assert.Equal(t, "ok", got)
 }
 
+func TestCloseClosesThePopupsTheTabOpened(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`<!doctype html><button id="open" onclick="window.open('/other', '_blank')">open</button>
+<a id="blank" href="/other" target="_blank">new tab</a><p id="t">page</p>`))
+	}))
+	defer srv.Close()
+	pages := func() map[proto.TargetTargetID]bool {
+		res, err := proto.TargetGetTargets{}.Call(testBrowser.Rod())
+		require.NoError(t, err)
+		ids := map[proto.TargetTargetID]bool{}
+		for _, ti := range res.TargetInfos {
+			if ti.Type == proto.TargetTargetInfoTypePage {
+				ids[ti.TargetID] = true
+			}
+		}
+		return ids
+	}
+	before := pages()
+	s, err := actions.NewSession(testBrowser, actions.WithTimeout(15*time.Second))
+	require.NoError(t, err)
+	_, err = s.Navigate(ctxT(t), srv.URL)
+	require.NoError(t, err)
+	require.NoError(t, s.Click(ctxT(t), "#open"))
+	require.NoError(t, s.Click(ctxT(t), "#blank"))
+	ctx := ctxT(t)
+	opened := 0
+	for opened < 3 { // the session's tab and its two popups (the browser opens them on its own time)
+		opened = 0
+		for id := range pages() {
+			if !before[id] {
+				opened++
+			}
+		}
+		require.NoError(t, ctx.Err(), "the popups never opened")
+	}
+	require.NoError(t, s.Close())
+	// Closing a target is asynchronous: wait until the list has none of the session's tabs.
+	for left := 1; left > 0; {
+		left = 0
+		for id := range pages() {
+			if !before[id] {
+				left++
+			}
+		}
+		require.NoError(t, ctx.Err(), "%d tabs of the closed session are left", left)
+	}
+}
+
 func TestErrorOnChromiumsErrorPageNamesNoChromeURL(t *testing.T) {
 	// After a reset the tab shows chrome-error://chromewebdata/: the error names the target only.
 	s, _ := newSession(t)

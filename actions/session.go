@@ -259,7 +259,8 @@ func (s *Session) direct(ctx context.Context, action string, fn func(p *rod.Page
 	return ae
 }
 
-// Close stops watching the page and closes it if the session opened it. Idempotent. An action
+// Close stops watching the page and closes it if the session opened it, with the tabs it opened
+// (popups, target=_blank links) and theirs. Idempotent. An action
 // running concurrently is cancelled and returns an error that Is(ErrClosed); every later call
 // returns ErrClosed at once.
 func (s *Session) Close() error {
@@ -280,6 +281,7 @@ func (s *Session) Close() error {
 	if owned && p != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
+		closePopups(ctx, s.b.Rod(), p.TargetID) // the tab's popups go with it
 		if cerr := p.Context(ctx).Close(); cerr != nil && !s.b.Crashed(p) {
 			err = fmt.Errorf("actions: close page: %w", cerr)
 		}
