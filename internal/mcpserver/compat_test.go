@@ -264,3 +264,38 @@ func TestMCP_NavigateWithoutScheme(t *testing.T) {
 	out = a.ok("browser_navigate", map[string]any{"url": "/form"})
 	assert.Contains(t, out, "- URL: "+site.URL("/form"))
 }
+
+// browser_console_messages (Playwright MCP's) returns the page's console calls, uncaught errors
+// and failed loads by level, since the page loaded or since the tab opened; browser_resize sets
+// the viewport.
+func TestMCP_ConsoleMessagesAndResize(t *testing.T) {
+	a := newAgent(t, mcpserver.Config{}, nil)
+	a.ok("browser_navigate", map[string]any{"url": site.URL("/late?ms=0")})
+	a.ok("browser_evaluate", map[string]any{"function": `() => {
+		console.log('hello', 42); console.warn('careful'); console.debug('details'); console.error('bad thing');
+		setTimeout(() => { throw new Error('late boom') }, 0);
+		const img = document.createElement('img'); img.src = '/no-such-image.png'; document.body.append(img);
+	}`})
+	var out string
+	require.Eventually(t, func() bool {
+		out = a.ok("browser_console_messages", map[string]any{"level": "info"})
+		return strings.Contains(out, "late boom") && strings.Contains(out, "404")
+	}, 30*time.Second, 50*time.Millisecond, "the uncaught error and the failed load are reported")
+	for _, want := range []string{"[info] hello 42", "[warning] careful", "[error] bad thing", "[error] uncaught Error: late boom"} {
+		assert.Contains(t, out, want)
+	}
+	assert.NotContains(t, out, "details", "debug is below info")
+	assert.Contains(t, a.ok("browser_console_messages", map[string]any{"level": "debug"}), "[debug] details")
+	errs := a.ok("browser_console_messages", map[string]any{"level": "error"})
+	assert.Contains(t, errs, "bad thing")
+	assert.NotContains(t, errs, "careful")
+
+	a.ok("browser_navigate", map[string]any{"url": site.URL("/form")})
+	assert.NotContains(t, a.ok("browser_console_messages", nil), "hello 42", "a new page starts a new list")
+	assert.Contains(t, a.ok("browser_console_messages", map[string]any{"all": true}), "hello 42")
+
+	a.ok("browser_resize", map[string]any{"width": 800, "height": 600})
+	assert.Contains(t, a.ok("browser_evaluate", map[string]any{"function": "() => innerWidth + 'x' + innerHeight"}), `"800x600"`)
+	res, txt := a.call("browser_resize", map[string]any{"width": 5, "height": 600})
+	assert.True(t, res.IsError, txt)
+}

@@ -38,6 +38,6 @@ func Example() {
 	// Output:
 	// browser_click
 	// browser_extract
-	// 18 tools
+	// 20 tools
 	// <nil>
 }

@@ -377,6 +377,7 @@ func (s *Server) dropGone(targets []*proto.TargetTargetInfo) {
 	}
 	s.st.Unlock()
 	for _, t := range gone {
+		t.console.close()
 		_ = t.sess.Close()
 	}
 }
@@ -390,11 +391,13 @@ type tab struct {
 	prepared any       // the page listeners.js was installed on
 	asked    string    // the URL browser_navigate asked for last
 	adopted  bool      // a page one of our tabs opened (adoptPopups): its Session leaves it open
+	console  consoleLog
 }
 
 // close ends the tab's Session and closes its page.
 func (t *tab) close() {
 	p := t.sess.Page()
+	t.console.close()
 	_ = t.sess.Close()
 	if t.adopted && p != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -413,6 +416,7 @@ func (t *tab) prepare(ctx context.Context) {
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	_, _ = proto.PageAddScriptToEvaluateOnNewDocument{Source: listenersJS}.Call(p.Context(pctx))
+	t.console.watch(p)
 }
 
 // dialogPolicy is how the next JS dialogs are answered (browser_handle_dialog sets it).

@@ -97,6 +97,15 @@ type (
 		Container string            `json:"container" jsonschema:"selector of the repeated element, one record each (e.g. #products .product)"`
 		Fields    map[string]string `json:"fields" jsonschema:"record key → selector inside the container; sel@attr reads an attribute (href and src come back absolute); . is the container's own text"`
 	}
+	consoleIn struct {
+		Level    string `json:"level,omitempty" jsonschema:"error, warning, info (the default) or debug: that level and the more severe ones"`
+		All      bool   `json:"all,omitempty" jsonschema:"all messages since the tab opened, not only since the page loaded"`
+		Filename string `json:"filename,omitempty" jsonschema:"ignored: the messages come back in the result"`
+	}
+	resizeIn struct {
+		Width  float64 `json:"width" jsonschema:"viewport width in CSS pixels"`
+		Height float64 `json:"height" jsonschema:"viewport height in CSS pixels"`
+	}
 	handoffIn struct {
 		Reason string `json:"reason,omitempty" jsonschema:"what the person should do, for the log"`
 	}
@@ -127,6 +136,11 @@ type (
 		URL      string              `json:"url"`
 		Recovery string              `json:"recovery"`
 		Error    string              `json:"error,omitempty"`
+	}
+	consoleOut struct {
+		Messages []consoleMsg `json:"messages" jsonschema:"the messages, oldest first"`
+		Recovery string       `json:"recovery"`
+		Error    string       `json:"error,omitempty"`
 	}
 	screenshotOut struct {
 		URL      string `json:"url"`
@@ -174,6 +188,9 @@ func (s *Server) register() {
 	add(s, &mcp.Tool{Name: "browser_evaluate", Title: "Evaluate JavaScript",
 		Description: "Run a JavaScript function in the page (with the element when a target is given); the result comes back as JSON."}, s.evaluate)
 	add(s, &mcp.Tool{Name: "browser_tabs", Title: "Manage tabs", Description: "List, open (new), select or close tabs."}, s.tabsTool)
+	add(s, &mcp.Tool{Name: "browser_console_messages", Title: "Get console messages", Annotations: ro,
+		Description: "The page's console messages, uncaught errors and browser log entries (failed loads…), since the page loaded or since the tab opened."}, s.consoleMessages)
+	add(s, &mcp.Tool{Name: "browser_resize", Title: "Resize browser window", Description: "Set the viewport to width × height CSS pixels."}, s.resize)
 	add(s, &mcp.Tool{Name: "browser_close", Title: "Close browser", Description: "Close the browser; the next tool call starts a new one."}, s.closeTool)
 	add(s, &mcp.Tool{Name: "browser_extract", Title: "Extract records", Annotations: ro,
 		Description: "Read repeated elements as records: one per container, fields by selector (sel@attr for an attribute). Waits for the first container."}, s.extract)

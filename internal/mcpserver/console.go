@@ -1,0 +1,193 @@
+package mcpserver
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/proto"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/smartretry/smartretry/browser"
+)
+
+// consoleKeep is how many console messages a tab keeps (the oldest go first).
+const consoleKeep = 2000
+
+// consoleLevels ranks the levels of browser_console_messages: a level includes the more severe.
+var consoleLevels = map[string]int{"error": 0, "warning": 1, "info": 2, "debug": 3}
+
+// consoleMsg is one console message, uncaught exception or browser log entry of a tab.
+type consoleMsg struct {
+	Level string `json:"level" jsonschema:"error, warning, info or debug"`
+	Text  string `json:"text"`
+	nav   int    // the main-frame navigation it came after
+}
+
+// consoleLog collects a tab's console messages from the page's events. Safe for concurrent use.
+type consoleLog struct {
+	mu   sync.Mutex
+	msgs []consoleMsg
+	nav  int
+	stop func()
+}
+
+func (l *consoleLog) add(level, text string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.msgs) >= consoleKeep {
+		l.msgs = append(l.msgs[:0], l.msgs[len(l.msgs)-consoleKeep/2:]...)
+	}
+	l.msgs = append(l.msgs, consoleMsg{Level: level, Text: clip(text, 2000), nav: l.nav})
+}
+
+// since returns the messages at level or more severe, of the current document only unless all.
+func (l *consoleLog) since(level string, all bool) []consoleMsg {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := []consoleMsg{}
+	for _, m := range l.msgs {
+		if (all || m.nav == l.nav) && consoleLevels[m.Level] <= consoleLevels[level] {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// watch follows p's console (and ends following the previous page's).
+func (l *consoleLog) watch(p *rod.Page) {
+	ctx, cancel := context.WithCancel(context.Background())
+	wait := p.Context(ctx).EachEvent(
+		func(e *proto.RuntimeConsoleAPICalled) {
+			parts := make([]string, 0, len(e.Args))
+			for _, a := range e.Args {
+				parts = append(parts, remoteText(a))
+			}
+			l.add(consoleLevel(string(e.Type)), strings.Join(parts, " "))
+		},
+		func(e *proto.RuntimeExceptionThrown) {
+			d := e.ExceptionDetails
+			text := d.Text
+			if d.Exception != nil && d.Exception.Description != "" {
+				text = d.Exception.Description
+			}
+			l.add("error", "uncaught "+text)
+		},
+		func(e *proto.LogEntryAdded) {
+			text := e.Entry.Text
+			if e.Entry.URL != "" {
+				text += " (" + e.Entry.URL + ")"
+			}
+			l.add(consoleLevel(string(e.Entry.Level)), text)
+		},
+		func(e *proto.PageFrameNavigated) {
+			if e.Frame.ParentID == "" {
+				l.mu.Lock()
+				l.nav++
+				l.mu.Unlock()
+			}
+		},
+	)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		wait()
+	}()
+	stop := func() {
+		cancel()
+		<-done
+	}
+	l.mu.Lock()
+	old := l.stop
+	l.stop = stop
+	l.mu.Unlock()
+	if old != nil {
+		old()
+	}
+}
+
+// close stops following the page.
+func (l *consoleLog) close() {
+	l.mu.Lock()
+	stop := l.stop
+	l.stop = nil
+	l.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
+}
+
+// consoleLevel maps a console call's type or a log entry's level to one of consoleLevels.
+func consoleLevel(t string) string {
+	switch t {
+	case "error", "assert":
+		return "error"
+	case "warning", "warn":
+		return "warning"
+	case "debug", "verbose", "trace", "profile", "profileEnd", "startGroupCollapsed", "endGroup", "timeEnd", "count", "dir", "dirxml", "table", "clear":
+		return "debug"
+	}
+	return "info"
+}
+
+// remoteText is a console argument as a person reads it.
+func remoteText(a *proto.RuntimeRemoteObject) string {
+	if a == nil {
+		return ""
+	}
+	if a.Type == proto.RuntimeRemoteObjectTypeString {
+		return a.Value.Str()
+	}
+	if a.UnserializableValue != "" {
+		return string(a.UnserializableValue)
+	}
+	if a.Description != "" {
+		return a.Description
+	}
+	return a.Value.JSON("", "")
+}
+
+func (s *Server) consoleMessages(ctx context.Context, req *mcp.CallToolRequest, in consoleIn) (*mcp.CallToolResult, consoleOut, error) {
+	msgs := []consoleMsg{}
+	res, po, err := s.act(ctx, req, false, func(ctx context.Context, t *tab, c *callText) error {
+		level := strings.ToLower(strings.TrimSpace(in.Level))
+		if level == "" {
+			level = "info"
+		}
+		if _, ok := consoleLevels[level]; !ok {
+			return &errTarget{fmt.Sprintf("level %q: want error, warning, info or debug", clip(in.Level, 40))}
+		}
+		c.noPage = true
+		msgs = t.console.since(level, in.All)
+		what := "since the page loaded"
+		if in.All {
+			what = "since the tab opened"
+		}
+		fmt.Fprintf(c, "### Console messages (%s, %s and more severe): %d\n", what, level, len(msgs))
+		lines := make([]string, 0, len(msgs))
+		for _, m := range msgs {
+			lines = append(lines, "- ["+m.Level+"] "+m.Text)
+		}
+		writeLines(&c.Builder, lines, s.cfg.SnapshotBudget)
+		return nil
+	})
+	return res, consoleOut{Messages: msgs, Recovery: po.Recovery, Error: po.Error}, err
+}
+
+func (s *Server) resize(ctx context.Context, req *mcp.CallToolRequest, in resizeIn) (*mcp.CallToolResult, pageOut, error) {
+	return s.act(ctx, req, false, func(ctx context.Context, t *tab, c *callText) error {
+		w, h := int(in.Width+0.5), int(in.Height+0.5)
+		if w < 100 || h < 100 || w > 10000 || h > 10000 {
+			return &errTarget{fmt.Sprintf("%gx%g: want a width and a height of 100 to 10000 pixels", in.Width, in.Height)}
+		}
+		err := t.sess.Browser().Guard(ctx, t.sess.Page(), s.cfg.ActionTimeout, "resize", func(p *rod.Page) error {
+			return browser.SetViewport(p, browser.Size{Width: w, Height: h})
+		})
+		if err == nil {
+			fmt.Fprintf(c, "The viewport is %dx%d.\n", w, h)
+		}
+		return err
+	})
+}
