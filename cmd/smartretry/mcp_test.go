@@ -107,7 +107,7 @@ func TestMCPStdio(t *testing.T) {
 		}
 		assert.NotNil(t, tools[name].OutputSchema, "%s declares its output", name)
 	}
-	assert.Len(t, tools, 20)
+	assert.Len(t, tools, 21)
 	b, _ := json.Marshal(props("browser_fill_form")["fields"])
 	for _, f := range []string{"name", "type", "target", "value"} {
 		assert.Contains(t, string(b), `"`+f+`"`)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -298,4 +300,31 @@ func TestMCP_ConsoleMessagesAndResize(t *testing.T) {
 	assert.Contains(t, a.ok("browser_evaluate", map[string]any{"function": "() => innerWidth + 'x' + innerHeight"}), `"800x600"`)
 	res, txt := a.call("browser_resize", map[string]any{"width": 5, "height": 600})
 	assert.True(t, res.IsError, txt)
+}
+
+// browser_file_upload (Playwright MCP's) chooses files for the input whose chooser the last click
+// opened, or for the input given as target; no open chooser, or a missing file, is a clear error.
+func TestMCP_FileUpload(t *testing.T) {
+	dir := t.TempDir()
+	a1, b1 := filepath.Join(dir, "a.txt"), filepath.Join(dir, "b.txt")
+	require.NoError(t, os.WriteFile(a1, []byte("fifteen bytes.."), 0o600))
+	require.NoError(t, os.WriteFile(b1, []byte("B"), 0o600))
+	a := newAgent(t, mcpserver.Config{}, nil)
+	a.ok("browser_navigate", map[string]any{"url": site.URL("/late?ms=0")})
+	a.ok("browser_evaluate", map[string]any{"function": `() => {
+		document.querySelector('h1').insertAdjacentHTML('afterend', '<input type=file id=files multiple aria-label="Attachments">' +
+			'<button id=pick onclick="files.click()">Pick files</button><p id=chosen>none</p>');
+		files.onchange = () => { chosen.textContent = [...files.files].map(f => f.name + ':' + f.size).join(',') };
+	}`})
+	res, out := a.call("browser_file_upload", map[string]any{"paths": []string{a1}})
+	assert.True(t, res.IsError, out)
+	assert.Contains(t, out, "no file chooser is open")
+
+	a.ok("browser_click", map[string]any{"element": "Pick files", "target": "#pick"})
+	assert.Contains(t, a.ok("browser_file_upload", map[string]any{"paths": []string{a1, b1}}), "a.txt:15,b.txt:1")
+	assert.Contains(t, a.ok("browser_file_upload", map[string]any{"target": "#files", "paths": []string{b1}}), "paragraph: b.txt:1")
+
+	res, out = a.call("browser_file_upload", map[string]any{"target": "#files", "paths": []string{filepath.Join(dir, "missing.txt")}})
+	assert.True(t, res.IsError, out)
+	assert.Contains(t, out, "is not a file")
 }

@@ -3,6 +3,8 @@ package mcpserver
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -26,12 +28,23 @@ type consoleMsg struct {
 	nav   int    // the main-frame navigation it came after
 }
 
-// consoleLog collects a tab's console messages from the page's events. Safe for concurrent use.
+// consoleLog collects a tab's console messages from the page's events, and the file chooser it
+// opened last. Safe for concurrent use.
 type consoleLog struct {
-	mu   sync.Mutex
-	msgs []consoleMsg
-	nav  int
-	stop func()
+	mu      sync.Mutex
+	msgs    []consoleMsg
+	nav     int
+	stop    func()
+	chooser *proto.PageFileChooserOpened // the file chooser the page opened last, for browser_file_upload
+}
+
+// takeChooser returns the file chooser the page opened last and forgets it.
+func (l *consoleLog) takeChooser() *proto.PageFileChooserOpened {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c := l.chooser
+	l.chooser = nil
+	return c
 }
 
 func (l *consoleLog) add(level, text string) {
@@ -86,8 +99,14 @@ func (l *consoleLog) watch(p *rod.Page) {
 			if e.Frame.ParentID == "" {
 				l.mu.Lock()
 				l.nav++
+				l.chooser = nil
 				l.mu.Unlock()
 			}
+		},
+		func(e *proto.PageFileChooserOpened) {
+			l.mu.Lock()
+			l.chooser = e
+			l.mu.Unlock()
 		},
 	)
 	done := make(chan struct{})
@@ -187,6 +206,62 @@ func (s *Server) resize(ctx context.Context, req *mcp.CallToolRequest, in resize
 		})
 		if err == nil {
 			fmt.Fprintf(c, "The viewport is %dx%d.\n", w, h)
+		}
+		return err
+	})
+}
+
+func (s *Server) fileUpload(ctx context.Context, req *mcp.CallToolRequest, in fileUploadIn) (*mcp.CallToolResult, pageOut, error) {
+	return s.act(ctx, req, false, func(ctx context.Context, t *tab, c *callText) error {
+		for _, f := range in.Paths {
+			if !filepath.IsAbs(f) {
+				return &errTarget{fmt.Sprintf("%q is not an absolute path", clip(f, 300))}
+			}
+			if st, err := os.Stat(f); err != nil || st.IsDir() {
+				return &errTarget{fmt.Sprintf("%q is not a file on the server's machine", clip(f, 300))}
+			}
+		}
+		var node proto.DOMBackendNodeID
+		if target := in.target(); target != "" {
+			r, err := s.resolve(ctx, t, target)
+			if err != nil {
+				return err
+			}
+			if strings.HasPrefix(r.Selector, "text=") || strings.HasPrefix(r.Selector, "role=") || strings.HasPrefix(r.Selector, "xpath=") || strings.HasPrefix(r.Selector, "//") || strings.Contains(r.Selector, ">>>") {
+				return &errTarget{"the file input must be a ref or a CSS selector in the page (not in a frame)"}
+			}
+			err = t.sess.Browser().GuardElement(ctx, t.sess.Page(), s.cfg.ActionTimeout, "file input "+r.Selector, func(p *rod.Page) error {
+				el, err := p.Element(r.Selector)
+				if err != nil {
+					return err
+				}
+				desc, err := el.Describe(0, false)
+				if err != nil {
+					return err
+				}
+				node = desc.BackendNodeID
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		} else if ch := t.console.takeChooser(); ch != nil {
+			node = ch.BackendNodeID
+			if ch.Mode == proto.PageFileChooserOpenedModeSelectSingle && len(in.Paths) > 1 {
+				return &errTarget{fmt.Sprintf("the file input takes one file, not %d", len(in.Paths))}
+			}
+		} else {
+			return &errTarget{"no file chooser is open: click the file input (or what opens it) first, or give the input as target"}
+		}
+		err := t.sess.Browser().Guard(ctx, t.sess.Page(), s.cfg.ActionTimeout, "set files", func(p *rod.Page) error {
+			return proto.DOMSetFileInputFiles{Files: in.Paths, BackendNodeID: node}.Call(p)
+		})
+		if err == nil {
+			if len(in.Paths) == 0 {
+				c.WriteString("The file input was cleared.\n")
+			} else {
+				fmt.Fprintf(c, "%d file(s) set on the file input.\n", len(in.Paths))
+			}
 		}
 		return err
 	})

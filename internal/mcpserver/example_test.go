@@ -38,6 +38,6 @@ func Example() {
 	// Output:
 	// browser_click
 	// browser_extract
-	// 20 tools
+	// 21 tools
 	// <nil>
 }

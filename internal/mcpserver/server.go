@@ -416,6 +416,8 @@ func (t *tab) prepare(ctx context.Context) {
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	_, _ = proto.PageAddScriptToEvaluateOnNewDocument{Source: listenersJS}.Call(p.Context(pctx))
+	// A file input's chooser opens no dialog; its node waits for browser_file_upload.
+	_ = proto.PageSetInterceptFileChooserDialog{Enabled: true}.Call(p.Context(pctx))
 	t.console.watch(p)
 }
 

@@ -102,6 +102,10 @@ type (
 		All      bool   `json:"all,omitempty" jsonschema:"all messages since the tab opened, not only since the page loaded"`
 		Filename string `json:"filename,omitempty" jsonschema:"ignored: the messages come back in the result"`
 	}
+	fileUploadIn struct {
+		elementArgs
+		Paths []string `json:"paths,omitempty" jsonschema:"absolute paths of the files to choose; none clears the input"`
+	}
 	resizeIn struct {
 		Width  float64 `json:"width" jsonschema:"viewport width in CSS pixels"`
 		Height float64 `json:"height" jsonschema:"viewport height in CSS pixels"`
@@ -190,6 +194,8 @@ func (s *Server) register() {
 	add(s, &mcp.Tool{Name: "browser_tabs", Title: "Manage tabs", Description: "List, open (new), select or close tabs."}, s.tabsTool)
 	add(s, &mcp.Tool{Name: "browser_console_messages", Title: "Get console messages", Annotations: ro,
 		Description: "The page's console messages, uncaught errors and browser log entries (failed loads…), since the page loaded or since the tab opened."}, s.consoleMessages)
+	add(s, &mcp.Tool{Name: "browser_file_upload", Title: "Upload files",
+		Description: "Choose files for the file input whose chooser the last click opened (or the input given as target)."}, s.fileUpload)
 	add(s, &mcp.Tool{Name: "browser_resize", Title: "Resize browser window", Description: "Set the viewport to width × height CSS pixels."}, s.resize)
 	add(s, &mcp.Tool{Name: "browser_close", Title: "Close browser", Description: "Close the browser; the next tool call starts a new one."}, s.closeTool)
 	add(s, &mcp.Tool{Name: "browser_extract", Title: "Extract records", Annotations: ro,
