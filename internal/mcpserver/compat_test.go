@@ -253,6 +253,7 @@ func TestMCP_SameOriginFramesInSnapshot(t *testing.T) {
 	assert.Contains(t, a.ok("browser_click", map[string]any{"target": refOf(t, snap, "button", "Inner")}), `button "inner clicked"`)
 	assert.Contains(t, a.ok("browser_type", map[string]any{"target": refOf(t, snap, "textbox", "Inner field"), "text": "typed in a frame"}), "typed in a frame")
 	assert.Contains(t, a.ok("browser_click", map[string]any{"target": refOf(t, snap, "button", "Deep")}), `button "deep clicked"`)
+	a.ok("browser_wait_for", map[string]any{"text": "deep clicked"}) // the frames' text counts
 }
 
 // browser_navigate completes a URL without a scheme as Playwright MCP does and says so; a path

@@ -559,10 +559,16 @@
       return !!(a && a !== document.body && a !== document.documentElement);
     }
     case 'text': return new Promise((resolveP) => {
+      // the page's text and its same-origin frames' (as the snapshot shows them)
+      const pageText = (doc, depth) => {
+        let t = doc.body ? doc.body.innerText : '';
+        if (depth < 5) for (const f of doc.querySelectorAll('iframe,frame')) { const fd = frameDoc(f); if (fd) t += '\n' + pageText(fd, depth + 1); }
+        return t;
+      };
       const t0 = performance.now();
       const want = collapse(o.text).toLowerCase();
       const check = () => {
-        const has = collapse(document.body ? document.body.innerText : '').toLowerCase().includes(want);
+        const has = collapse(pageText(document, 0)).toLowerCase().includes(want);
         if (has !== !!o.gone) { mo.disconnect(); resolveP({ ok: true, ms: Math.round(performance.now() - t0) }); return true; }
         if (performance.now() - t0 > o.timeout) { mo.disconnect(); resolveP({ ok: false, ms: Math.round(performance.now() - t0) }); return true; }
         return false;
