@@ -16,11 +16,13 @@ import (
 // samples, they do not reset anything. For example
 // BreakerPolicy{FailureRatio: 0.5, MinThroughput: 10, Window: 30 * time.Second, Cooloff: time.Minute}.
 //
-// What counts, in both forms: only failures that say the site is unhealthy. server_error and
-// rate_limit (an HTTP answer about one URL) count once per distinct URL (host + path + query of
-// Info["url"], else of the *HTTPError's URL) inside the window, so one broken page retried again and again never opens its
-// site's breaker; without a URL they count each time. connection_reset, network_timeout and
-// unknown (the host itself not answering) count every time. Page-level failures
+// What counts, in both forms: only failures that say the site is unhealthy: server_error,
+// rate_limit, connection_reset, network_timeout and unknown. Each counts once per distinct URL
+// (host + path + query of Info["url"], else of the *HTTPError's URL) inside the window, so one
+// broken page (a 500, a page whose server stalls) retried again and again never opens its
+// site's breaker, while a site that is down fails on every URL and opens it; without a URL they
+// count each time. Manager.RecordAttempt, the guide's explicit record, counts connection_reset,
+// network_timeout and unknown every time, as the guide's example does. Page-level failures
 // (selector_not_found, stale_element, page_crash), the permanent types, circuit_open and
 // cancellations never count.
 //
@@ -137,14 +139,17 @@ func WithStore(s Store) Option {
 // URL (see BreakerPolicy).
 func outcomeOf(t ErrorType) (o Outcome, perURL bool) {
 	switch t {
-	case ServerError, RateLimit:
+	case ServerError, RateLimit, ConnectionReset, NetworkTimeout, Unknown:
 		return OutcomeSiteFailure, true
-	case ConnectionReset, NetworkTimeout, Unknown:
-		return OutcomeSiteFailure, false
 	case CircuitOpen:
 		return OutcomeIgnored, false
 	}
 	return OutcomeFailure, false
+}
+
+// hostLevel reports whether t says the host did not answer (rather than answered badly).
+func hostLevel(t ErrorType) bool {
+	return t == ConnectionReset || t == NetworkTimeout || t == Unknown
 }
 
 // failureURLKey is the per-URL key of a failure: Info["url"], else the URL of the *HTTPError

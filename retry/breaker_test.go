@@ -166,8 +166,8 @@ func TestBreakerCountsSiteFailures(t *testing.T) {
 			{Args: retry.Info{"domain": "shop.example"}, Err: &retry.HTTPError{StatusCode: 503, URL: "https://shop.example/a"}},
 			{Args: retry.Info{"domain": "shop.example"}, Err: &retry.HTTPError{StatusCode: 503, URL: "https://shop.example/a"}}}, "closed"},
 		{"without any URL each failure counts", repeat(3, retry.Record{Args: retry.Info{"domain": "shop.example"}, Err: errors.New("503")}), "open"},
-		{"the host not answering counts every time", repeat(3, retry.Record{Args: page(1), Err: errors.New("net::ERR_CONNECTION_RESET")}), "open"},
-		{"unknown failures count every time", repeat(3, retry.Record{Args: page(1), Err: errors.New("something odd")}), "open"},
+		{"RecordAttempt: the host not answering counts every time (the guide)", repeat(3, retry.Record{Args: page(1), Err: errors.New("net::ERR_CONNECTION_RESET")}), "open"},
+		{"RecordAttempt: unknown failures count every time", repeat(3, retry.Record{Args: page(1), Err: errors.New("something odd")}), "open"},
 		{"page-level failures never count", append(append(
 			repeat(5, retry.Record{Args: page(1), Err: errors.New("no such element")}),
 			repeat(5, retry.Record{Args: page(2), Err: errors.New("stale element reference")})...),
@@ -310,16 +310,31 @@ func TestHalfOpenProbeFailureReopensAndWaitersWaitAgain(t *testing.T) {
 	assert.Equal(t, []time.Duration{60 * time.Second}, clock.Sleeps())
 }
 
-func TestRunWaitsWhenItsOwnFailuresOpenTheBreaker(t *testing.T) {
-	m, clock := newTestManager()
+// One URL whose server stalls or drops the connection, retried: it counts once, so its own
+// retries do not open its site's breaker (the other pages of the site go on), while timeouts on
+// three URLs of the site do, and a call then waits out the cooloff and goes as the probe.
+func TestHostLevelFailuresCountOncePerURL(t *testing.T) {
+	var ev events
+	m, clock := newTestManager(retry.WithObserver(ev.observe))
 	f := retrytest.FailN(3, errors.New("Connection timeout"))
-	err := retry.Run(context.Background(), "get", retry.Info{"url": "https://slow.example/"}, f.Run, retry.UsingManager(m), retry.MaxAttempts(5))
+	err := retry.Run(context.Background(), "get", retry.Info{"url": "https://slow.example/stalls"}, f.Run, retry.UsingManager(m), retry.MaxAttempts(5))
 	require.NoError(t, err)
 	assert.Equal(t, 4, f.Calls())
-	// backoffs 0 (immediate), 1s, 2s; the third failure opened the breaker: the fourth attempt
-	// waited the rest of its cooloff, then went as the probe.
-	assert.Equal(t, []time.Duration{time.Second, 2 * time.Second, 58 * time.Second}, clock.Sleeps())
+	assert.Equal(t, []time.Duration{time.Second, 2 * time.Second}, clock.Sleeps(), "backoffs only: no cooloff")
 	assert.Equal(t, "closed", state(m, "slow.example"))
+	reset := retrytest.FailN(2, errors.New("connection reset by peer"))
+	require.NoError(t, retry.Run(context.Background(), "get", retry.Info{"url": "https://slow.example/stalls"}, reset.Run, retry.UsingManager(m), retry.MaxAttempts(5)))
+	assert.Equal(t, "closed", state(m, "slow.example"), "the same URL again, another host-level type: still once")
+	assert.Empty(t, ev.of(retry.EventBreakerOpen))
+
+	for i := range 3 {
+		_ = retry.Run(context.Background(), "get", retry.Info{"url": fmt.Sprintf("https://down.example/%d", i)},
+			retrytest.Always(errors.New("Connection timeout")).Run, retry.UsingManager(m), retry.MaxAttempts(1))
+	}
+	assert.Equal(t, "open", state(m, "down.example"), "three URLs of the site time out: it is down")
+	g := retrytest.FailN(0, nil)
+	require.NoError(t, retry.Run(context.Background(), "get", retry.Info{"url": "https://down.example/3"}, g.Run, retry.UsingManager(m)))
+	assert.Equal(t, "closed", state(m, "down.example"), "the probe went through after the cooloff")
 }
 
 // The batch of issue 8: 20 pages of one host, 4 of which always answer 503, two at a time,

@@ -415,13 +415,14 @@ func (m *Manager) RecordAttempt(r Record) {
 	if !r.Success {
 		t = m.classify(r.Err)
 	}
-	m.record(context.Background(), action, r.Args, r.Args.Domain(), r.Success, t, r.Err, r.Solution, m.clock.Now())
+	m.record(context.Background(), action, r.Args, r.Args.Domain(), r.Success, t, r.Err, r.Solution, m.clock.Now(), true)
 }
 
 // record counts an attempt in the stats and hands it to the store; now is when it ended (for a
 // success, when it started will do: nothing reads a success's time but the breaker, which must
-// ignore attempts that started before it opened).
-func (m *Manager) record(ctx context.Context, action string, info Info, domain string, success bool, t ErrorType, err error, solution string, now time.Time) Recorded {
+// ignore attempts that started before it opened). explicit is RecordAttempt's record, where the
+// host-level types count every time (the guide's example) rather than once per URL.
+func (m *Manager) record(ctx context.Context, action string, info Info, domain string, success bool, t ErrorType, err error, solution string, now time.Time, explicit bool) Recorded {
 	m.attempts.Add(1)
 	r := Result{Domain: domain, Action: action, Solution: solution, Outcome: OutcomeSuccess}
 	if !success {
@@ -436,7 +437,7 @@ func (m *Manager) record(ctx context.Context, action string, info Info, domain s
 			case r.Outcome != OutcomeSiteFailure:
 			case !m.breakerOn:
 				r.Outcome = OutcomeFailure
-			case perURL:
+			case perURL && !(explicit && hostLevel(t)):
 				r.Key = failureURLKey(info, err)
 			}
 			if (t == RateLimit || t == ServerError) && domain != "" {

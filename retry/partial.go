@@ -121,7 +121,7 @@ func PartialRetry[T any](ctx context.Context, m *Manager, items []T, fn func(ctx
 			if s.attempts > 1 {
 				sol = "retry"
 			}
-			m.record(ctx, action, s.info, s.domain, true, Unknown, nil, sol, now)
+			m.record(ctx, action, s.info, s.domain, true, Unknown, nil, sol, now, false)
 			m.emit(Event{Kind: EventSuccess, Action: action, Domain: s.domain, Attempt: s.attempts - 1, Solution: sol})
 			return
 		}
@@ -129,12 +129,12 @@ func PartialRetry[T any](ctx context.Context, m *Manager, items []T, fn func(ctx
 		var pe *PanicError
 		if errors.As(err, &pe) {
 			s.t = Unknown
-			m.record(ctx, action, s.info, s.domain, false, Unknown, err, "", m.clock.Now())
+			m.record(ctx, action, s.info, s.domain, false, Unknown, err, "", m.clock.Now(), false)
 			fail(i, "the processor panicked", kindPermanent, nil)
 			return
 		}
 		s.t = m.classify(err)
-		s.stuck = m.record(ctx, action, s.info, s.domain, false, s.t, err, "", m.clock.Now()).Stuck
+		s.stuck = m.record(ctx, action, s.info, s.domain, false, s.t, err, "", m.clock.Now(), false).Stuck
 	}
 
 	for len(todo) > 0 {

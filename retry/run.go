@@ -294,7 +294,7 @@ func (m *Manager) run(ctx context.Context, action string, info Info, infoOwned b
 		}
 		t := m.classify(err)
 		r.lastType, r.lastErr, r.n = t, err, n+1
-		rec := m.record(ctx, action, r.info, r.domain, false, t, err, "", m.clock.Now())
+		rec := m.record(ctx, action, r.info, r.domain, false, t, err, "", m.clock.Now(), false)
 		m.probeDone(r.domain, r.probe)
 		r.probe = nil
 		r.escalated, r.waited = false, false
@@ -371,7 +371,7 @@ func (m *Manager) succeed(r *runState, now time.Time) {
 	if now.IsZero() {
 		m.recordFastSuccess(r.action, r.info, r.domain, sol)
 	} else {
-		m.record(context.Background(), r.action, r.info, r.domain, true, Unknown, nil, sol, now)
+		m.record(context.Background(), r.action, r.info, r.domain, true, Unknown, nil, sol, now, false)
 	}
 	m.probeDone(r.domain, r.probe)
 	r.probe = nil

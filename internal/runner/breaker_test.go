@@ -192,3 +192,49 @@ steps:
 	// Its 503 opened the breaker; each deferral ended with one probe: one request per cooloff.
 	assert.Equal(t, 3, env.srv.Hits("/flaky", id))
 }
+
+// One page whose server drops every connection, among healthy pages of the same host, run twice
+// (item attempts 2): its resets count once for the host's breaker (one URL), so the breaker stays
+// closed and no healthy page waits for a cooloff; the broken page fails as connection_reset.
+func TestOneResettingPageDoesNotOpenTheBreaker(t *testing.T) {
+	id := strings.ReplaceAll(t.Name(), "/", "-")
+	items := []string{fmt.Sprintf("  - {id: bad, url: '${SITE}/reset?id=%s&fail=%d'}", id, testpages.MaxFail)}
+	for i := range 6 {
+		items = append(items, fmt.Sprintf("  - {id: ok%d, url: '${SITE}/product/%d'}", i, i+1))
+	}
+	// One at a time, the broken page first: its attempts follow one another with no success of
+	// another page between them (a success resets the count).
+	src := strings.ReplaceAll(`
+concurrency: 1
+engine:
+  circuit_breaker: {cooloff: 2s}
+  errors:
+    connection_reset: {max_attempts: 3, base_delay: 20ms, max_delay: 100ms}
+items:
+`+strings.Join(items, "\n")+`
+steps:
+  - wait_for: h1
+`, "${SITE}", site())
+	var mu sync.Mutex
+	var opened, waits int
+	o := runFlow(t, src, func(c *Config) { c.ItemAttempts = 2 }, func(ev retry.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch ev.Kind {
+		case retry.EventBreakerOpen:
+			opened++
+		case retry.EventBreakerWait:
+			waits++
+		}
+	})
+	require.NoError(t, o.err)
+	assert.Equal(t, 6, o.sum.OK)
+	assert.Equal(t, 1, o.sum.Failed)
+	require.Contains(t, o.items, "bad")
+	assert.Equal(t, "connection_reset", o.items["bad"].ErrorType, o.items["bad"].Error)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Zero(t, opened, "one broken URL opened its host's breaker")
+	assert.Zero(t, waits, "healthy items waited for a cooloff")
+	assert.Zero(t, o.tracker.Snapshot().Deferred)
+}
