@@ -645,3 +645,67 @@ document.getElementById('q').addEventListener('keydown', e => document.getElemen
 	assert.Equal(t, "Enter Shift Tab", keys)
 	assert.Error(t, s.Press(ctxT(t), "#q", "NoSuchKey"))
 }
+
+// Reset closes the tabs the previous work opened: a batch's slot would otherwise keep every
+// item's popups, each with its renderer, until the run ends. An isolated session's context also
+// loses the popups that did not keep their opener (rel=noopener).
+func TestResetClosesThePopups(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`<!doctype html><button id="open" onclick="window.open('/other', '_blank')">open</button>
+<a id="blank" href="/other" target="_blank">new tab</a><a id="noopener" href="/other" target="_blank" rel="noopener">no opener</a><p id="t">page</p>`))
+	}))
+	defer srv.Close()
+	for _, tc := range []struct {
+		name   string
+		opts   []actions.Option
+		clicks []string
+	}{
+		{"shared context", nil, []string{"#open", "#blank"}},
+		{"isolated", []actions.Option{actions.Isolated()}, []string{"#open", "#blank", "#noopener"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pages := func() map[proto.TargetTargetID]bool {
+				res, err := proto.TargetGetTargets{}.Call(testBrowser.Rod())
+				require.NoError(t, err)
+				ids := map[proto.TargetTargetID]bool{}
+				for _, ti := range res.TargetInfos {
+					if ti.Type == proto.TargetTargetInfoTypePage {
+						ids[ti.TargetID] = true
+					}
+				}
+				return ids
+			}
+			before := pages()
+			s, err := actions.NewSession(testBrowser, append(tc.opts, actions.WithTimeout(15*time.Second))...)
+			require.NoError(t, err)
+			defer s.Close()
+			ctx := ctxT(t)
+			// new counts the tabs that appeared since before, the session's own excepted.
+			newTabs := func() int {
+				n := 0
+				for id := range pages() {
+					if !before[id] && id != s.Page().TargetID {
+						n++
+					}
+				}
+				return n
+			}
+			for round := range 2 { // a warm session, twice: popups of each round go
+				_, err = s.Navigate(ctx, srv.URL)
+				require.NoError(t, err)
+				for _, c := range tc.clicks {
+					require.NoError(t, s.Click(ctx, c))
+				}
+				for newTabs() < len(tc.clicks) { // the browser opens them on its own time
+					require.NoError(t, ctx.Err(), "round %d: the popups never opened", round)
+				}
+				keep := s.Page().TargetID
+				require.NoError(t, s.Reset(ctx))
+				assert.Equal(t, keep, s.Page().TargetID, "the session keeps its tab")
+				for left := newTabs(); left > 0; left = newTabs() { // closing is asynchronous
+					require.NoError(t, ctx.Err(), "round %d: %d popups outlived the Reset", round, left)
+				}
+			}
+		})
+	}
+}

@@ -37,3 +37,32 @@ func closePopups(ctx context.Context, b *rod.Browser, opener proto.TargetTargetI
 	}
 	return n
 }
+
+// closeStrayTabs closes, besides the popups of keep (closePopups), every other tab of the browser
+// context ctxID when it is not empty: an isolated session's context holds only its own tab, so any
+// other tab there is a popup of an earlier piece of work, whether or not it kept its opener
+// (noopener links leave no OpenerID). One Target.getTargets, then one closeTarget per tab.
+func closeStrayTabs(ctx context.Context, b *rod.Browser, keep proto.TargetTargetID, ctxID proto.BrowserBrowserContextID) {
+	res, err := proto.TargetGetTargets{}.Call(b.Context(ctx))
+	if err != nil {
+		return
+	}
+	stray := map[proto.TargetTargetID]bool{keep: true}
+	var close []proto.TargetTargetID
+	for grew := true; grew; {
+		grew = false
+		for _, t := range res.TargetInfos {
+			if t.Type != proto.TargetTargetInfoTypePage || stray[t.TargetID] || t.TargetID == keep {
+				continue
+			}
+			if (t.OpenerID != "" && stray[t.OpenerID]) || (ctxID != "" && t.BrowserContextID == ctxID) {
+				stray[t.TargetID] = true
+				close = append(close, t.TargetID)
+				grew = true
+			}
+		}
+	}
+	for _, id := range close {
+		_, _ = proto.TargetCloseTarget{TargetID: id}.Call(b.Context(ctx))
+	}
+}

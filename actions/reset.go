@@ -26,7 +26,9 @@ import (
 //     page, to a page whose timers are stopped);
 //   - what the session remembered: FillSecret values and URL passwords (kept for redaction),
 //     the last URL (crash recovery goes nowhere until the next Navigate) and the last navigation;
-//   - the viewport, set again to the session's (a caller may have emulated another one).
+//   - the viewport, set again to the session's (a caller may have emulated another one);
+//   - the tabs the previous work opened (window.open, target=_blank links) and theirs; for an
+//     Isolated session every other tab of its context (popups opened with noopener too).
 //
 // For an Isolated session it clears, too, everything its browser context holds: every cookie,
 // the localStorage, sessionStorage, IndexedDB, Cache Storage, service workers and the other
@@ -82,6 +84,20 @@ func (s *Session) reset(ctx context.Context) error {
 					return proto.NetworkClearBrowserCache{}.Call(p)
 				})
 			})
+	}
+	// Tabs the previous work opened (window.open, target=_blank) would live on, each with its
+	// renderer, until the session closes; only when some tab appeared since the last look.
+	if n := s.b.PagesOpened(); n != s.pagesSeen {
+		s.pagesSeen = n
+		var ctxID proto.BrowserBrowserContextID
+		if s.bctx != nil {
+			ctxID = s.bctx.ID()
+		}
+		keep := s.Page().TargetID
+		early = append(early, func() error {
+			closeStrayTabs(ctx, s.b.Rod(), keep, ctxID)
+			return nil
+		})
 	}
 	early = append(early, func() error {
 		err := s.b.Guard(ctx, s.Page(), s.cfg.timeout, "reset", s.quietTab)

@@ -88,6 +88,7 @@ type Session struct {
 	owned      bool            // the session opened page (and so closes it)
 	kept       map[string]bool // in-page functions page defines in every new document (see keep)
 	origins    map[string]bool // origins whose documents the session's tabs loaded (for Reset)
+	pagesSeen  uint64          // Browser.PagesOpened when Reset last looked for stray tabs
 	stopWatch  func()
 	lastURL    string   // the last URL Navigate reached, for crash recovery
 	lastNav    *navOpts // the options of that navigation (its expected statuses)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
@@ -60,6 +61,7 @@ type watcher struct {
 	bySession map[proto.TargetSessionID]*pageState
 	closed    string // non-empty once the browser is gone: the reason
 	done      chan struct{}
+	pages     atomic.Uint64 // page targets created (tabs, popups) since the watch began
 }
 
 func newWatcher(rb *rod.Browser, log *zap.Logger) *watcher {
@@ -82,6 +84,11 @@ func newWatcher(rb *rod.Browser, log *zap.Logger) *watcher {
 
 func (w *watcher) handle(msg *rod.Message) {
 	switch msg.Method {
+	case (proto.TargetTargetCreated{}).ProtoEvent():
+		var e proto.TargetTargetCreated
+		if msg.Load(&e) && e.TargetInfo != nil && e.TargetInfo.Type == proto.TargetTargetInfoTypePage {
+			w.pages.Add(1)
+		}
 	case (proto.InspectorTargetCrashed{}).ProtoEvent():
 		w.signalSession(msg.SessionID, "renderer crashed")
 	case (proto.TargetTargetCrashed{}).ProtoEvent():

@@ -168,6 +168,11 @@ func connect(ctx context.Context, wsURL string, cfg *config, proc *process) (*Br
 // Rod returns the underlying rod browser, for what this package does not wrap.
 func (b *Browser) Rod() *rod.Browser { return b.rod }
 
+// PagesOpened counts the page targets (tabs, popups) created in the browser since this Browser
+// connected, whoever opened them: a caller that remembers the count can tell cheaply whether any
+// tab appeared since (Session.Reset skips looking for stray popups when none did).
+func (b *Browser) PagesOpened() uint64 { return b.watch.pages.Load() }
+
 // IsHeadless reports whether the browser has no visible window. For Connect it is read from
 // the browser's user agent.
 func (b *Browser) IsHeadless() bool { return b.headless }
