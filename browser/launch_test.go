@@ -1,9 +1,11 @@
 package browser
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,13 +47,44 @@ func TestLaunchArgs(t *testing.T) {
 	args := chromiumArgs(newConfig([]Option{Flag("window-size", "1280,800"), Flag("--lang", "de-DE"), Flag("mute-audio")}), "/tmp/x")
 	for _, want := range []string{"--headless", "--disable-gpu", "--disable-background-networking",
 		"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-		"--user-data-dir=/tmp/x", "--window-size=1280,800", "--lang=de-DE", "--mute-audio"} {
+		"--user-data-dir=/tmp/x", "--window-size=1280,800", "--lang=de-DE", "--mute-audio", "--in-process-gpu"} {
 		assert.Contains(t, args, want)
 	}
 	if os.Geteuid() == 0 {
 		assert.Contains(t, args, "--no-sandbox")
 	}
-	assert.NotContains(t, chromiumArgs(newConfig([]Option{Headless(false)}), "/tmp/x"), "--headless")
+	headful := chromiumArgs(newConfig([]Option{Headless(false)}), "/tmp/x")
+	assert.NotContains(t, headful, "--headless")
+	assert.NotContains(t, headful, "--in-process-gpu", "a real GPU's crash must not take the browser")
+}
+
+// The headless browser composites in its own process (in-process-gpu): pages still paint,
+// screenshots still come out at the viewport's size, and WebGL (SwiftShader) still works.
+func TestHeadlessRendersWithTheGPUInProcess(t *testing.T) {
+	b := shared(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	p, err := b.NewPage(ctx)
+	require.NoError(t, err)
+	defer p.Close()
+	pc := p.Context(ctx)
+	require.NoError(t, pc.Navigate(`data:text/html,<body style="margin:0;background:rgb(255,0,0)"><canvas id=c></canvas></body>`))
+	require.NoError(t, pc.WaitLoad())
+	gl, err := pc.Eval(`() => { const g = document.getElementById('c').getContext('webgl'); if (!g) return 'none';
+		g.clearColor(0, 1, 0, 1); g.clear(g.COLOR_BUFFER_BIT); const px = new Uint8Array(4);
+		g.readPixels(0, 0, 1, 1, g.RGBA, g.UNSIGNED_BYTE, px); return Array.from(px).join(','); }`)
+	require.NoError(t, err)
+	assert.Equal(t, "0,255,0,255", gl.Value.Str(), "WebGL draws")
+	shot, err := proto.PageCaptureScreenshot{Format: proto.PageCaptureScreenshotFormatPng}.Call(pc)
+	require.NoError(t, err)
+	img, err := png.Decode(bytes.NewReader(shot.Data))
+	require.NoError(t, err)
+	if b.viewport != nil {
+		assert.Equal(t, b.viewport.Width, img.Bounds().Dx())
+		assert.Equal(t, b.viewport.Height, img.Bounds().Dy())
+	}
+	r, g, bl, _ := img.At(img.Bounds().Dx()-1, img.Bounds().Dy()-1).RGBA()
+	assert.Equal(t, []uint32{255, 0, 0}, []uint32{r >> 8, g >> 8, bl >> 8}, "the page is painted")
 }
 
 func TestLaunchNoBrowserFound(t *testing.T) {

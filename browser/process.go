@@ -92,7 +92,13 @@ func chromiumArgs(cfg *config, dir string) []string {
 		{"mute-audio", nil},
 	}
 	if cfg.headless {
-		list = append(list, kv{"headless", nil})
+		// in-process-gpu: with no GPU (software compositing) the GPU process only composites,
+		// and every window (one per isolated Session) makes it composite and copy frames
+		// across processes. As a thread of the browser process the same work costs less: ~4%
+		// less CPU per page and ~4% more pages/s in a batch of isolated items at concurrency 4
+		// on 2 cores. Headless only: a headful browser may drive a real GPU, whose crash
+		// should not take the browser with it.
+		list = append(list, kv{"headless", nil}, kv{"in-process-gpu", nil})
 	}
 	if os.Geteuid() == 0 {
 		list = append(list, kv{"no-sandbox", nil})
