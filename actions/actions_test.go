@@ -433,17 +433,7 @@ func TestCloseClosesThePopupsTheTabOpened(t *testing.T) {
 <a id="blank" href="/other" target="_blank">new tab</a><p id="t">page</p>`))
 	}))
 	defer srv.Close()
-	pages := func() map[proto.TargetTargetID]bool {
-		res, err := proto.TargetGetTargets{}.Call(testBrowser.Rod())
-		require.NoError(t, err)
-		ids := map[proto.TargetTargetID]bool{}
-		for _, ti := range res.TargetInfos {
-			if ti.Type == proto.TargetTargetInfoTypePage {
-				ids[ti.TargetID] = true
-			}
-		}
-		return ids
-	}
+	pages := func() map[proto.TargetTargetID]bool { return pageTargets(t) }
 	before := pages()
 	s, err := actions.NewSession(testBrowser, actions.WithTimeout(15*time.Second))
 	require.NoError(t, err)
@@ -664,17 +654,7 @@ func TestResetClosesThePopups(t *testing.T) {
 		{"isolated", []actions.Option{actions.Isolated()}, []string{"#open", "#blank", "#noopener"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			pages := func() map[proto.TargetTargetID]bool {
-				res, err := proto.TargetGetTargets{}.Call(testBrowser.Rod())
-				require.NoError(t, err)
-				ids := map[proto.TargetTargetID]bool{}
-				for _, ti := range res.TargetInfos {
-					if ti.Type == proto.TargetTargetInfoTypePage {
-						ids[ti.TargetID] = true
-					}
-				}
-				return ids
-			}
+			pages := func() map[proto.TargetTargetID]bool { return pageTargets(t) }
 			before := pages()
 			s, err := actions.NewSession(testBrowser, append(tc.opts, actions.WithTimeout(15*time.Second))...)
 			require.NoError(t, err)
@@ -708,4 +688,18 @@ func TestResetClosesThePopups(t *testing.T) {
 			}
 		})
 	}
+}
+
+// pageTargets lists the page targets (tabs, popups) of the test browser now.
+func pageTargets(t *testing.T) map[proto.TargetTargetID]bool {
+	t.Helper()
+	res, err := proto.TargetGetTargets{}.Call(testBrowser.Rod())
+	require.NoError(t, err)
+	ids := map[proto.TargetTargetID]bool{}
+	for _, ti := range res.TargetInfos {
+		if ti.Type == proto.TargetTargetInfoTypePage {
+			ids[ti.TargetID] = true
+		}
+	}
+	return ids
 }
