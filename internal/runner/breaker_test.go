@@ -32,18 +32,12 @@ func TestBreakerDoesNotSinkTheBatch(t *testing.T) {
 			items = append(items, fmt.Sprintf("  - {id: ok%d, url: '${SITE}/product/%d'}", i, i))
 		}
 	}
-	// ${SITE} inside items is data, not a template: put the site in directly.
-	src := strings.ReplaceAll(`
+	src := waitForH1Flow(`
 concurrency: 2
 engine:
   circuit_breaker: {threshold: 3, cooloff: 1s}
   errors:
-    server_error: {max_attempts: 2, base_delay: 20ms, max_delay: 100ms}
-items:
-`+strings.Join(items, "\n")+`
-steps:
-  - wait_for: h1
-`, "${SITE}", site())
+    server_error: {max_attempts: 2, base_delay: 20ms, max_delay: 100ms}`, items)
 	var mu sync.Mutex
 	opened := 0
 	o := runFlow(t, src, func(c *Config) { c.ItemAttempts = 2 }, func(ev retry.Event) {
@@ -204,17 +198,12 @@ func TestOneResettingPageDoesNotOpenTheBreaker(t *testing.T) {
 	}
 	// One at a time, the broken page first: its attempts follow one another with no success of
 	// another page between them (a success resets the count).
-	src := strings.ReplaceAll(`
+	src := waitForH1Flow(`
 concurrency: 1
 engine:
   circuit_breaker: {cooloff: 2s}
   errors:
-    connection_reset: {max_attempts: 3, base_delay: 20ms, max_delay: 100ms}
-items:
-`+strings.Join(items, "\n")+`
-steps:
-  - wait_for: h1
-`, "${SITE}", site())
+    connection_reset: {max_attempts: 3, base_delay: 20ms, max_delay: 100ms}`, items)
 	var mu sync.Mutex
 	var opened, waits int
 	o := runFlow(t, src, func(c *Config) { c.ItemAttempts = 2 }, func(ev retry.Event) {
@@ -237,4 +226,10 @@ steps:
 	assert.Zero(t, opened, "one broken URL opened its host's breaker")
 	assert.Zero(t, waits, "healthy items waited for a cooloff")
 	assert.Zero(t, o.tracker.Snapshot().Deferred)
+}
+
+// waitForH1Flow is a flow of head (concurrency, engine…), the items (YAML list lines) and one step,
+// wait_for h1. ${SITE} inside items is data, not a template: the site is put in directly.
+func waitForH1Flow(head string, items []string) string {
+	return strings.ReplaceAll(head+"\nitems:\n"+strings.Join(items, "\n")+"\nsteps:\n  - wait_for: h1\n", "${SITE}", site())
 }
