@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -76,26 +75,8 @@ items:
 
 type worker struct {
 	c    *exec.Cmd
-	errb lockedBuffer // read by the test (in failure messages, polls) while the process writes
+	errb testenv.LockedBuffer // read by the test (in failure messages, polls) while the process writes
 	done chan struct{}
-}
-
-// lockedBuffer is a bytes.Buffer safe for one writer and concurrent readers.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func startWorker(t *testing.T, ctx context.Context, dir string, env []string, args ...string) *worker {

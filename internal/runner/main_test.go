@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -106,7 +105,7 @@ func runFlow(t *testing.T, src string, tune func(*Config), observe func(retry.Ev
 			}
 		}))...)
 	ApplyEngine(m, f.Engine)
-	var buf lockedBuffer
+	var buf testenv.LockedBuffer
 	w := results.NewWriter(&buf)
 	c := Config{Flow: f, Browser: env.b, Manager: m, Results: w, Tracker: tracker, ActionTimeout: 10 * time.Second}
 	if tune != nil {
@@ -128,21 +127,4 @@ func runFlow(t *testing.T, src string, tune func(*Config), observe func(retry.Ev
 		}
 	}
 	return o
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) Bytes() []byte {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]byte(nil), l.b.Bytes()...)
 }
