@@ -415,6 +415,23 @@ async (o) => {
       el.dispatchEvent(new Event('input', { bubbles: true }));
       el.dispatchEvent(new Event('change', { bubbles: true }));
       out.values = Array.from(el.selectedOptions).map((x) => x.value);
+    } else if (o.op === 'upload') {
+      // The <input type=file> to set: the element, the control of a <label>, or the one file
+      // input inside it (a styled drop zone around a hidden input). Kept for the next
+      // evaluation, which takes it by reference; none: a button that opens a chooser itself.
+      let t = null;
+      if (tag === 'input' && type === 'file') t = el;
+      else if (tag === 'label' && el.control && el.control.type === 'file') t = el.control;
+      else if (tag === 'input') return { err: desc(el) + ' is an <input type=' + (type || 'text') + '>, not type=file' };
+      else {
+        const inner = el.querySelectorAll('input[type=file]');
+        if (inner.length > 1) return { err: desc(el) + ' holds ' + inner.length + ' file inputs: name one' };
+        t = inner[0] || null;
+      }
+      if (t && t.disabled) return { err: desc(t) + ' is disabled' };
+      window.__smartretryUpload = t;
+      out.kind = t ? 'file' : 'chooser';
+      out.has = !!(t && t.multiple);
     } else if (o.op === 'text') {
       out.text = (el.innerText !== undefined ? el.innerText : el.textContent) || '';
     } else if (o.op === 'attr') {
