@@ -52,7 +52,9 @@ func (s *Server) act(ctx context.Context, req *mcp.CallToolRequest, explicit boo
 	s.rec.take()
 	mode, why := s.escalationMode(req, explicit)
 	if mode == modeDeclined {
-		return s.fail(why), pageOut{Recovery: why, Error: why, ErrorType: retry.Captcha.String(), PersonNeeded: true}, nil
+		// Nothing more is done, but the agent still gets the page as it is (URL, title, the
+		// challenge), as after any failed call.
+		return s.declined(ctx, why)
 	}
 	s.esc.set(mode, why)
 	defer s.esc.set(modeFail, "")
@@ -84,6 +86,31 @@ func (s *Server) act(ctx context.Context, req *mcp.CallToolRequest, explicit boo
 		return s.askPerson(*p), pageOut{}, nil
 	}
 	return s.finish(ctx, t, err, &c)
+}
+
+// declinedError: the person asked through the client said no; the action was not run again.
+type declinedError struct{ why string }
+
+func (e *declinedError) Error() string              { return e.why }
+func (e *declinedError) Unwrap() error              { return retry.ErrEscalate }
+func (e *declinedError) RetryType() retry.ErrorType { return retry.Captcha }
+
+// declined answers the call the person declined to help with: the error, and the current tab's
+// page (no browser is started for it).
+func (s *Server) declined(ctx context.Context, why string) (*mcp.CallToolResult, pageOut, error) {
+	err := &declinedError{why}
+	s.st.Lock()
+	var t *tab
+	if len(s.tabs) > 0 {
+		t = s.tabs[s.cur]
+	}
+	s.st.Unlock()
+	if t == nil {
+		return s.fail(why), pageOut{Recovery: why, Error: why, ErrorType: retry.Captcha.String(), PersonNeeded: true}, nil
+	}
+	res, out, rerr := s.finish(ctx, t, err, &callText{})
+	out.PersonNeeded = true
+	return res, out, rerr
 }
 
 // guarded turns a panic in a tool into an error: the server stays up.

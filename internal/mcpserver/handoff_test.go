@@ -106,3 +106,26 @@ func TestMCP_CaptchaWithoutElicitationNeedsAPerson(t *testing.T) {
 		assert.NotContains(t, out, "CHALLENGE")
 	})
 }
+
+// A person who declines the hand-off: nothing more is done, and the result still describes the
+// page as it is (its URL and title, the challenge), not an empty page.
+func TestMCP_CaptchaDeclinedReportsThePage(t *testing.T) {
+	testenv.UseXvfb(t)
+	decline := func(context.Context, *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+		return &mcp.ElicitResult{Action: "decline"}, nil
+	}
+	a := newAgent(t, mcpserver.Config{}, &mcp.ClientOptions{ElicitationHandler: decline})
+	u := site.URL("/captcha/recaptcha")
+	res, out := a.call("browser_navigate", map[string]any{"url": u})
+	require.True(t, res.IsError, out)
+	assert.Contains(t, out, "declined")
+	assert.Contains(t, out, u, "the page is reported")
+	var po map[string]any
+	b, _ := json.Marshal(res.StructuredContent)
+	require.NoError(t, json.Unmarshal(b, &po))
+	assert.Equal(t, u, po["url"])
+	assert.NotEmpty(t, po["title"])
+	assert.Equal(t, true, po["personNeeded"])
+	assert.Equal(t, "captcha", po["errorType"])
+	assert.Contains(t, po["challenge"], "recaptcha")
+}
