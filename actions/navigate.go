@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-rod/rod"
 
+	"github.com/smartretry/smartretry/browser"
 	"github.com/smartretry/smartretry/retry"
 	"github.com/smartretry/smartretry/snapshot"
 )
@@ -30,8 +31,14 @@ func (s *Session) Navigate(ctx context.Context, rawURL string) (NavResult, error
 
 // navigateOnce is one attempt of NavigateWith; no says which statuses are expected.
 func (s *Session) navigateOnce(p *rod.Page, rawURL string, no *navOpts) (NavResult, error) {
+	resp, err := s.b.Navigate(p.GetContext(), p, rawURL, s.cfg.timeout)
+	return s.judgeNav(p, rawURL, no, resp, err)
+}
+
+// judgeNav turns the answer to a navigation that asked for rawURL (Navigate's, or a history
+// move's) into its result and fault, as Navigate documents.
+func (s *Session) judgeNav(p *rod.Page, rawURL string, no *navOpts, resp *browser.Response, err error) (NavResult, error) {
 	ctx := p.GetContext()
-	resp, err := s.b.Navigate(ctx, p, rawURL, s.cfg.timeout)
 	var res NavResult
 	if resp != nil {
 		res = NavResult{URL: resp.URL, Status: resp.Status}
