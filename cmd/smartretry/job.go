@@ -169,7 +169,7 @@ func joinJob(ctx context.Context, o *jobOpts, fl *flow.Flow, path string, concur
 	j := &job{name: jobName(o, fl, path), url: queue.RedactURL(url), client: c}
 	j.q, err = queue.OpenRedis(ctx, c, queue.RedisConfig{
 		Job: j.name, Flow: id, ClaimAfter: o.claimAfter, MaxDeliveries: o.maxDeliveries, TTL: o.ttl,
-		Copy: copyTo, Redact: fl.Secrets(), Logger: log.Named("queue"),
+		Copy: copyTo, Redact: fl.Secrets(), Logger: log.Named("queue"), StoreTimeout: o.storeTimeout,
 	})
 	if err != nil {
 		_ = c.Close()

@@ -66,6 +66,7 @@ const fastest = 100.0 // pages per second
 type Limiter struct {
 	p     Politeness
 	clock Clock
+	co    *coordinated // nil: the limits are this process's own
 
 	mu sync.Mutex
 	d  map[string]*domainState
@@ -92,11 +93,15 @@ type DomainStats struct {
 }
 
 // NewLimiter makes a Limiter; clock nil means the real clock.
-func NewLimiter(p Politeness, clock Clock) *Limiter {
+func NewLimiter(p Politeness, clock Clock, opts ...LimiterOption) *Limiter {
 	if clock == nil {
 		clock = retry.RealClock()
 	}
-	return &Limiter{p: p.withDefaults(), clock: clock, d: map[string]*domainState{}}
+	l := &Limiter{p: p.withDefaults(), clock: clock, d: map[string]*domainState{}}
+	for _, o := range opts {
+		o(l)
+	}
+	return l
 }
 
 func (l *Limiter) dom(domain string) *domainState {
@@ -135,10 +140,12 @@ type Ticket struct {
 	l      *Limiter
 	domain string
 	start  time.Time
+	slot   *Slot // the job-wide slot (WithCoordinator), nil when none is held
 	once   sync.Once
 }
 
-// Acquire waits until a page of domain may load, or ctx ends.
+// Acquire waits until a page of domain may load, or ctx ends. With a Coordinator it then also
+// waits for one of the job's slots of the domain and for the start the job booked.
 func (l *Limiter) Acquire(ctx context.Context, domain string) (*Ticket, error) {
 	for {
 		if err := ctx.Err(); err != nil {
@@ -169,7 +176,14 @@ func (l *Limiter) Acquire(ctx context.Context, domain string) (*Ticket, error) {
 		d.starts = append(recent(d.starts, now), now)
 		d.stats.Pages++
 		l.mu.Unlock()
-		return &Ticket{l: l, domain: domain, start: now}, nil
+		t := &Ticket{l: l, domain: domain, start: now}
+		if l.co != nil {
+			if err := l.acquireShared(ctx, t); err != nil {
+				t.Done(Outcome{})
+				return nil, err
+			}
+		}
+		return t, nil
 	}
 }
 
@@ -204,6 +218,14 @@ func (t *Ticket) Done(o Outcome) {
 }
 
 func (l *Limiter) done(t *Ticket, o Outcome) {
+	var (
+		shared    bool
+		delay     time.Duration
+		sharedCut bool
+	)
+	if t.slot != nil {
+		delay, sharedCut, shared = l.releaseShared(t, o)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	d := l.dom(t.domain)
@@ -213,6 +235,19 @@ func (l *Limiter) done(t *Ticket, o Outcome) {
 	d.changed = make(chan struct{})
 	if o.overload() {
 		d.stats.Overloads++
+	}
+	if shared { // the job judged the outcome: its delay is the domain's
+		d.interval = max(d.floor, delay)
+		if sharedCut {
+			d.stats.Backoffs++
+			d.lastCut = now
+		}
+		if o.RetryAfter > 0 {
+			if until := now.Add(min(o.RetryAfter, l.p.MaxDelay)); until.After(d.next) {
+				d.next = until
+			}
+		}
+		return
 	}
 	if o.RetryAfter > 0 {
 		if until := now.Add(min(o.RetryAfter, l.p.MaxDelay)); until.After(d.next) {

@@ -95,12 +95,23 @@ func Export(ctx context.Context, c *redis.Client, job string, w io.Writer) (int,
 	}
 }
 
-// Delete removes every key of the job.
+// Delete removes every key of the job (a crawl's domain slots included).
 func Delete(ctx context.Context, c *redis.Client, job string) error {
 	if err := ValidateJob(job); err != nil {
 		return err
 	}
-	if err := c.Del(ctx, Keys(job)...).Err(); err != nil {
+	keys := Keys(job)
+	dk := domainKeys(job, "")[3]
+	domains, err := c.SMembers(ctx, dk).Result()
+	if err != nil {
+		return fmt.Errorf("delete job %q: %w", job, err)
+	}
+	keys = append(keys, dk)
+	for _, d := range domains {
+		k := domainKeys(job, d)
+		keys = append(keys, k[1], k[2])
+	}
+	if err := c.Del(ctx, keys...).Err(); err != nil {
 		return fmt.Errorf("delete job %q: %w", job, err)
 	}
 	return nil

@@ -54,6 +54,14 @@ type RedisConfig struct {
 	Redact []string
 	// Logger gets one warning when Redis stops answering and one line when it is back.
 	Logger *zap.Logger
+	// StoreTimeout bounds each call of the job's crawl Coordinator (a page's slot and delay):
+	// one not answered within it is decided with the worker's own limits (default 50ms, as
+	// --store-timeout).
+	StoreTimeout time.Duration
+	// SlotLease is how long a domain slot taken by this worker stays held without renewal
+	// (default 15s): the worker renews its slots every SlotLease/3 while their pages load, so
+	// only a dead or cut-off worker's slot expires.
+	SlotLease time.Duration
 }
 
 // Redis is a job in Redis. Safe for concurrent use.
@@ -68,6 +76,7 @@ type Redis struct {
 	buffered []*Lease        // claimed, not handed out yet
 	nextScan time.Time       // when to look for items to claim next
 
+	slots  *slots // the crawl Coordinator (politeness.go)
 	outage outage
 	stop   chan struct{}
 	done   chan struct{}
@@ -114,9 +123,16 @@ func OpenRedis(ctx context.Context, c *redis.Client, cfg RedisConfig) (*Redis, e
 	if cfg.Logger == nil {
 		cfg.Logger = zap.NewNop()
 	}
+	if cfg.StoreTimeout <= 0 {
+		cfg.StoreTimeout = DefaultStoreTimeout
+	}
+	if cfg.SlotLease <= 0 {
+		cfg.SlotLease = DefaultSlotLease
+	}
 	q := &Redis{c: c, cfg: cfg, keys: Keys(cfg.Job), log: cfg.Logger, inflight: map[string]bool{},
 		stop: make(chan struct{}), done: make(chan struct{})}
 	q.outage.log = q.log
+	q.slots = newSlots(q)
 	res, err := openScript.Run(ctx, c, q.keys, q.argv(cfg.Flow.Hash, cfg.Flow.Name, cfg.Flow.Path, group)...).Slice()
 	if err != nil {
 		return nil, fmt.Errorf("open job %q: %w", cfg.Job, err)
@@ -410,15 +426,24 @@ func (q *Redis) Close() error {
 	return nil
 }
 
-// beat renews this worker's presence and its running items every ClaimAfter/3.
+// beat renews this worker's presence and its running items every ClaimAfter/3, and the domain
+// slots its pages hold every SlotLease/3.
 func (q *Redis) beat() {
 	defer close(q.done)
 	t := time.NewTicker(min(max(q.cfg.ClaimAfter/3, 50*time.Millisecond), 20*time.Second))
 	defer t.Stop()
+	st := time.NewTicker(q.slots.renewEvery())
+	defer st.Stop()
 	for {
 		select {
 		case <-q.stop:
 			return
+		case <-st.C:
+			ctx, cancel := context.WithTimeout(context.Background(), max(q.slots.renewEvery(), time.Second))
+			if err := q.slots.renew(ctx); err != nil {
+				q.log.Debug("renew domain slots", zap.Error(err))
+			}
+			cancel()
 		case <-t.C:
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			if err := q.heartbeat(ctx); err != nil {

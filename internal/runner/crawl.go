@@ -92,10 +92,16 @@ func crawlRun(ctx context.Context, c Config) (Summary, error) {
 		return Summary{}, errors.New("a crawl needs a results writer (it records what each page found)")
 	}
 	cs := f.CrawlSettings()
+	var co crawl.Coordinator // a job's per-domain slots and delay, shared by its workers
+	if j, ok := c.Queue.(interface{ Coordinator() crawl.Coordinator }); ok {
+		co = j.Coordinator()
+	}
+	lim := crawl.NewLimiter(crawl.Politeness{PerDomain: cs.PerDomainConcurrency, MinDelay: cs.MinDelay, Fixed: !cs.Adaptive}, nil,
+		crawl.WithCoordinator(co, c.Logger.Named("politeness")))
 	cr := &crawler{c: c, r: &run{c: c, lastErr: map[string]itemErr{}, slots: newSlots(c)},
 		norm:    crawl.Normalizer{KeepQueryOrder: !cs.SortQuery, StripParams: cs.StripParams},
 		scope:   &crawl.Scope{SameDomain: cs.SameDomain, Domains: cs.Domains, Include: cs.Include, Exclude: cs.Exclude},
-		limiter: crawl.NewLimiter(crawl.Politeness{PerDomain: cs.PerDomainConcurrency, MinDelay: cs.MinDelay, Fixed: !cs.Adaptive}, nil),
+		limiter: lim,
 		noted:   map[string]bool{},
 		shared:  shared,
 	}

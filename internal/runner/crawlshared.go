@@ -150,10 +150,11 @@ func (cr *crawler) jobStages(t queue.Totals) []crawl.StageStats {
 // pace spaces the domain's page loads across the job's workers (a shared crawl whose domain has
 // a delay: min_delay, Crawl-delay, or the adaptive delay after a back-off): the job books the
 // load at least the delay after the last one any worker booked, and this one waits until then.
-// A crawl in one process, or a domain without a delay, has nothing to do here.
+// A crawl in one process, or a domain without a delay, has nothing to do here; nor has a limiter
+// with the job's Coordinator, which books each start with the page's slot.
 func (cr *crawler) pace(ctx context.Context, domain string) error {
 	p, ok := cr.shared.(queue.Pacer)
-	if !ok {
+	if !ok || cr.limiter.Coordinated() {
 		return nil
 	}
 	iv := cr.limiter.Stats(domain).Delay
