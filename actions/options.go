@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/proto"
 	"go.uber.org/zap"
 
 	"github.com/smartretry/smartretry/browser"
@@ -25,6 +26,7 @@ import (
 //   - Dialogs: alert/confirm/prompt accepted at once, prompt with "" (WithDialogs)
 //   - Cover refusal: an element covered by the same other element for 1s is refused (WithCoverTimeout)
 //   - Fill verification: the value is read back over 100ms after typing (WithFillSettle)
+//   - HTTP authentication: none; a 401 challenge is auth_required at once (WithHTTPCredentials)
 //
 // Options are immutable values, safe to share between goroutines and Sessions.
 type Option interface{ apply(*config) }
@@ -45,6 +47,8 @@ type config struct {
 	fillSettle time.Duration
 	isolated   bool
 	viewport   *browser.Size
+	httpCreds  []HTTPCredentials // WithHTTPCredentials (auth.go)
+	authw      *authWatch        // their per-tab state, when there are some
 }
 
 func newConfig(opts []Option) config {
@@ -69,6 +73,9 @@ func newConfig(opts []Option) config {
 	}
 	if c.dialog == nil {
 		c.dialog = AcceptDialogs("")
+	}
+	if len(c.httpCreds) > 0 {
+		c.authw = &authWatch{tabs: map[proto.TargetSessionID]bool{}}
 	}
 	return c
 }

@@ -71,6 +71,7 @@ func (s *Session) run(ctx context.Context, sp spec, fn func(p *rod.Page, a *retr
 				return err
 			}
 		}
+		s.ensureAuth(s.Page()) // a new tab (after a crash) answers HTTP auth too
 		guard := s.b.GuardElement
 		if sp.selector == "" {
 			guard = s.b.Guard
