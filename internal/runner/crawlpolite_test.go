@@ -1,0 +1,106 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/smartretry/smartretry/browser"
+	"github.com/smartretry/smartretry/internal/flow"
+	"github.com/smartretry/smartretry/internal/queue"
+	"github.com/smartretry/smartretry/internal/results"
+	"github.com/smartretry/smartretry/internal/testenv"
+	"github.com/smartretry/smartretry/retry"
+)
+
+// Two workers with three tabs each crawl one site whose per_domain_concurrency is 2: the site
+// never has more than two pages loading at once (each worker alone would load two).
+func TestSharedCrawlConcurrencyIsJobWide(t *testing.T) {
+	requireEnv(t)
+	const products = 16
+	var mu sync.Mutex
+	loading, most, pages := 0, 0, 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/list" && !strings.HasPrefix(r.URL.Path, "/p/") {
+			http.NotFound(w, r) // favicon
+			return
+		}
+		mu.Lock()
+		loading++
+		pages++
+		most = max(most, loading)
+		mu.Unlock()
+		select { // a slow site: the pages overlap unless something holds them apart
+		case <-time.After(150 * time.Millisecond):
+		case <-r.Context().Done():
+		}
+		mu.Lock()
+		loading--
+		mu.Unlock()
+		w.Header().Set("Content-Type", "text/html")
+		if r.URL.Path == "/list" {
+			var b strings.Builder
+			for i := range products {
+				fmt.Fprintf(&b, `<a class="p" href="/p/%d">product %d</a>`, i, i)
+			}
+			fmt.Fprint(w, "<html><body>"+b.String()+"</body></html>")
+			return
+		}
+		fmt.Fprintf(w, "<html><body><h1>%s</h1></body></html>", r.URL.Path)
+	}))
+	defer srv.Close()
+	f, err := flow.Parse([]byte(`
+concurrency: 3
+crawl: {per_domain_concurrency: 2, robots: ignore}
+stages:
+  listing:
+    start: ["${SITE}/list"]
+    steps:
+      - enqueue: {links: "a.p", stage: product}
+  product:
+    steps:
+      - extract: {container: body, fields: {name: h1}}
+`), flow.Options{File: "polite.yaml", Env: func(k string) (string, bool) { return srv.URL, k == "SITE" }})
+	require.NoError(t, err)
+
+	r := testenv.StartRedis(t)
+	rc, err := queue.Dial(context.Background(), r.URL(0), 16, 5*time.Second)
+	require.NoError(t, err)
+	defer rc.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var wg sync.WaitGroup
+	sums := make([]Summary, 2)
+	for i, name := range []string{"a", "b"} {
+		q, err := queue.OpenRedis(ctx, rc, queue.RedisConfig{Job: "polite", Worker: name,
+			StoreTimeout: 2 * time.Second}) // a loaded machine (-race, Chromium) is slow, not down
+		require.NoError(t, err)
+		defer q.Close()
+		wg.Go(func() {
+			m := retry.NewManager(retry.WithClassifier(browser.Classify))
+			var err error
+			sums[i], err = Run(ctx, Config{Flow: f, Browser: env.b, Manager: m, Results: results.NewWriter(io.Discard), Queue: q})
+			assert.NoError(t, err, "worker %s", name)
+		})
+	}
+	wg.Wait()
+
+	for i, s := range sums {
+		assert.Zero(t, s.Failed, "worker %d", i)
+		assert.Positive(t, s.OK, "worker %d took no item: the test proves nothing", i)
+	}
+	assert.Equal(t, products+1, sums[0].OK+sums[1].OK)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, products+1, pages, "each page loaded once")
+	assert.Equal(t, 2, most, "pages of the site loading at once, both workers together")
+}
