@@ -66,15 +66,17 @@ func (s *Server) act(ctx context.Context, req *mcp.CallToolRequest, explicit boo
 	}
 	t.prepare(ctx)
 	s.unstick(ctx, t)
-	s.adoptPopups(ctx) // opened since the last call: browser_tabs lists them
 	var c callText
+	added, loading := s.adoptPopups(ctx, 200*time.Millisecond) // opened since the last call (a timer, a late window.open)
+	s.notePopups(ctx, &c, added, loading)
 	err = guarded(func() error { return fn(ctx, t, &c) })
 	if ctx.Err() != nil {
 		// The client cancelled the call (or went away): what it started loading stops too, or
 		// the next call would wait for it (see unstick).
 		_ = t.stopLoading(ctx)
 	} else {
-		s.notePopups(&c, s.adoptPopups(ctx))
+		added, loading := s.adoptPopups(ctx, min(popupWait, s.cfg.ActionTimeout))
+		s.notePopups(ctx, &c, added, loading)
 	}
 	s.st.Lock()
 	if len(s.tabs) > 0 && s.tabs[s.cur] != t { // browser_tabs new, select or close: the page is the new current tab's
@@ -270,8 +272,17 @@ func atDepth(lines []string, depth int) []string {
 	return out
 }
 
-// notePopups tells the agent about tabs the page opened during the call.
-func (s *Server) notePopups(c *callText, added []*tab) {
+// popupWait bounds how long a call's result waits for the tabs the call opened to load, so that
+// it can name their page; past it the tab is said to be still loading.
+const popupWait = 5 * time.Second
+
+// notePopups tells the agent about tabs the page opened during the call, once they have loaded
+// (within popupWait, shared by all of them): their URL and title; and about those still waiting
+// for their server.
+func (s *Server) notePopups(ctx context.Context, c *callText, added []*tab, loading []string) {
+	for _, u := range loading {
+		fmt.Fprintf(c, "The page opened a new tab: %s (still loading after %s: browser_tabs lists it once its server answers).\n", clip(u, 300), secs(min(popupWait, s.cfg.ActionTimeout)))
+	}
 	if len(added) == 0 {
 		return
 	}
@@ -281,19 +292,66 @@ func (s *Server) notePopups(c *callText, added []*tab) {
 		index[t] = i
 	}
 	s.st.Unlock()
+	wctx, cancel := context.WithTimeout(ctx, min(popupWait, s.cfg.ActionTimeout))
+	defer cancel()
 	for _, t := range added {
 		i, ok := index[t]
 		if !ok {
 			continue
 		}
-		url := "(still loading)"
 		if p := t.sess.Page(); p != nil {
-			ictx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			if info, err := p.Context(ictx).Info(); err == nil && info.URL != "" && info.URL != "about:blank" {
-				url = info.URL
-			}
-			cancel()
+			s.st.Lock()
+			s.announced[p.TargetID] = true
+			s.st.Unlock()
 		}
-		fmt.Fprintf(c, "The page opened a new tab %d: %s (browser_tabs select %d to act in it).\n", i, clip(url, 300), i)
+		page := "(still loading)"
+		if url, title, loaded := popupPage(wctx, t); url != "" {
+			page = clip(url, 300)
+			if title != "" {
+				page += fmt.Sprintf(" %q", clip(title, 200))
+			}
+			if !loaded {
+				page += fmt.Sprintf(" (still loading after %s)", secs(min(popupWait, s.cfg.ActionTimeout)))
+			}
+		}
+		fmt.Fprintf(c, "The page opened a new tab %d: %s (browser_tabs select %d to act in it).\n", i, page, i)
+	}
+}
+
+// popupPage waits until the tab's page has a URL of its own (not the about:blank a new tab
+// starts with) and its document has loaded, or ctx ends; it returns what it saw last.
+func popupPage(ctx context.Context, t *tab) (url, title string, loaded bool) {
+	p := t.sess.Page()
+	if p == nil {
+		return "", "", false
+	}
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		// Info is answered by the browser, also while the page's document is still loading.
+		ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		if info, err := p.Context(ictx).Info(); err == nil {
+			if info.URL != "" && info.URL != "about:blank" {
+				url, title = info.URL, info.Title
+			}
+		}
+		cancel()
+		if url != "" {
+			// A document still waiting for its server holds evaluations: bound each one.
+			ectx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+			res, err := proto.RuntimeEvaluate{Expression: "[document.readyState, location.href, document.title]", ReturnByValue: true}.Call(p.Context(ectx))
+			cancel()
+			if err == nil && res.ExceptionDetails == nil {
+				var v []string
+				if res.Result.Value.Unmarshal(&v) == nil && len(v) == 3 && v[0] == "complete" && v[1] != "about:blank" {
+					return v[1], v[2], true
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return url, title, false
+		case <-tick.C:
+		}
 	}
 }

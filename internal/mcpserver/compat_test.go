@@ -329,3 +329,35 @@ func TestMCP_FileUpload(t *testing.T) {
 	assert.True(t, res.IsError, out)
 	assert.Contains(t, out, "is not a file")
 }
+
+// The result of a click that opens a tab names the new tab's page once it has loaded (a server
+// that takes a second included), and says "still loading" only when it still is after the
+// bound.
+func TestMCP_NewTabIsNamedOnceLoaded(t *testing.T) {
+	a := newAgent(t, mcpserver.Config{}, nil)
+	a.ok("browser_navigate", map[string]any{"url": site.URL("/late?ms=0")})
+	slow, stalled := site.URL("/slow?ms=1500&id="+uid("popup")), site.URL("/slow?ms=60000&id="+uid("popup"))
+	a.ok("browser_evaluate", map[string]any{"function": fmt.Sprintf(`() => {
+		for (const [href, text] of [[%q, 'Slow page'], [%q, 'Stalled page']]) {
+			const l = document.createElement('a'); l.href = href; l.target = '_blank'; l.textContent = text;
+			document.querySelector('h1').after(l);
+		}
+	}`, slow, stalled)})
+	snap := a.ok("browser_snapshot", nil)
+	out := a.ok("browser_click", map[string]any{"target": refOf(t, snap, "link", "Slow page")})
+	assert.Contains(t, out, "opened a new tab 1: "+slow, out)
+	assert.NotContains(t, out, "loading", out)
+
+	start := time.Now()
+	out = a.ok("browser_click", map[string]any{"target": refOf(t, snap, "link", "Stalled page")})
+	assert.Contains(t, out, "opened a new tab: "+stalled, out)
+	assert.Contains(t, out, "still loading", out)
+	assert.Less(t, time.Since(start), 30*time.Second, "the wait for the new tab is bounded")
+
+	// The tab whose server has not answered holds no later call, and is named once only.
+	start = time.Now()
+	out = a.ok("browser_tabs", map[string]any{"action": "list"})
+	assert.NotContains(t, out, "opened a new tab", out)
+	assert.Contains(t, out, "/slow?ms=1500", out)
+	assert.Less(t, time.Since(start), 10*time.Second)
+}

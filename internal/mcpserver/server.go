@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"go.uber.org/zap"
@@ -85,6 +86,8 @@ type Server struct {
 	sessions int
 	dialog   dialogPolicy
 	secrets  []string
+	// announced: popups a result has named already (adoptPopups), by target.
+	announced map[proto.TargetTargetID]bool
 }
 
 // New builds the server and registers its tools. Nothing starts until a tool is called.
@@ -107,7 +110,7 @@ func New(cfg Config) *Server {
 	if cfg.Version == "" {
 		cfg.Version = "dev"
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, tools: map[string]bool{}}
+	s := &Server{cfg: cfg, log: cfg.Logger, tools: map[string]bool{}, announced: map[proto.TargetTargetID]bool{}}
 	s.dialog = dialogPolicy{accept: true}
 	mopts := append([]retry.Option{
 		retry.WithLogger(cfg.Logger.Named("retry")),
@@ -191,6 +194,7 @@ func (s *Server) closeBrowser() error {
 	s.st.Lock()
 	b, tabs := s.b, s.tabs
 	s.b, s.tabs, s.cur = nil, nil, 0
+	s.announced = map[proto.TargetTargetID]bool{}
 	s.st.Unlock()
 	for _, t := range tabs {
 		t.close()
@@ -294,13 +298,15 @@ func (s *Server) sessionOptions() []actions.Option {
 
 // adoptPopups makes the pages our tabs opened (a target=_blank link, window.open) tabs of the
 // tools too, as Playwright MCP lists them: they are added after the others and the current tab
-// stays current. It returns the tabs added.
-func (s *Server) adoptPopups(ctx context.Context) []*tab {
+// stays current. It returns the tabs added, and the URLs of the pages opened that could not be
+// adopted within wait because their first document is still waiting for its server (they are
+// adopted by a later call; each is returned once).
+func (s *Server) adoptPopups(ctx context.Context, wait time.Duration) (added []*tab, loading []string) {
 	s.st.Lock()
 	b, tabs := s.b, append([]*tab(nil), s.tabs...)
 	s.st.Unlock()
 	if b == nil || len(tabs) == 0 {
-		return nil
+		return nil, nil
 	}
 	ours := map[proto.TargetTargetID]bool{}
 	for _, t := range tabs {
@@ -312,12 +318,24 @@ func (s *Server) adoptPopups(ctx context.Context) []*tab {
 	defer cancel()
 	list, err := proto.TargetGetTargets{}.Call(b.Rod().Context(gctx))
 	if err != nil {
-		return nil
+		return nil, nil
 	}
 	s.dropGone(list.TargetInfos)
-	var added []*tab
+	deadline := time.Now().Add(wait)
 	for _, ti := range list.TargetInfos {
 		if ti.Type != proto.TargetTargetInfoTypePage || ours[ti.TargetID] || !ours[ti.OpenerID] {
+			continue
+		}
+		// rod's PageFromTarget enables the Page domain, which Chromium answers only once the
+		// page's first document has committed: for a popup whose server is slow that is a
+		// wait without end, under a lock of rod's. Ask on a session of our own first, bounded.
+		if !attachable(ctx, b.Rod(), ti.TargetID, time.Until(deadline)) {
+			s.st.Lock()
+			if !s.announced[ti.TargetID] {
+				s.announced[ti.TargetID] = true
+				loading = append(loading, ti.URL)
+			}
+			s.st.Unlock()
 			continue
 		}
 		// Not under gctx: the page keeps the browser value it was made from (rod's Info, Close
@@ -336,13 +354,35 @@ func (s *Server) adoptPopups(ctx context.Context) []*tab {
 		s.st.Lock()
 		if s.b != b { // the browser was closed meanwhile
 			s.st.Unlock()
-			return added
+			return added, loading
 		}
 		s.tabs = append(s.tabs, t)
+		announced := s.announced[ti.TargetID]
 		s.st.Unlock()
-		added = append(added, t)
+		if !announced {
+			added = append(added, t)
+		}
 	}
-	return added
+	return added, loading
+}
+
+// attachable reports whether the page of target answers the Page domain within d (see
+// adoptPopups), on a DevTools session of its own that is detached after.
+func attachable(ctx context.Context, b *rod.Browser, target proto.TargetTargetID, d time.Duration) bool {
+	d = max(d, 100*time.Millisecond)
+	actx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	sess, err := proto.TargetAttachToTarget{TargetID: target, Flatten: true}.Call(b.Context(actx))
+	if err != nil {
+		return false
+	}
+	defer func() {
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+		_ = proto.TargetDetachFromTarget{SessionID: sess.SessionID}.Call(b.Context(dctx))
+	}()
+	_, err = b.Call(actx, string(sess.SessionID), "Page.enable", nil)
+	return err == nil
 }
 
 // dropGone forgets the adopted tabs whose page is no longer among the browser's targets: the
