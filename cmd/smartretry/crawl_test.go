@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/smartretry/smartretry/internal/queue"
 	"github.com/smartretry/smartretry/internal/results"
 	"github.com/smartretry/smartretry/internal/testenv"
 	"github.com/smartretry/smartretry/testpages"
@@ -252,6 +254,9 @@ func TestCrawlQueueTwoWorkers(t *testing.T) {
 	assert.Contains(t, stderr, "stage listing: 5 found, 5 ok, 0 failed")
 	assert.Regexp(t, `stage product: 47 found, 47 ok, 0 failed; skipped: duplicate \d+, out_of_scope 1, robots 1\n`, stderr)
 	assert.Contains(t, stderr, "job shop-crawl")
+	// The engine's counts are the job's: the surviving worker's summary adds the killed one's
+	// (all but its last ones) to its own.
+	assert.Regexp(t, `job shop-crawl engine: \d+ attempts, \d+ retries, \d+ escalations`, stderr)
 
 	all := filepath.Join(dir, "all.jsonl")
 	res := run(t, dir, nil, "results", "--queue", r.URL(0), "--job", "shop-crawl", "-o", all)
@@ -277,4 +282,7 @@ func TestCrawlQueueTwoWorkers(t *testing.T) {
 	require.Equal(t, 0, st.code, st.stderr)
 	assert.Contains(t, st.stdout, `"ok": 52`)
 	assert.Contains(t, st.stdout, `"stages"`)
+	var js struct{ Counters queue.Counters }
+	require.NoError(t, json.Unmarshal([]byte(st.stdout), &js))
+	assert.GreaterOrEqual(t, js.Counters.Attempts, 5+testpages.ShopSize, "each page's navigation is an attempt, job-wide")
 }

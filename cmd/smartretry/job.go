@@ -18,6 +18,7 @@ import (
 	"github.com/smartretry/smartretry/internal/progress"
 	"github.com/smartretry/smartretry/internal/queue"
 	"github.com/smartretry/smartretry/internal/results"
+	"github.com/smartretry/smartretry/retry"
 )
 
 // jobOpts are run's flags for a job shared through Redis and for remote browsers.
@@ -228,10 +229,25 @@ func jobLine(t queue.Totals) string {
 	return fmt.Sprintf("job %s %d/%d done (%d failed) · %d workers", t.Job, t.OK+t.Failed, t.Items, t.Failed, len(t.Workers))
 }
 
+// observer is the run's engine observer: the worker's progress tracker, and in a job the job's
+// counters too.
+func observer(t *progress.Tracker, j *job) func(retry.Event) {
+	if j == nil {
+		return t.Observe
+	}
+	return func(ev retry.Event) {
+		t.Observe(ev)
+		j.q.Observe(ev)
+	}
+}
+
 // summary prints the job's totals after this worker's own, and returns them.
 func (j *job) summary(w io.Writer) (queue.Totals, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if err := j.q.Flush(ctx); err != nil { // this worker's last counts, before the job's are read
+		fmt.Fprintf(w, "job %s: %v\n", j.name, err)
+	}
 	t, err := j.q.Totals(ctx)
 	if err != nil {
 		fmt.Fprintf(w, "job %s: totals not readable: %v\n", j.name, err)
@@ -239,6 +255,7 @@ func (j *job) summary(w io.Writer) (queue.Totals, error) {
 	}
 	fmt.Fprintf(w, "job %s (%s): %d items, %d ok, %d failed, %d queued, %d pending\n",
 		t.Job, j.url, t.Items, t.OK, t.Failed, t.Queued, t.Pending)
+	fmt.Fprintf(w, "job %s engine: %s\n", t.Job, t.Counters)
 	fmt.Fprintf(w, "results: smartretry results --queue %s --job %s -o FILE\n", j.url, shellQuote(j.name))
 	return t, nil
 }

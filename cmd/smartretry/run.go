@@ -171,7 +171,7 @@ func runFlow(ctx context.Context, io stdio, path string, o runOpts) error {
 	mopts := append(runner.ManagerOptions(fl.Engine),
 		retry.WithLogger(log.Named("retry")),
 		retry.WithClassifier(browser.Classify),
-		retry.WithObserver(tracker.Observe),
+		retry.WithObserver(observer(tracker, jb)),
 		storeOpt)
 	m := retry.NewManager(mopts...)
 	runner.ApplyEngine(m, fl.Engine)

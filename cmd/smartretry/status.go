@@ -126,6 +126,9 @@ func statusText(t queue.Totals) string {
 			b.WriteString("\n")
 		}
 	}
+	if !t.Counters.IsZero() {
+		fmt.Fprintf(&b, "engine:   %s\n", t.Counters)
+	}
 	fmt.Fprintf(&b, "workers:  %d seen in the last minute", len(t.Workers))
 	if len(t.Workers) > 0 {
 		fmt.Fprintf(&b, ": %s", strings.Join(slices.Sorted(slices.Values(t.Workers)), ", "))

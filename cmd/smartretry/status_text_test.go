@@ -18,3 +18,11 @@ func TestStatusTextShowsStages(t *testing.T) {
 	assert.Contains(t, txt, "stages:\n  listing      3 found, 3 ok, 0 failed\n  product      50 found, 49 ok, 1 failed, skipped: 12 duplicate, 1 robots\n")
 	assert.NotContains(t, statusText(queue.Totals{Job: "list", Items: 3}), "stages:", "a fixed list has no stages")
 }
+
+// The job's engine counts are in the text status: attempts, retries, errors by type.
+func TestStatusTextShowsCounters(t *testing.T) {
+	txt := statusText(queue.Totals{Job: "shop", Items: 3, Counters: queue.Counters{Attempts: 9, Retries: 2,
+		ErrorsByType: map[string]int{"server_error": 2}}})
+	assert.Contains(t, txt, "engine:   9 attempts, 2 retries, 0 escalations; errors by type: server_error 2\n")
+	assert.NotContains(t, statusText(queue.Totals{Job: "new"}), "engine:", "nothing counted yet")
+}

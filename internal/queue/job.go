@@ -36,7 +36,7 @@ func Inspect(ctx context.Context, c *redis.Client, job string) (Totals, error) {
 	}
 	t := Totals{Job: job, Items: int(items.Val()), OK: atoi(m["ok"]), Failed: atoi(m["failed"]),
 		Workers: workers.Val(), Flow: FlowID{Name: m["flow_name"], Path: m["flow_path"], Hash: m["flow_hash"]},
-		Stages: stagesOf(m)}
+		Stages: stagesOf(m), Counters: countersOf(m)}
 	if ms, err := strconv.ParseInt(m["active"], 10, 64); err == nil {
 		t.LastActivity = time.UnixMilli(ms).UTC()
 	}

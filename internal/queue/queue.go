@@ -76,6 +76,9 @@ type Totals struct {
 	Workers []string `json:"workers,omitempty"`
 	// Stages counts a crawl's items per stage, job-wide (Redis only; nil outside a crawl).
 	Stages map[string]StageTotals `json:"stages,omitempty"`
+	// Counters add up what every worker's engine did (Redis only): attempts, retries, errors by
+	// type.
+	Counters Counters `json:"counters,omitzero"`
 	// Flow is the flow the job was created with (Redis only).
 	Flow FlowID `json:"flow,omitzero"`
 	// LastActivity is when a worker last wrote to the job; the job expires TTL after it.

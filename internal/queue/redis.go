@@ -72,9 +72,10 @@ type Redis struct {
 	log  *zap.Logger
 
 	mu       sync.Mutex
-	inflight map[string]bool // stream entry ids leased here
-	buffered []*Lease        // claimed, not handed out yet
-	nextScan time.Time       // when to look for items to claim next
+	inflight map[string]bool  // stream entry ids leased here
+	buffered []*Lease         // claimed, not handed out yet
+	nextScan time.Time        // when to look for items to claim next
+	tally    map[string]int64 // engine counts not in the job yet (counters.go)
 
 	slots  *slots // the crawl Coordinator (politeness.go)
 	outage outage
@@ -129,7 +130,7 @@ func OpenRedis(ctx context.Context, c *redis.Client, cfg RedisConfig) (*Redis, e
 	if cfg.SlotLease <= 0 {
 		cfg.SlotLease = DefaultSlotLease
 	}
-	q := &Redis{c: c, cfg: cfg, keys: Keys(cfg.Job), log: cfg.Logger, inflight: map[string]bool{},
+	q := &Redis{c: c, cfg: cfg, keys: Keys(cfg.Job), log: cfg.Logger, inflight: map[string]bool{}, tally: map[string]int64{},
 		stop: make(chan struct{}), done: make(chan struct{})}
 	q.outage.log = q.log
 	q.slots = newSlots(q)
@@ -349,7 +350,12 @@ func (q *Redis) Done(ctx context.Context, l *Lease, line results.Line, records [
 	if line.Status != results.StatusOK {
 		status = results.StatusFail
 	}
-	args := q.argv(group, l.id, l.Item.Key, status, buf.String(), len(records), l.Item.Stage)
+	errType := ""
+	if status == results.StatusFail {
+		errType = line.ErrorType
+	}
+	counts, taken := q.takeCounts()
+	args := q.argv(append([]any{group, l.id, l.Item.Key, status, buf.String(), len(records), l.Item.Stage, errType}, counts...)...)
 	var stored int64
 	run := func(ctx context.Context) error {
 		var err error
@@ -363,6 +369,7 @@ func (q *Redis) Done(ctx context.Context, l *Lease, line results.Line, records [
 		cancel()
 	}
 	if err != nil {
+		q.giveBack(taken)
 		return false, fmt.Errorf("store the result of %q: %w", l.Item.Key, err)
 	}
 	q.mu.Lock()
@@ -417,11 +424,17 @@ func atoi(v any) int {
 	return n
 }
 
-// Close implements Queue: it stops the heartbeat. The client stays open (it is the caller's).
+// Close implements Queue: it stops the heartbeat and adds the engine counts still with it to the
+// job. The client stays open (it is the caller's).
 func (q *Redis) Close() error {
 	q.once.Do(func() {
 		close(q.stop)
 		<-q.done
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if err := q.Flush(ctx); err != nil {
+			q.log.Warn("engine counts not added to the job", zap.Error(err))
+		}
 	})
 	return nil
 }
@@ -455,8 +468,9 @@ func (q *Redis) beat() {
 }
 
 func (q *Redis) heartbeat(ctx context.Context) error {
+	counts, taken := q.takeCounts()
 	q.mu.Lock()
-	args := q.argv(group, q.cfg.Worker)
+	args := q.argv(append([]any{group, q.cfg.Worker, len(counts) / 2}, counts...)...)
 	for id := range q.inflight {
 		args = append(args, id)
 	}
@@ -464,7 +478,11 @@ func (q *Redis) heartbeat(ctx context.Context) error {
 		args = append(args, l.id)
 	}
 	q.mu.Unlock()
-	return heartbeatScript.Run(ctx, q.c, q.keys, args...).Err()
+	if err := heartbeatScript.Run(ctx, q.c, q.keys, args...).Err(); err != nil {
+		q.giveBack(taken)
+		return err
+	}
+	return nil
 }
 
 // retry runs fn until it succeeds or ctx ends, backing off from 50ms to 2s while Redis does not

@@ -48,11 +48,24 @@ touch()
 return n
 `)
 
+// addCounts adds a worker's engine counts since its last call (Counters: meta "c:NAME") from
+// ARGV[i] on: pairs of name and amount, up to ARGV[last].
+const addCounts = `
+local function addCounts(i, last)
+  while i < last do
+    redis.call('HINCRBY', KEYS[1], 'c:' .. ARGV[i], ARGV[i+1])
+    i = i + 2
+  end
+end
+`
+
 // doneScript stores an item's result if it has none yet, and acknowledges and deletes its
-// stream entry, in one step. ARGV: 3 group, 4 entry id, 5 item key, 6 status ("ok"|"failed"),
-// 7 the result's JSON lines, 8 records, 9 the item's crawl stage ("" outside a crawl). Returns 1
-// when stored, 0 when the item already had one.
-var doneScript = redis.NewScript(touchKeys + `
+// stream entry, in one step; it adds the worker's engine counts on the way (no call of its own
+// for them). ARGV: 3 group, 4 entry id, 5 item key, 6 status ("ok"|"failed"), 7 the result's
+// JSON lines, 8 records, 9 the item's crawl stage ("" outside a crawl), 10 its error type ("" when
+// ok), then pairs (counter, amount). Returns 1 when stored, 0 when the item already had one.
+var doneScript = redis.NewScript(touchKeys + addCounts + `
+addCounts(11, #ARGV)
 local stored = 0
 if redis.call('HGET', KEYS[2], ARGV[5]) == 'q' then
   redis.call('HSET', KEYS[2], ARGV[5], ARGV[6])
@@ -60,6 +73,9 @@ if redis.call('HGET', KEYS[2], ARGV[5]) == 'q' then
   redis.call('HINCRBY', KEYS[1], 'records', ARGV[8])
   if ARGV[9] and ARGV[9] ~= '' then
     redis.call('HINCRBY', KEYS[1], 'st:' .. ARGV[9] .. ':' .. ARGV[6], 1)
+  end
+  if ARGV[6] == 'failed' and ARGV[10] and ARGV[10] ~= '' then
+    redis.call('HINCRBY', KEYS[1], 'c:fail:' .. ARGV[10], 1)
   end
   redis.call('XADD', KEYS[4], '*', 'item', ARGV[5], 'lines', ARGV[7])
   stored = 1
@@ -87,11 +103,15 @@ return out
 `)
 
 // heartbeatScript says a worker is alive and keeps its running entries from being claimed
-// (resets their idle time) while they are still its own. ARGV: 3 group, 4 consumer, 5.. ids.
-var heartbeatScript = redis.NewScript(touchKeys + `
+// (resets their idle time) while they are still its own, and adds its engine counts since its
+// last call. ARGV: 3 group, 4 consumer, 5 the number C of count pairs, C pairs (counter, amount),
+// then the ids.
+var heartbeatScript = redis.NewScript(touchKeys + addCounts + `
 redis.call('ZADD', KEYS[5], ARGV[2], ARGV[4])
 redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', ARGV[2] - 86400000)
-for i = 5, #ARGV do
+local first = 6 + 2 * tonumber(ARGV[5])
+addCounts(6, first)
+for i = first, #ARGV do
   local p = redis.call('XPENDING', KEYS[3], ARGV[3], ARGV[i], ARGV[i], 1)
   if p[1] and p[1][2] == ARGV[4] then
     redis.call('XCLAIM', KEYS[3], ARGV[3], ARGV[4], 0, ARGV[i], 'JUSTID')
@@ -171,4 +191,12 @@ local f = 'next:' .. ARGV[3]
 local at = math.max(now, tonumber(redis.call('HGET', KEYS[1], f) or '0'))
 redis.call('HSET', KEYS[1], f, at + tonumber(ARGV[4]))
 return at - now
+`)
+
+// countScript adds a worker's engine counts (its last ones, when it stops). ARGV: 3.. pairs
+// (counter, amount).
+var countScript = redis.NewScript(touchKeys + addCounts + `
+addCounts(3, #ARGV)
+touch()
+return 1
 `)

@@ -1,0 +1,87 @@
+package queue_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/smartretry/smartretry/internal/queue"
+	"github.com/smartretry/smartretry/internal/results"
+	"github.com/smartretry/smartretry/internal/testenv"
+	"github.com/smartretry/smartretry/retry"
+)
+
+// Two workers' engine events add up in the job: carried by the results they store and their
+// heartbeats (no call of their own), the rest when a worker stops.
+func TestCountersAreJobWide(t *testing.T) {
+	ctx := context.Background()
+	r := testenv.StartRedis(t)
+	c := dial(t, r)
+	// ClaimAfter 3s: a heartbeat every second, so b's counts go with one.
+	a := open(t, c, queue.RedisConfig{Worker: "a", ClaimAfter: 3 * time.Second})
+	b := open(t, c, queue.RedisConfig{Worker: "b", ClaimAfter: 3 * time.Second})
+	_, err := a.Add(ctx, items(2)...)
+	require.NoError(t, err)
+
+	// a: an item that needed a retry (server_error) and succeeded, one that failed not_found.
+	a.Observe(retry.Event{Kind: retry.EventRetry, Type: retry.ServerError})
+	a.Observe(retry.Event{Kind: retry.EventSuccess})
+	l, err := a.Next(ctx)
+	require.NoError(t, err)
+	_, err = a.Done(ctx, l, ok(l.Item.Key), nil)
+	require.NoError(t, err)
+	tot, err := a.Totals(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, queue.Counters{Attempts: 2, Retries: 1, ErrorsByType: map[string]int{"server_error": 1}}, tot.Counters,
+		"a's counts went with its result")
+
+	a.Observe(retry.Event{Kind: retry.EventGiveUp, Type: retry.NotFound})
+	l, err = a.Next(ctx)
+	require.NoError(t, err)
+	_, err = a.Done(ctx, l, results.Line{Item: l.Item.Key, Status: results.StatusFail, ErrorType: "not_found"}, nil)
+	require.NoError(t, err)
+
+	// b: a retry and an escalation, no item: its heartbeat carries them.
+	b.Observe(retry.Event{Kind: retry.EventRetry, Type: retry.RateLimit})
+	b.Observe(retry.Event{Kind: retry.EventEscalate, Type: retry.Captcha})
+	b.Observe(retry.Event{Kind: retry.EventGiveUp, Type: retry.CircuitOpen}) // no attempt made
+	want := queue.Counters{Attempts: 4, Retries: 2, Escalations: 1,
+		ErrorsByType:   map[string]int{"server_error": 1, "not_found": 1, "rate_limit": 1},
+		FailuresByType: map[string]int{"not_found": 1}}
+	require.Eventually(t, func() bool {
+		tot, err = a.Totals(ctx)
+		return err == nil && tot.Counters.Escalations == 1
+	}, 10*time.Second, 20*time.Millisecond, "b's heartbeat never carried its counts")
+	assert.Equal(t, want, tot.Counters)
+	assert.Equal(t, "4 attempts, 2 retries, 1 escalations; errors by type: not_found 1, rate_limit 1, server_error 1; failed items by type: not_found 1",
+		tot.Counters.String())
+
+	// What is left when a worker stops reaches the job with Close.
+	b.Observe(retry.Event{Kind: retry.EventSuccess})
+	require.NoError(t, b.Close())
+	tot, err = a.Totals(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 5, tot.Counters.Attempts)
+}
+
+// Counts a call could not carry (Redis gone) are kept for the next one.
+func TestCountersSurviveAnOutage(t *testing.T) {
+	ctx := context.Background()
+	r := testenv.StartRedis(t)
+	c := dial(t, r)
+	a := open(t, c, queue.RedisConfig{Worker: "a"})
+	a.Observe(retry.Event{Kind: retry.EventSuccess})
+	r.Stop()
+	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	err := a.Flush(short)
+	cancel()
+	require.Error(t, err)
+	r.Restart()
+	require.Eventually(t, func() bool { return a.Flush(ctx) == nil }, 10*time.Second, 50*time.Millisecond)
+	tot, err := a.Totals(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, tot.Counters.Attempts, "counted once: kept while Redis was gone")
+}
