@@ -5,6 +5,10 @@
 // and creeps back up while the site is healthy, like Scrapy's AutoThrottle), and what a site's
 // robots.txt allows (Robots, fetched once per origin and cached, Crawl-delay honoured).
 //
+// Many workers crawling one job share a Limiter's limits through a Coordinator (the job's
+// Redis: queue.Redis.Coordinator): a domain's slots and its adaptive delay are the job's, and
+// when the Coordinator does not answer each worker goes on with its own.
+//
 // The runner (internal/runner) drives these with real pages; everything here is tested with an
-// injected clock and no sleeping.
+// injected clock and no sleeping (the Coordinator's tests use a real redis-server).
 package crawl

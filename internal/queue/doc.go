@@ -3,8 +3,11 @@
 // A Queue hands items to the runner's workers one lease at a time (Next), takes each finished
 // item's result back (Done), and accepts new items at any time (Add). A crawl run by many
 // workers puts what its pages find into a Redis job through Discover (each URL once per stage,
-// limits counted job-wide, in one atomic step) and books its page loads through Pace (delays
-// that hold across workers). Two implementations:
+// limits counted job-wide, in one atomic step), and its Limiters share each domain's politeness
+// through the job's crawl.Coordinator (Redis.Coordinator: per_domain_concurrency as leased slots,
+// starts booked the delay apart, the adaptive delay moved in Redis; politeness.go). The engine's
+// counts of every worker add up in the job (Observe, Counters) on calls made anyway. Two
+// implementations:
 //
 //   - Local: one process. Items live in memory, results go to the run's results file (the JSON
 //     Lines of `run --out`), so --resume works as before: the file says what is done.
