@@ -99,7 +99,9 @@ func TestMCPStdio(t *testing.T) {
 		"browser_take_screenshot": nil, "browser_handle_dialog": {"accept", "promptText"},
 		"browser_evaluate": {"function", "element", "target"}, "browser_tabs": {"action", "index"},
 		"browser_close": nil, "browser_extract": {"container", "fields"}, "retry_stats": nil,
-		"browser_handoff": nil,
+		"browser_handoff": nil, "browser_navigate_forward": nil, "browser_install": nil,
+		"browser_drag":             {"startElement", "startTarget", "endElement", "endTarget", "startRef", "endRef"},
+		"browser_network_requests": {"static", "filter"},
 	} {
 		p := props(name)
 		for _, a := range args {
@@ -107,7 +109,7 @@ func TestMCPStdio(t *testing.T) {
 		}
 		assert.NotNil(t, tools[name].OutputSchema, "%s declares its output", name)
 	}
-	assert.Len(t, tools, 21)
+	assert.Len(t, tools, 25)
 	b, _ := json.Marshal(props("browser_fill_form")["fields"])
 	for _, f := range []string{"name", "type", "target", "value"} {
 		assert.Contains(t, string(b), `"`+f+`"`)

@@ -36,6 +36,8 @@ type consoleLog struct {
 	nav     int
 	stop    func()
 	chooser *proto.PageFileChooserOpened // the file chooser the page opened last, for browser_file_upload
+	reqs    []netRequest                 // the current document's requests, in the order they were sent
+	reqAt   map[proto.NetworkRequestID]int
 }
 
 // takeChooser returns the file chooser the page opened last and forgets it.
@@ -100,7 +102,26 @@ func (l *consoleLog) watch(p *rod.Page) {
 				l.mu.Lock()
 				l.nav++
 				l.chooser = nil
+				l.newDocument(e.Frame.LoaderID)
 				l.mu.Unlock()
+			}
+		},
+		func(e *proto.NetworkRequestWillBeSent) { l.request(e) },
+		func(e *proto.NetworkResponseReceived) {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			if i, ok := l.reqAt[e.RequestID]; ok && e.Response != nil {
+				l.reqs[i].Status, l.reqs[i].StatusText = e.Response.Status, e.Response.StatusText
+			}
+		},
+		func(e *proto.NetworkLoadingFailed) {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			if i, ok := l.reqAt[e.RequestID]; ok {
+				l.reqs[i].Failure = e.ErrorText
+				if e.Canceled {
+					l.reqs[i].Failure = "canceled"
+				}
 			}
 		},
 		func(e *proto.PageFileChooserOpened) {

@@ -35,21 +35,7 @@ func (s *Server) navigate(ctx context.Context, req *mcp.CallToolRequest, in navi
 
 func (s *Server) navigateBack(ctx context.Context, req *mcp.CallToolRequest, _ noArgs) (*mcp.CallToolResult, pageOut, error) {
 	return s.act(ctx, req, false, func(ctx context.Context, t *tab, c *callText) error {
-		return t.sess.Browser().Guard(ctx, t.sess.Page(), s.cfg.ActionTimeout, "navigate back", func(p *rod.Page) error {
-			hist, err := proto.PageGetNavigationHistory{}.Call(p)
-			if err != nil {
-				return err
-			}
-			if hist.CurrentIndex <= 0 {
-				return &errTarget{"there is no previous page in this tab's history"}
-			}
-			wait := p.WaitNavigation(proto.PageLifecycleEventNameLoad)
-			if err := (proto.PageNavigateToHistoryEntry{EntryID: hist.Entries[hist.CurrentIndex-1].ID}).Call(p); err != nil {
-				return err
-			}
-			wait()
-			return nil
-		})
+		return s.history(ctx, t, -1)
 	})
 }
 

@@ -173,6 +173,7 @@ func (s *Server) register() {
 	add(s, &mcp.Tool{Name: "browser_navigate", Title: "Navigate to a URL",
 		Description: "Load a URL. 429/5xx/resets are waited out and retried (Retry-After honoured); 404 fails at once; a CAPTCHA or login wall is named."}, s.navigate)
 	add(s, &mcp.Tool{Name: "browser_navigate_back", Title: "Go back", Description: "Go back to the previous page in the history."}, s.navigateBack)
+	add(s, &mcp.Tool{Name: "browser_navigate_forward", Title: "Go forward", Description: "Go forward to the next page in the history."}, s.navigateForward)
 	add(s, &mcp.Tool{Name: "browser_snapshot", Title: "Page snapshot", Annotations: ro,
 		Description: "The page as text: headings, text, and every element a person can act on with a ref ([ref=e12]); URL, title, HTTP status and any CAPTCHA or login wall on top. Refs stay valid across re-renders."}, s.snapshot)
 	add(s, &mcp.Tool{Name: "browser_click", Title: "Click",
@@ -180,6 +181,8 @@ func (s *Server) register() {
 	add(s, &mcp.Tool{Name: "browser_type", Title: "Type text",
 		Description: "Type text into an editable element (replacing its value), checking the page kept it. Into a password field the text is never shown in results, logs or snapshots."}, s.typeText)
 	add(s, &mcp.Tool{Name: "browser_fill_form", Title: "Fill form", Description: "Fill several fields: textbox, password (never shown), checkbox, radio, combobox, slider."}, s.fillForm)
+	add(s, &mcp.Tool{Name: "browser_drag", Title: "Drag mouse",
+		Description: "Drag one element onto another (refs or selectors): mouse press, moves, release; HTML5 drag and drop (draggable elements) too."}, s.drag)
 	add(s, &mcp.Tool{Name: "browser_select_option", Title: "Select option", Description: "Select options in a <select> by value or label."}, s.selectOption)
 	add(s, &mcp.Tool{Name: "browser_hover", Title: "Hover mouse", Description: "Move the mouse over an element."}, s.hover)
 	add(s, &mcp.Tool{Name: "browser_press_key", Title: "Press a key", Description: "Press a key (Enter, Tab, ArrowDown, a, Control+a…) on the focused element."}, s.pressKey)
@@ -194,10 +197,14 @@ func (s *Server) register() {
 	add(s, &mcp.Tool{Name: "browser_tabs", Title: "Manage tabs", Description: "List, open (new), select or close tabs."}, s.tabsTool)
 	add(s, &mcp.Tool{Name: "browser_console_messages", Title: "Get console messages", Annotations: ro,
 		Description: "The page's console messages, uncaught errors and browser log entries (failed loads…), since the page loaded or since the tab opened."}, s.consoleMessages)
+	add(s, &mcp.Tool{Name: "browser_network_requests", Title: "List network requests", Annotations: ro,
+		Description: "The requests of the page since it loaded, numbered: method, URL, status (or why it failed). Static resources that loaded fine are left out unless static is true."}, s.networkRequests)
 	add(s, &mcp.Tool{Name: "browser_file_upload", Title: "Upload files",
 		Description: "Choose files for the file input whose chooser the last click opened (or the input given as target)."}, s.fileUpload)
 	add(s, &mcp.Tool{Name: "browser_resize", Title: "Resize browser window", Description: "Set the viewport to width × height CSS pixels."}, s.resize)
 	add(s, &mcp.Tool{Name: "browser_close", Title: "Close browser", Description: "Close the browser; the next tool call starts a new one."}, s.closeTool)
+	add(s, &mcp.Tool{Name: "browser_install", Title: "Install the browser", Annotations: ro,
+		Description: "Nothing to install: this server uses the system Chromium (or a running browser); says which."}, s.install)
 	add(s, &mcp.Tool{Name: "browser_extract", Title: "Extract records", Annotations: ro,
 		Description: "Read repeated elements as records: one per container, fields by selector (sel@attr for an attribute). Waits for the first container."}, s.extract)
 	add(s, &mcp.Tool{Name: "retry_stats", Title: "Retry engine stats", Annotations: ro,
