@@ -23,22 +23,34 @@ import (
 //
 // A page restored from the browser's back-forward cache, or an entry of the same document
 // (a #fragment, history.pushState), comes with no HTTP response: NavResult.Status is then 0.
-func (s *Session) Back(ctx context.Context) (NavResult, error) { return s.history(ctx, "back", -1) }
+// ExpectStatus and AnyStatus make chosen statuses a success, as for NavigateWith.
+func (s *Session) Back(ctx context.Context, opts ...NavOption) (NavResult, error) {
+	return s.history(ctx, "back", -1, opts)
+}
 
 // Forward is Back's opposite: one entry forward in the tab's history, judged as Navigate judges
 // a page. Without an entry to go forward to it fails at once (invalid_input).
-func (s *Session) Forward(ctx context.Context) (NavResult, error) {
-	return s.history(ctx, "forward", 1)
+func (s *Session) Forward(ctx context.Context, opts ...NavOption) (NavResult, error) {
+	return s.history(ctx, "forward", 1, opts)
 }
 
 // Reload loads the tab's current page again (Page.reload: the same request, a form's POST
 // included, the cache revalidated) and judges it as Navigate does: reloading a 503 page is backed
 // off and reloaded until it answers or the server_error budget is spent. A page that changes on
-// every load (the-internet's notification message) is read after Reload returns.
-func (s *Session) Reload(ctx context.Context) (NavResult, error) { return s.history(ctx, "reload", 0) }
+// every load (the-internet's notification message) is read after Reload returns. With
+// ExpectStatus(503) a 503 is the page asked for: no retry.
+func (s *Session) Reload(ctx context.Context, opts ...NavOption) (NavResult, error) {
+	return s.history(ctx, "reload", 0, opts)
+}
 
 // history runs Back (delta -1), Forward (1) or Reload (0).
-func (s *Session) history(ctx context.Context, action string, delta int) (NavResult, error) {
+func (s *Session) history(ctx context.Context, action string, delta int, opts []NavOption) (NavResult, error) {
+	var no navOpts
+	for _, o := range opts {
+		if o != nil {
+			o.applyNav(&no)
+		}
+	}
 	// Where the move goes, read before the attempts so errors and the engine name the URL. An
 	// unbounded read could hang on a stuck tab: it gets the attempt's deadline.
 	var target proto.PageNavigationEntry
@@ -49,6 +61,9 @@ func (s *Session) history(ctx context.Context, action string, delta int) (NavRes
 		return err
 	})
 	sp := spec{action: action, url: target.URL}
+	if no.err != "" {
+		return NavResult{}, s.refuse(sp, no.err)
+	}
 	if lookErr == nil && none != "" {
 		return NavResult{}, s.refuse(sp, none)
 	}
@@ -57,14 +72,14 @@ func (s *Session) history(ctx context.Context, action string, delta int) (NavRes
 		var res NavResult
 		var err error
 		if a.Number == 0 && lookErr == nil {
-			res, err = s.moveOnce(p, target.URL, func() error {
+			res, err = s.moveOnce(p, target.URL, &no, func() error {
 				if delta == 0 {
 					return proto.PageReload{}.Call(p)
 				}
 				return proto.PageNavigateToHistoryEntry{EntryID: target.ID}.Call(p)
 			})
 		} else {
-			res, err = s.moveAgain(p, action, delta, target)
+			res, err = s.moveAgain(p, action, delta, target, &no)
 		}
 		out = res
 		return err
@@ -100,7 +115,7 @@ func historyEntry(p *rod.Page, delta int) (proto.PageNavigationEntry, string, er
 // moveAgain is an attempt after the first: the tab may already be on the entry (it showed a
 // 503), or still where it was (the first attempt timed out before the move), or the entry may be
 // gone from the history; reload it, go to it, or load its URL.
-func (s *Session) moveAgain(p *rod.Page, action string, delta int, target proto.PageNavigationEntry) (NavResult, error) {
+func (s *Session) moveAgain(p *rod.Page, action string, delta int, target proto.PageNavigationEntry, no *navOpts) (NavResult, error) {
 	h, err := proto.PageGetNavigationHistory{}.Call(p)
 	if err != nil {
 		return NavResult{}, err
@@ -116,21 +131,21 @@ func (s *Session) moveAgain(p *rod.Page, action string, delta int, target proto.
 		target = t
 	}
 	if h.CurrentIndex >= 0 && h.CurrentIndex < len(h.Entries) && h.Entries[h.CurrentIndex].ID == target.ID {
-		return s.moveOnce(p, target.URL, func() error { return proto.PageReload{}.Call(p) })
+		return s.moveOnce(p, target.URL, no, func() error { return proto.PageReload{}.Call(p) })
 	}
 	for _, e := range h.Entries {
 		if e.ID == target.ID {
-			return s.moveOnce(p, target.URL, func() error { return proto.PageNavigateToHistoryEntry{EntryID: target.ID}.Call(p) })
+			return s.moveOnce(p, target.URL, no, func() error { return proto.PageNavigateToHistoryEntry{EntryID: target.ID}.Call(p) })
 		}
 	}
-	return s.navigateOnce(p, target.URL, nil)
+	return s.navigateOnce(p, target.URL, no)
 }
 
 // moveOnce makes the main frame move (move: a reload or a history step), waits for the document
 // it lands on as Navigate waits (the load event, or browser.LoadGrace's 3 s after
 // DOMContentLoaded), and judges it as Navigate does. asked is the URL the move is expected to
 // land on.
-func (s *Session) moveOnce(p *rod.Page, asked string, move func() error) (NavResult, error) {
+func (s *Session) moveOnce(p *rod.Page, asked string, no *navOpts, move func() error) (NavResult, error) {
 	resp, err := waitMove(p, move)
 	if resp == nil && err == nil {
 		// A same-document move (a #fragment, pushState): the document and its status stay.
@@ -139,7 +154,7 @@ func (s *Session) moveOnce(p *rod.Page, asked string, move func() error) (NavRes
 	if resp != nil && resp.URL == "" {
 		resp.URL = asked
 	}
-	return s.judgeNav(p, asked, nil, resp, err)
+	return s.judgeNav(p, asked, no, resp, err)
 }
 
 // historyGrace is how long a move waits for the load event once the document is parsed, as
