@@ -30,6 +30,9 @@ type Flow struct {
 
 	// Path is the file the flow came from ("" for Parse without one).
 	Path string
+	// HTTPCredentials answer the sites' HTTP authentication (Basic, Digest) in every item;
+	// nil: none (a 401 challenge is auth_required).
+	HTTPCredentials *HTTPCredentials
 
 	env map[string]string // the environment variables the templates use, read at load
 
@@ -41,6 +44,14 @@ type Flow struct {
 type Variable struct {
 	Value  string
 	Secret bool
+}
+
+// HTTPCredentials is the flow's http_credentials. Username and Password are templates (the
+// password may be a secret variable); Origins limits them to those origins (none: every origin).
+// Read-only once parsed: safe for concurrent use.
+type HTTPCredentials struct {
+	Username, Password string
+	Origins            []string
 }
 
 // Engine overrides the retry engine's defaults for this flow. Zero fields keep the engine's own
@@ -109,8 +120,10 @@ type Step struct {
 	// text, attr, value: which of the matches to read (0-based); nil reads the one element the
 	// selector names (several matches are then an error).
 	Nth *int
-	// scroll_until: how many elements to scroll for.
+	// scroll_until: how many elements to scroll for; click: how many clicks (0: one).
 	Count int
+	// upload: the files, templates as written (relative ones are relative to the flow file).
+	Files []string
 	// scroll: the wheel's movement in CSS pixels (positive: right, down).
 	DX, DY float64
 }
@@ -186,6 +199,21 @@ func (s Step) String() string {
 		return "screenshot " + s.Fields["path"]
 	case "assert_text":
 		return "assert_text " + s.Fields["selector"]
+	case "click":
+		out := "click " + s.Fields["selector"]
+		if b := s.Fields["button"]; b != "" && b != "left" {
+			out += " (" + b + ")"
+		}
+		if s.Count > 1 {
+			out += fmt.Sprintf(" ×%d", s.Count)
+		}
+		return out
+	case "upload":
+		return fmt.Sprintf("upload %s ← %s", s.Fields["selector"], strings.Join(s.Files, ", "))
+	case "drag":
+		return "drag " + s.Fields["from"] + " → " + s.Fields["to"]
+	case "back", "forward", "reload":
+		return s.Kind
 	case "wait_for":
 		if t, ok := s.Fields["text"]; ok {
 			return fmt.Sprintf("wait_for %s text %q", s.Fields["selector"], t)
@@ -226,6 +254,7 @@ const (
 	Integer  FieldKind = "integer"  // Min..Max
 	Number   FieldKind = "number"   // -Max..Max, fractions allowed
 	Statuses FieldKind = "statuses" // an HTTP status, a list of them, or "any"
+	Strings  FieldKind = "strings"  // a list of strings (templates), at least one
 )
 
 // FieldSpec describes one field of a step kind. Safe for concurrent use (read-only).
@@ -253,7 +282,21 @@ var Kinds = map[string]KindSpec{
 		"url":           {Kind: String, Required: true, Doc: "http(s) URL; may use ${item.url}"},
 		"expect_status": {Kind: Statuses, Doc: "statuses that are a success (e.g. [404, 500]), or any"}}},
 	"click": {Shorthand: "selector", Doc: "click an element", Fields: map[string]FieldSpec{
-		"selector": {Kind: String, Required: true, Doc: "CSS selector"}}},
+		"selector": {Kind: String, Required: true, Doc: "CSS selector"},
+		"button":   {Kind: String, Enum: []string{"left", "right", "middle"}, Doc: "mouse button: left (default), right (context menu), middle"},
+		"count":    {Kind: Integer, Min: 1, Max: 3, Doc: "clicks in a row: 2 is a double click"}}},
+	"upload": {Doc: "set the files of an <input type=file> (hidden ones too, or the chooser a button opens)", Fields: map[string]FieldSpec{
+		"selector": {Kind: String, Required: true, Doc: "the file input, its label, or the button that opens the chooser"},
+		"files":    {Kind: Strings, Required: true, Doc: "paths, relative to the flow file's directory"}}},
+	"drag": {Doc: "drag an element onto another (mouse events, and HTML5 drag and drop)", Fields: map[string]FieldSpec{
+		"from": {Kind: String, Required: true, Doc: "the element to drag"},
+		"to":   {Kind: String, Required: true, Doc: "the element to drop it on"}}},
+	"back": {Doc: "go back one page in the tab's history (judged as navigate: 5xx backed off...)", Fields: map[string]FieldSpec{
+		"expect_status": {Kind: Statuses, Doc: "statuses that are a success (e.g. [404, 500]), or any"}}},
+	"forward": {Doc: "go forward one page in the tab's history", Fields: map[string]FieldSpec{
+		"expect_status": {Kind: Statuses, Doc: "statuses that are a success (e.g. [404, 500]), or any"}}},
+	"reload": {Doc: "load the current page again (a 503 is backed off and reloaded)", Fields: map[string]FieldSpec{
+		"expect_status": {Kind: Statuses, Doc: "statuses that are a success (e.g. [404, 500]), or any"}}},
 	"fill": {Doc: "type a value into an input (secret variables go through FillSecret)", Fields: map[string]FieldSpec{
 		"selector": {Kind: String, Required: true},
 		"value":    {Kind: String, Required: true}}},
@@ -314,7 +357,7 @@ var WaitStates = []string{"visible", "hidden", "attached", "detached", "gone", "
 var CommonStepFields = []string{"name", "retry", "timeout"}
 
 // TopLevelFields are the fields a flow document may have.
-var TopLevelFields = []string{"name", "start_url", "timeout", "concurrency", "viewport", "isolated", "variables", "engine", "items", "items_file", "steps"}
+var TopLevelFields = []string{"name", "start_url", "timeout", "concurrency", "viewport", "isolated", "http_credentials", "variables", "engine", "items", "items_file", "steps"}
 
 // KindNames returns the step kinds, sorted.
 func KindNames() []string {
@@ -338,6 +381,7 @@ const (
 	MaxNth           = 100_000 // nth of a read
 	MaxScroll        = 100_000 // pixels of one scroll step
 	MaxScrollCount   = 100_000 // scroll_until's count
+	MaxFiles         = 1000    // files of one upload step
 	MinViewport      = 100
 	MaxViewport      = 10_000
 )

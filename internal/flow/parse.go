@@ -149,6 +149,9 @@ func (p *parser) parse(data []byte) {
 	if n := fields["isolated"]; n != nil {
 		p.f.Shared = !p.boolean(n, "isolated")
 	}
+	if n := fields["http_credentials"]; n != nil {
+		p.httpCredentials(n) // steps.go
+	}
 	if n := fields["steps"]; n != nil {
 		p.steps(n)
 	} else if fields["stages"] == nil {
@@ -362,7 +365,7 @@ func (p *parser) checkTemplate(n *yaml.Node, path, tmpl string, allowSecret bool
 		}
 		if v, ok := p.f.Variables[r.Name]; ok {
 			if v.Secret && !allowSecret {
-				p.errAt(n, path, "variable %q is secret: it can only be a fill value (it would be printed here)", r.Name)
+				p.errAt(n, path, "variable %q is secret: it can only be a fill value or http_credentials.password (it would be printed here)", r.Name)
 			}
 			continue
 		}
@@ -553,6 +556,8 @@ func (p *parser) step(n *yaml.Node, path string) (Step, bool) {
 		nodes[spec.Shorthand] = kindNode
 	case kindNode.Kind == yaml.MappingNode:
 		nodes = p.mapping(kindNode, kp, sortedKeys(spec.Fields))
+	case kindNode.Kind == yaml.ScalarNode && kindNode.Tag == "!!null" && !anyRequired(spec):
+		// "- reload:" — a step with nothing to say.
 	default:
 		if spec.Shorthand != "" {
 			p.errAt(kindNode, kp, "want a %s or a mapping of %s, got %s", spec.Shorthand, strings.Join(sortedKeys(spec.Fields), ", "), kindName(kindNode))
@@ -582,7 +587,7 @@ func (p *parser) step(n *yaml.Node, path string) (Step, bool) {
 			}
 			allowSecret := s.Kind == "fill" && name == "value"
 			p.checkTemplate(v, fp, val, allowSecret)
-			if name == "selector" || name == "container" || name == "key" || name == "path" || name == "name" {
+			if name == "selector" || name == "container" || name == "key" || name == "path" || name == "name" || name == "from" || name == "to" {
 				if strings.TrimSpace(val) == "" && v.Tag != "!!null" {
 					p.errAt(v, fp, "must not be empty")
 				}
@@ -607,6 +612,8 @@ func (p *parser) step(n *yaml.Node, path string) (Step, bool) {
 			}
 		case Statuses:
 			s.ExpectStatus, s.AnyStatus = p.statuses(v, fp)
+		case Strings:
+			s.Files = p.files(v, fp) // steps.go
 		}
 		if fs.Enum != nil && s.Fields[name] != "" && !contains(fs.Enum, s.Fields[name]) {
 			got := s.Fields[name]

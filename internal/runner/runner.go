@@ -375,7 +375,39 @@ func (r *run) step(ctx context.Context, s *actions.Session, st flow.Step, it flo
 		_, err = s.NavigateWith(ctx, u, opts...)
 		return nil, err
 	case "click":
-		return nil, s.Click(ctx, sel)
+		var opts []actions.ClickOption
+		if b := st.Get("button"); b != "" && b != "left" {
+			opts = append(opts, actions.Button(b))
+		}
+		if st.Count > 1 {
+			opts = append(opts, actions.ClickCount(st.Count))
+		}
+		if len(opts) == 0 {
+			return nil, s.Click(ctx, sel)
+		}
+		return nil, s.ClickWith(ctx, sel, opts...)
+	case "upload":
+		paths := make([]string, 0, len(st.Files))
+		for _, tmpl := range st.Files {
+			p, _, err := f.Resolve(tmpl, it)
+			if err != nil {
+				return nil, err
+			}
+			paths = append(paths, f.FilePath(p)) // relative to the flow file
+		}
+		return nil, s.SetFiles(ctx, sel, paths...)
+	case "drag":
+		from, _, err := get("from")
+		if err != nil {
+			return nil, err
+		}
+		to, _, err := get("to")
+		if err != nil {
+			return nil, err
+		}
+		return nil, s.Drag(ctx, from, to)
+	case "back", "forward", "reload":
+		return nil, historyStep(ctx, s, st)
 	case "check":
 		return nil, s.Check(ctx, sel)
 	case "uncheck":
@@ -489,6 +521,28 @@ func (r *run) step(ctx context.Context, s *actions.Session, st flow.Step, it flo
 		return nil, r.assertText(ctx, s, st, it, sel)
 	}
 	return nil, fmt.Errorf("unknown step kind %q", st.Kind)
+}
+
+// historyStep runs back, forward or reload; expect_status makes those statuses a success, as
+// for navigate.
+func historyStep(ctx context.Context, s *actions.Session, st flow.Step) error {
+	var opts []actions.NavOption
+	switch {
+	case st.AnyStatus:
+		opts = append(opts, actions.AnyStatus())
+	case len(st.ExpectStatus) > 0:
+		opts = append(opts, actions.ExpectStatus(st.ExpectStatus...))
+	}
+	var err error
+	switch st.Kind {
+	case "back":
+		_, err = s.Back(ctx, opts...)
+	case "forward":
+		_, err = s.Forward(ctx, opts...)
+	default:
+		_, err = s.Reload(ctx, opts...)
+	}
+	return err
 }
 
 // read runs a read step: the text, attribute (nil when the element has none), value or count.

@@ -101,6 +101,13 @@ func (p *slots) open(key string) (*slot, error) {
 	if c.Artifacts != "" {
 		opts = append(opts, actions.WithArtifacts(filepath.Join(c.Artifacts, "errors")))
 	}
+	if c.Flow != nil && c.Flow.HTTPCredentials != nil {
+		cr, err := httpCredentials(c.Flow)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, actions.WithHTTPCredentialsFor(cr))
+	}
 	s, err := actions.NewSession(c.Browser, opts...)
 	if err != nil {
 		return nil, err
