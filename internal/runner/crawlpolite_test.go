@@ -104,3 +104,97 @@ stages:
 	assert.Equal(t, products+1, pages, "each page loaded once")
 	assert.Equal(t, 2, most, "pages of the site loading at once, both workers together")
 }
+
+// Two workers crawl a site that answers one page with a 429: the job's delay for the site goes
+// up, so the pages after it come spaced out whichever worker loads them (the worker that did not
+// meet the 429 included: alone it would load at full speed).
+func TestSharedCrawlBackoffSlowsEveryWorker(t *testing.T) {
+	requireEnv(t)
+	const products = 10
+	var mu sync.Mutex
+	var starts []time.Time
+	refusedAt := -1
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/list" && !strings.HasPrefix(r.URL.Path, "/p/") {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		if r.URL.Path == "/list" {
+			var b strings.Builder
+			for i := range products {
+				fmt.Fprintf(&b, `<a class="p" href="/p/%d">product %d</a>`, i, i)
+			}
+			fmt.Fprint(w, "<html><body>"+b.String()+"</body></html>")
+			return
+		}
+		mu.Lock()
+		starts = append(starts, time.Now())
+		refuse := refusedAt < 0
+		if refuse {
+			refusedAt = len(starts) - 1
+		}
+		mu.Unlock()
+		if refuse {
+			w.WriteHeader(http.StatusTooManyRequests)
+			fmt.Fprint(w, "<html><body>slow down</body></html>")
+			return
+		}
+		fmt.Fprintf(w, "<html><body><h1>%s</h1></body></html>", r.URL.Path)
+	}))
+	defer srv.Close()
+	f, err := flow.Parse([]byte(`
+concurrency: 2
+crawl: {per_domain_concurrency: 2, robots: ignore}
+stages:
+  listing:
+    start: ["${SITE}/list"]
+    steps:
+      - enqueue: {links: "a.p", stage: product}
+  product:
+    steps:
+      - extract: {container: body, fields: {name: h1}}
+`), flow.Options{File: "backoff.yaml", Env: func(k string) (string, bool) { return srv.URL, k == "SITE" }})
+	require.NoError(t, err)
+
+	r := testenv.StartRedis(t)
+	rc, err := queue.Dial(context.Background(), r.URL(0), 16, 5*time.Second)
+	require.NoError(t, err)
+	defer rc.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var wg sync.WaitGroup
+	sums := make([]Summary, 2)
+	for i, name := range []string{"a", "b"} {
+		q, err := queue.OpenRedis(ctx, rc, queue.RedisConfig{Job: "backoff", Worker: name, StoreTimeout: 2 * time.Second})
+		require.NoError(t, err)
+		defer q.Close()
+		wg.Go(func() {
+			m := retry.NewManager(retry.WithClassifier(browser.Classify))
+			var err error
+			sums[i], err = Run(ctx, Config{Flow: f, Browser: env.b, Manager: m, Results: results.NewWriter(io.Discard), Queue: q})
+			assert.NoError(t, err, "worker %s", name)
+		})
+	}
+	wg.Wait()
+
+	assert.Equal(t, products+1, sums[0].OK+sums[1].OK, "the refused page was loaded again, not failed")
+	assert.Positive(t, sums[0].OK)
+	assert.Positive(t, sums[1].OK)
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, starts, products+1, "each product once, the refused one twice")
+	// After the 429 the job's delay is 2s (one page went out in the second before it: 1 page/s,
+	// halved) and grows back by about 0.5 pages/s per healthy answer (2s, 0.67s, 0.55s, 0.48s):
+	// the next loads, whichever worker sends them, stay well apart. Per worker, the one that did
+	// not meet the 429 loads its pages back to back (gaps of 10 to 100ms seen).
+	after := starts[refusedAt+1:]
+	for i := 1; i < len(after); i++ {
+		t.Logf("gap %d: %s", i, after[i].Sub(after[i-1]))
+	}
+	require.GreaterOrEqual(t, len(after), 5)
+	for i := 1; i < 5; i++ {
+		gap := after[i].Sub(after[i-1])
+		assert.GreaterOrEqual(t, gap, 300*time.Millisecond, "load %d after the 429 came %s after the one before", i, gap)
+	}
+}
