@@ -19,6 +19,11 @@ import (
 	"github.com/smartretry/smartretry/internal/mcpserver"
 )
 
+// defaultIdleTimeout is --idle-timeout's default. Over HTTP a client that goes away without
+// ending its session (no DELETE: killed, asleep, network gone) looks like a quiet one; its
+// session lasts 30 minutes, its browser only this long.
+const defaultIdleTimeout = 10 * time.Minute
+
 // EnvMCPToken is the variable --token defaults to.
 const EnvMCPToken = "SMARTRETRY_MCP_TOKEN"
 
@@ -35,6 +40,8 @@ type mcpOpts struct {
 	logFormat      string
 	verbose        int
 	budget         int
+	idleTimeout    time.Duration
+	idleSet        bool // --idle-timeout given: it applies to stdio too
 }
 
 func newMCPCmd(io stdio) *cobra.Command {
@@ -55,6 +62,7 @@ The transport is stdio (stdout is the protocol; logs go to stderr), or streamabl
   SMARTRETRY_MCP_TOKEN=s3cret smartretry mcp --http 0.0.0.0:8931 --allow-remote`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.idleSet = cmd.Flags().Changed("idle-timeout")
 			return runMCP(cmd.Context(), io, o)
 		},
 	}
@@ -70,6 +78,7 @@ The transport is stdio (stdout is the protocol; logs go to stderr), or streamabl
 	f.StringVar(&o.artifacts, "artifacts", "", "folder for error snapshots of failed actions")
 	f.StringVar(&o.logFormat, "log-format", "console", "log format on stderr: console or json")
 	f.CountVarP(&o.verbose, "verbose", "v", "-v logs recoveries (info), -vv every step (debug)")
+	f.DurationVar(&o.idleTimeout, "idle-timeout", defaultIdleTimeout, "close the browser after this long without a tool call (the next call starts a new one); applies to --http, and to stdio when given; 0: never")
 	f.IntVar(&o.budget, "snapshot-budget", mcpserver.DefaultSnapshotBudget, "longest snapshot text, in characters")
 	return c
 }
@@ -82,6 +91,13 @@ func runMCP(ctx context.Context, sio stdio, o mcpOpts) error {
 	}
 	if o.actionTimeout <= 0 || o.handoffTimeout <= 0 {
 		return exitWith(exitUsage, errors.New("--action-timeout and --handoff-timeout must be positive"))
+	}
+	if o.idleTimeout < 0 {
+		return exitWith(exitUsage, fmt.Errorf("--idle-timeout: want 0 (never) or a positive duration, got %s", o.idleTimeout))
+	}
+	idle := o.idleTimeout
+	if o.httpAddr == "" && !o.idleSet {
+		idle = 0 // stdio: the client's process ends ours when it goes
 	}
 	if o.budget < 1000 {
 		return exitWith(exitUsage, fmt.Errorf("--snapshot-budget: want at least 1000 characters, got %d", o.budget))
@@ -101,6 +117,7 @@ func runMCP(ctx context.Context, sio stdio, o mcpOpts) error {
 		SnapshotBudget: o.budget,
 		Logger:         log,
 		Version:        "1",
+		IdleTimeout:    idle,
 	})
 	if o.httpAddr != "" {
 		return serveMCPHTTP(ctx, sio, o, srv, log)

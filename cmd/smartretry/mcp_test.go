@@ -295,3 +295,45 @@ func TestMCPBrowserURL(t *testing.T) {
 	assert.False(t, pageAt(), "its tab is closed")
 	assert.True(t, testenv.ProcessAlive(b.PID()), "the browser goes on")
 }
+
+// Over HTTP a client that goes quiet without ending its session (no DELETE) gives its browser
+// back after --idle-timeout, long before the session's own timeout; a later call on the same
+// session gets a new browser and is told so.
+func TestMCPHTTPIdleClientGivesItsBrowserBack(t *testing.T) {
+	srv, _ := startSite(t)
+	ctx := testenv.Context(t, 2*time.Minute)
+	marker := mcpMarker(t)
+	c := cmd(ctx, ".", []string{marker}, "mcp", "--http", "127.0.0.1:0", "--idle-timeout", "1s")
+	stderr, err := c.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, c.Start())
+	defer func() {
+		_ = c.Process.Signal(syscall.SIGTERM)
+		_ = c.Wait()
+		requireNoneLeft(t, marker)
+	}()
+	sc := bufio.NewScanner(stderr)
+	var endpoint string
+	for sc.Scan() {
+		if m := regexp.MustCompile(`listening on (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
+			endpoint = m[1]
+			break
+		}
+	}
+	require.NotEmpty(t, endpoint)
+	go func() { _, _ = io.Copy(io.Discard, stderr) }()
+
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "1"}, nil).Connect(ctx,
+		&mcp.StreamableClientTransport{Endpoint: endpoint}, nil)
+	require.NoError(t, err)
+	defer cs.Close()
+	res, out := callText(t, ctx, cs, "browser_navigate", map[string]any{"url": srv.URL("/product/7")})
+	require.False(t, res.IsError, out)
+	require.NotEmpty(t, chromiumsWith(marker))
+	// The client says nothing: after 1s its browser goes, the server stays.
+	require.Eventually(t, func() bool { return len(chromiumsWith(marker)) == 0 }, 20*time.Second, 50*time.Millisecond, "the idle browser is closed")
+
+	res, out = callText(t, ctx, cs, "browser_snapshot", nil)
+	require.False(t, res.IsError, out)
+	assert.Contains(t, out, "the browser was closed after 1s without a tool call")
+}

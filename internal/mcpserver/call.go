@@ -47,8 +47,8 @@ type callText struct {
 // start here if needed; the recovery line, the error (as a result with isError, never a protocol
 // error) and the fresh snapshot (or what changed) come back.
 func (s *Server) act(ctx context.Context, req *mcp.CallToolRequest, explicit bool, fn step) (*mcp.CallToolResult, pageOut, error) {
-	s.call.Lock()
-	defer s.call.Unlock()
+	s.begin()
+	defer s.end()
 	s.rec.take()
 	mode, why := s.escalationMode(req, explicit)
 	if mode == modeDeclined {
@@ -63,6 +63,9 @@ func (s *Server) act(ctx context.Context, req *mcp.CallToolRequest, explicit boo
 	if err != nil {
 		msg := "the browser is not available: " + err.Error()
 		return s.fail(msg), pageOut{Recovery: "refused at once: " + msg, Error: msg, ErrorType: "browser"}, nil
+	}
+	if n := s.takeIdleNote(); n != "" {
+		s.rec.note(n)
 	}
 	t.prepare(ctx)
 	s.unstick(ctx, t)

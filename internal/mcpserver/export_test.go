@@ -11,3 +11,10 @@ func (s *Server) PageForTest() *rod.Page {
 	}
 	return s.tabs[s.cur].sess.Page()
 }
+
+// HasBrowserForTest reports whether the server has a browser open now.
+func (s *Server) HasBrowserForTest() bool {
+	s.st.Lock()
+	defer s.st.Unlock()
+	return s.b != nil
+}

@@ -376,10 +376,11 @@ func (s *Server) handoffTool(ctx context.Context, req *mcp.CallToolRequest, in h
 }
 
 func (s *Server) closeTool(ctx context.Context, req *mcp.CallToolRequest, _ noArgs) (*mcp.CallToolResult, pageOut, error) {
-	s.call.Lock()
-	defer s.call.Unlock()
+	s.begin()
+	defer s.end()
 	s.rec.take()
 	err := s.closeBrowser()
+	s.takeIdleNote()
 	out := pageOut{Recovery: "recovery: none needed"}
 	text := "The browser is closed; the next tool call starts a new one."
 	if err != nil {

@@ -61,6 +61,10 @@ type Config struct {
 	ManagerOptions []retry.Option
 	// Version is reported to clients.
 	Version string
+	// IdleTimeout closes the browser (every tab) after this long without a tool call; the next
+	// call starts a new one and its result says so. 0: never. Over HTTP a client can go away
+	// without ending its session: this is what gives its browser back.
+	IdleTimeout time.Duration
 }
 
 // Server is the MCP tool server: the tools, the browser behind them (started on the first tool
@@ -88,6 +92,9 @@ type Server struct {
 	secrets  []string
 	// announced: popups a result has named already (adoptPopups), by target.
 	announced map[proto.TargetTargetID]bool
+	gen       uint64      // tool calls begun: an idle timer armed before the last one is stale
+	idle      *time.Timer // closes the browser after cfg.IdleTimeout without a call
+	idleNote  string      // for the next call: the browser was closed for idleness
 }
 
 // New builds the server and registers its tools. Nothing starts until a tool is called.
@@ -186,6 +193,9 @@ func (s *Server) follow(ss *mcp.ServerSession) {
 func (s *Server) Close() error {
 	s.st.Lock()
 	s.closed = true
+	if s.idle != nil {
+		s.idle.Stop()
+	}
 	s.st.Unlock()
 	return s.closeBrowser()
 }
@@ -204,6 +214,56 @@ func (s *Server) closeBrowser() error {
 	}
 	s.log.Info("closing the browser")
 	return b.Close()
+}
+
+// begin starts a tool call: one at a time; the idle timer stops.
+func (s *Server) begin() {
+	s.call.Lock()
+	s.st.Lock()
+	s.gen++
+	if s.idle != nil {
+		s.idle.Stop()
+	}
+	s.st.Unlock()
+}
+
+// end ends a tool call; with a browser open, the idle timer starts again.
+func (s *Server) end() {
+	s.st.Lock()
+	if d := s.cfg.IdleTimeout; d > 0 && s.b != nil && !s.closed {
+		g := s.gen
+		s.idle = time.AfterFunc(d, func() { s.idleClose(g) })
+	}
+	s.st.Unlock()
+	s.call.Unlock()
+}
+
+// idleClose closes the browser when no tool call has begun since the timer of call gen was armed.
+func (s *Server) idleClose(gen uint64) {
+	s.call.Lock()
+	defer s.call.Unlock()
+	s.st.Lock()
+	stale := s.gen != gen || s.closed || s.b == nil
+	if !stale {
+		s.idleNote = fmt.Sprintf("the browser was closed after %s without a tool call (--idle-timeout): its tabs, cookies and page state are gone; this call started a new one", s.cfg.IdleTimeout)
+	}
+	s.st.Unlock()
+	if stale {
+		return
+	}
+	s.log.Info("no tool call for a while: closing the browser", zap.Duration("idle", s.cfg.IdleTimeout))
+	if err := s.closeBrowser(); err != nil {
+		s.log.Warn("close the idle browser", zap.Error(err))
+	}
+}
+
+// takeIdleNote returns (once) the note that the browser was closed for idleness.
+func (s *Server) takeIdleNote() string {
+	s.st.Lock()
+	defer s.st.Unlock()
+	n := s.idleNote
+	s.idleNote = ""
+	return n
 }
 
 // current returns the tab tools act on, starting the browser and a first tab when there is none.
