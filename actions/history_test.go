@@ -15,8 +15,8 @@ import (
 )
 
 // historySite serves /a, /b and /c (each counts its loads and shows the count), and answers 503
-// to the next fail[path] requests of a path. Pages are no-store, so the browser's back-forward
-// cache does not keep them and a history step asks the server again.
+// to the next fail[path] requests of a path. Pages are no-store and set a cookie, so the
+// browser's back-forward cache does not restore them and a history step asks the server again.
 type historySite struct {
 	mu    sync.Mutex
 	loads map[string]int
@@ -40,6 +40,9 @@ func newHistorySite(t *testing.T) (*httptest.Server, *historySite) {
 		}
 		h.mu.Unlock()
 		w.Header().Set("Cache-Control", "no-store")
+		// Chromium may restore a no-store page from its back-forward cache unless a cookie
+		// changed since: one changes on every load, so a history step asks the server.
+		http.SetCookie(w, &http.Cookie{Name: "loads", Value: fmt.Sprint(n), Path: "/"})
 		w.Header().Set("Content-Type", "text/html")
 		if fail {
 			w.WriteHeader(http.StatusServiceUnavailable)
