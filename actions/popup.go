@@ -1,0 +1,124 @@
+package actions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/proto"
+)
+
+// ErrNoPopup is what ExpectPopup returns (wrapped) when the action succeeded and no tab came.
+var ErrNoPopup = errors.New("actions: the action opened no new tab")
+
+// ExpectPopup runs action (typically a Click on a target=_blank link or a button that calls
+// window.open) and returns a Session over the tab it opened, once that tab's first document has
+// loaded (the-internet's "Multiple Windows": s.ExpectPopup(ctx, func(ctx context.Context) error {
+// return s.Click(ctx, "text=Click Here") }), then popup.Text(ctx, "h3")).
+//
+// The popup Session has the opener's options (manager, timeout, logger, dialogs, escalator,
+// HTTP credentials) and its own retries; its Close closes the tab, and the opener's Close closes
+// it too. Only tabs that keep their opener are found: a rel=noopener link's tab has none (open
+// its href with Navigate instead). An action error is returned as it is; no tab within the
+// session's timeout (WithTimeout) after a successful action is an error wrapping ErrNoPopup.
+func (s *Session) ExpectPopup(ctx context.Context, action func(ctx context.Context) error) (*Session, error) {
+	if s.isClosed() {
+		return nil, ErrClosed
+	}
+	opener := s.Page()
+	b := s.b.Rod()
+	before := map[proto.TargetTargetID]bool{}
+	if res, err := (proto.TargetGetTargets{}).Call(b.Context(ctx)); err == nil {
+		for _, t := range res.TargetInfos {
+			before[t.TargetID] = true
+		}
+	}
+	if err := action(ctx); err != nil {
+		return nil, err
+	}
+	wctx, cancel := context.WithTimeout(ctx, s.cfg.timeout)
+	defer cancel()
+	var id proto.TargetTargetID
+	for id == "" {
+		res, err := (proto.TargetGetTargets{}).Call(b.Context(wctx))
+		if err == nil {
+			for _, t := range res.TargetInfos {
+				if t.Type == proto.TargetTargetInfoTypePage && !before[t.TargetID] && t.OpenerID == opener.TargetID {
+					id = t.TargetID
+					break
+				}
+			}
+		}
+		if id != "" {
+			break
+		}
+		select {
+		case <-wctx.Done():
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, fmt.Errorf("%w within %s", ErrNoPopup, s.cfg.timeout)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	p, err := b.Context(wctx).PageFromTarget(id)
+	if err != nil {
+		return nil, fmt.Errorf("actions: attach to the popup: %w", err)
+	}
+	p = p.Context(context.Background()) // the Session bounds its own calls
+	cfg := s.cfg
+	ps, err := NewSession(s.b, optionFunc(func(c *config) {
+		*c = cfg
+		c.page, c.isolated, c.viewport = p, false, nil
+		c.authw = nil
+		if len(c.httpCreds) > 0 {
+			c.authw = &authWatch{tabs: map[proto.TargetSessionID]bool{}}
+		}
+	}))
+	if err != nil {
+		return nil, err
+	}
+	ps.st.Lock()
+	ps.owned = true // the popup is the caller's through this Session: Close closes it
+	ps.st.Unlock()
+	if u := ps.waitFirstDocument(wctx, p); u != "" {
+		// The Session watches the tab from now on: what it loaded before is read once.
+		ps.st.Lock()
+		if ps.nav.url == "" {
+			ps.nav.url, ps.nav.last = u, NavResult{URL: u}
+		}
+		ps.st.Unlock()
+	}
+	return ps, nil
+}
+
+// waitFirstDocument waits (best effort, within ctx) until the popup has left the about:blank
+// every new tab starts with and its document is loaded, so the first action on it does not meet
+// a document about to be replaced. It returns the URL it saw last.
+func (s *Session) waitFirstDocument(ctx context.Context, p *rod.Page) (url string) {
+	pc := p.Context(ctx)
+	blankSince := time.Now()
+	for ctx.Err() == nil {
+		var st struct {
+			URL   string `json:"url"`
+			State string `json:"state"`
+		}
+		if err := evalExpr(pc, `({url: location.href, state: document.readyState})`, &st); err == nil {
+			url = st.URL
+			blank := st.URL == "about:blank" || st.URL == ""
+			if !blank && st.State == "complete" {
+				return url
+			}
+			if blank && time.Since(blankSince) > time.Second && st.State == "complete" {
+				return url // a popup that stays blank (window.open() written by script)
+			}
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return url
+}
