@@ -16,7 +16,8 @@ import (
 // concurrent use.
 type Stage struct {
 	Name     string
-	Start    []string // URL templates (${NAME} only); empty: items only come from enqueue
+	Start    []string  // URL templates (${NAME} only); empty: items only come from enqueue
+	Sitemaps []Sitemap // sitemaps whose pages are items of the stage, like start URLs (sitemap.go)
 	Steps    []Step
 	MaxItems int // 0: no limit of its own
 	MaxDepth int // 0: no limit of its own
@@ -118,7 +119,7 @@ func init() {
 }
 
 // stageFields are the fields of one stage.
-var stageFields = []string{"start", "steps", "max_items", "max_depth"}
+var stageFields = []string{"start", "sitemap", "steps", "max_items", "max_depth"}
 
 // crawlFields are the fields of the crawl: block.
 var crawlFields = []string{"max_items", "max_depth", "robots", "per_domain_concurrency", "min_delay", "adaptive", "scope", "normalize"}
@@ -185,6 +186,7 @@ func (p *parser) crawlFlow(root *yaml.Node, fields map[string]*yaml.Node) {
 		refs = append(refs, p.stage(vn, path, st, names)...)
 		spec.stages = append(spec.stages, st)
 	}
+	p.checkSitemapRobots(spec) // sitemap.go
 	p.checkStageGraph(sn, spec, refs, names)
 }
 
@@ -343,6 +345,9 @@ func (p *parser) stage(n *yaml.Node, path string, st *Stage, names map[string]*y
 			p.errAt(v, path+".start", "empty list (leave start out for a stage fed by enqueue)")
 		}
 	}
+	if v := f["sitemap"]; v != nil {
+		st.Sitemaps = p.sitemaps(v, path+".sitemap") // sitemap.go
+	}
 	sn := f["steps"]
 	if sn == nil {
 		if n.Kind == yaml.MappingNode {
@@ -476,13 +481,13 @@ func (p *parser) checkStageGraph(sn *yaml.Node, spec *crawlSpec, refs []enqueueR
 	reached := map[string]bool{}
 	var todo []string
 	for _, st := range spec.stages {
-		if len(st.Start) > 0 {
+		if st.HasStart() {
 			reached[st.Name] = true
 			todo = append(todo, st.Name)
 		}
 	}
 	if len(todo) == 0 {
-		p.errAt(sn, "stages", "no stage has start URLs: give the first stage a start: list")
+		p.errAt(sn, "stages", "no stage has start URLs or a sitemap: give the first stage a start: list (or a sitemap:)")
 		return
 	}
 	for len(todo) > 0 {
@@ -497,7 +502,7 @@ func (p *parser) checkStageGraph(sn *yaml.Node, spec *crawlSpec, refs []enqueueR
 	}
 	for _, st := range spec.stages {
 		if !reached[st.Name] {
-			p.errAt(names[st.Name], "stages."+st.Name, "no item can ever reach this stage: it has no start URLs and no enqueue step of a reachable stage adds to it")
+			p.errAt(names[st.Name], "stages."+st.Name, "no item can ever reach this stage: it has no start URLs, no sitemap, and no enqueue step of a reachable stage adds to it")
 		}
 	}
 	if spec.crawl.MaxItems > 0 || spec.crawl.MaxDepth > 0 {
