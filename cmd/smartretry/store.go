@@ -18,7 +18,7 @@ const envStore = "SMARTRETRY_STORE"
 
 func addStoreFlags(f *pflag.FlagSet, o *jobOpts) {
 	f.StringVar(&o.store, "store", "", "share the engine's state (breakers, cooloffs, patterns) through this Redis (redis://[:PASSWORD@]HOST:PORT/DB; default $"+envStore+"); --queue does it on its own Redis")
-	f.DurationVar(&o.storeTimeout, "store-timeout", redisstore.DefaultTimeout, "with --store or --queue: a decision Redis does not answer within this is made with local state")
+	f.DurationVar(&o.storeTimeout, "store-timeout", redisstore.DefaultTimeout, "with --store or --queue: a decision (or a crawl page's domain slot) Redis does not answer within this is made with local state")
 }
 
 // storeURL is --store, else $SMARTRETRY_STORE.
