@@ -49,6 +49,8 @@ type config struct {
 	viewport   *browser.Size
 	httpCreds  []HTTPCredentials // WithHTTPCredentials (auth.go)
 	authw      *authWatch        // their per-tab state, when there are some
+	userDialog DialogHandler     // the policy as given; dialog wraps it to remember (dialogs.go)
+	dialogs    *dialogLog
 }
 
 func newConfig(opts []Option) config {
@@ -74,6 +76,8 @@ func newConfig(opts []Option) config {
 	if c.dialog == nil {
 		c.dialog = AcceptDialogs("")
 	}
+	c.userDialog, c.dialogs = c.dialog, &dialogLog{}
+	c.dialog = c.dialogs.remembering(c.userDialog)
 	if len(c.httpCreds) > 0 {
 		c.authw = &authWatch{tabs: map[proto.TargetSessionID]bool{}}
 	}

@@ -72,6 +72,7 @@ func (s *Session) ExpectPopup(ctx context.Context, action func(ctx context.Conte
 	ps, err := NewSession(s.b, optionFunc(func(c *config) {
 		*c = cfg
 		c.page, c.isolated, c.viewport = p, false, nil
+		c.dialog = cfg.userDialog // the popup remembers its own dialogs
 		c.authw = nil
 		if len(c.httpCreds) > 0 {
 			c.authw = &authWatch{tabs: map[proto.TargetSessionID]bool{}}

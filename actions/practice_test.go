@@ -27,7 +27,7 @@ function addElement() { const b = document.createElement('button'); b.className 
 		"/hovers": `<style>.figure{display:inline-block;margin:10px}.figcaption{display:none}.figure:hover .figcaption{display:block}</style>
 <div class="figure"><img alt="User Avatar" width="100" height="100" src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><div class="figcaption"><h5>name: user1</h5><a href="/users/1">View profile</a></div></div>
 <div class="figure"><img alt="User Avatar" width="100" height="100" src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><div class="figcaption"><h5>name: user2</h5><a href="/users/2">View profile</a></div></div>`,
-		"/users/2":      `<h1>user2's profile</h1>`,
+		"/users/2":       `<h1>user2's profile</h1>`,
 		"/nested_frames": `<iframe name="frame-top" src="/frame_top" width="600" height="200"></iframe><iframe name="frame-bottom" src="/frame_bottom"></iframe>`,
 		"/frame_top":     `<iframe name="frame-left" src="/frame_left"></iframe><iframe name="frame-middle" src="/frame_middle"></iframe>`,
 		"/frame_left":    `<body>LEFT</body>`,
@@ -46,13 +46,20 @@ function addElement() { const b = document.createElement('button'); b.className 
 		ctx := ctxT(t)
 		_, err := s.Navigate(ctx, srv.URL+"/javascript_alerts")
 		require.NoError(t, err)
-		for btn, want := range map[string]string{
-			"text=Click for JS Alert":   "You successfully clicked an alert",
-			"text=Click for JS Confirm": "You clicked: Ok",
-			"text=Click for JS Prompt":  "You entered: ",
+		_, _, ok := s.LastDialog()
+		assert.False(t, ok)
+		for i, c := range []struct{ btn, want, message string }{
+			{"text=Click for JS Alert", "You successfully clicked an alert", "I am a JS Alert"},
+			{"text=Click for JS Confirm", "You clicked: Ok", "I am a JS Confirm"},
+			{"text=Click for JS Prompt", "You entered: ", "I am a JS prompt"},
 		} {
-			require.NoError(t, s.Click(ctx, btn))
-			require.NoError(t, s.WaitForText(ctx, "#result", want))
+			require.NoError(t, s.Click(ctx, c.btn))
+			require.NoError(t, s.WaitForText(ctx, "#result", c.want))
+			d, accepted, ok := s.LastDialog()
+			require.True(t, ok)
+			assert.Equal(t, c.message, d.Message)
+			assert.True(t, accepted)
+			assert.Equal(t, i+1, s.Dialogs())
 		}
 	})
 	t.Run("javascript alerts, the user's answers", func(t *testing.T) {
@@ -64,6 +71,9 @@ function addElement() { const b = document.createElement('button'); b.className 
 		require.NoError(t, err)
 		require.NoError(t, s.Click(ctx, "text=Click for JS Confirm"))
 		require.NoError(t, s.WaitForText(ctx, "#result", "You clicked: Cancel"))
+		d, accepted, _ := s.LastDialog()
+		assert.Equal(t, "confirm", d.Type)
+		assert.False(t, accepted)
 		require.NoError(t, s.Click(ctx, "text=Click for JS Prompt"))
 		require.NoError(t, s.WaitForText(ctx, "#result", "You entered: hello"))
 	})
