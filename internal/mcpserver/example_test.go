@@ -38,6 +38,6 @@ func Example() {
 	// Output:
 	// browser_click
 	// browser_extract
-	// 21 tools
+	// 25 tools
 	// <nil>
 }
