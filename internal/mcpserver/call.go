@@ -67,12 +67,28 @@ func (s *Server) act(ctx context.Context, req *mcp.CallToolRequest, explicit boo
 	if n := s.takeIdleNote(); n != "" {
 		s.rec.note(n)
 	}
-	t.prepare(ctx)
-	s.unstick(ctx, t)
+	if od := t.openDialogOf(); od != nil && !modalTools[toolName(req)] {
+		return s.refuseModal(t, toolName(req), od)
+	}
+	// A dialog the page opens during the call ends it (cctx), as the dialog holds the page.
+	cctx, cut := context.WithCancelCause(ctx)
+	defer cut(nil)
+	s.st.Lock()
+	s.callTab, s.onModal = t, cut
+	s.st.Unlock()
+	defer func() {
+		s.st.Lock()
+		s.callTab, s.onModal = nil, nil
+		s.st.Unlock()
+	}()
+	if t.openDialogOf() == nil {
+		t.prepare(cctx)
+		s.unstick(cctx, t)
+	}
 	var c callText
 	added, loading := s.adoptPopups(ctx, 200*time.Millisecond) // opened since the last call (a timer, a late window.open)
 	s.notePopups(ctx, &c, added, loading)
-	err = guarded(func() error { return fn(ctx, t, &c) })
+	err = guarded(func() error { return fn(cctx, t, &c) })
 	if ctx.Err() != nil {
 		// The client cancelled the call (or went away): what it started loading stops too, or
 		// the next call would wait for it (see unstick).
@@ -80,6 +96,9 @@ func (s *Server) act(ctx context.Context, req *mcp.CallToolRequest, explicit boo
 	} else {
 		added, loading := s.adoptPopups(ctx, min(popupWait, s.cfg.ActionTimeout))
 		s.notePopups(ctx, &c, added, loading)
+	}
+	if err != nil && ctx.Err() == nil && errors.Is(context.Cause(cctx), errModal) {
+		err = nil // the action did what it does: the page answered it with a dialog
 	}
 	s.st.Lock()
 	if len(s.tabs) > 0 && s.tabs[s.cur] != t { // browser_tabs new, select or close: the page is the new current tab's
@@ -90,7 +109,7 @@ func (s *Server) act(ctx context.Context, req *mcp.CallToolRequest, explicit boo
 		s.rec.take()
 		return s.askPerson(*p), pageOut{}, nil
 	}
-	return s.finish(ctx, t, err, &c)
+	return s.finish(cctx, t, err, &c)
 }
 
 // declinedError: the person asked through the client said no; the action was not run again.
@@ -146,7 +165,11 @@ func (s *Server) finish(ctx context.Context, t *tab, err error, c *callText) (*m
 		s.log.Info("tool call failed", zap.String("type", out.ErrorType), zap.String("error", s.redact(clip(err.Error(), 500))))
 	}
 	b.WriteString(c.String())
-	if !c.noPage && ctx.Err() == nil {
+	if od := t.openDialogOf(); od != nil {
+		// The page is held by the dialog: no snapshot until it is answered.
+		out.URL = t.sess.URL()
+		fmt.Fprintf(&b, "### Page\n- URL: %s\n### Modal state\n- %s\n", clip(out.URL, 300), od.describe())
+	} else if !c.noPage && ctx.Err() == nil {
 		t.prepare(ctx)
 		v, verr := s.look(ctx, t, "")
 		if stuck(verr) && ctx.Err() == nil && t.stopLoading(ctx) == nil {
@@ -154,7 +177,10 @@ func (s *Server) finish(ctx context.Context, t *tab, err error, c *callText) (*m
 				fmt.Fprintf(&b, "The page was still loading a new document after %s: loading stopped, this is the page as it is (navigate again to wait longer).\n", secs(min(s.cfg.ActionTimeout, 15*time.Second)))
 			}
 		}
-		if verr != nil {
+		if od := t.openDialogOf(); verr != nil && od != nil { // it opened while the snapshot was taken
+			out.URL = t.sess.URL()
+			fmt.Fprintf(&b, "### Page\n- URL: %s\n### Modal state\n- %s\n", clip(out.URL, 300), od.describe())
+		} else if verr != nil {
 			out.URL = t.sess.URL()
 			fmt.Fprintf(&b, "### Page\n- URL: %s\n(no snapshot: %s)\n", clip(out.URL, 300), clip(verr.Error(), 300))
 		} else {

@@ -332,24 +332,6 @@ type waitError struct{ msg string }
 func (e *waitError) Error() string              { return e.msg }
 func (e *waitError) RetryType() retry.ErrorType { return retry.NetworkTimeout }
 
-func (s *Server) handleDialog(ctx context.Context, req *mcp.CallToolRequest, in dialogIn) (*mcp.CallToolResult, pageOut, error) {
-	return s.act(ctx, req, false, func(ctx context.Context, t *tab, c *callText) error {
-		s.st.Lock()
-		s.dialog = dialogPolicy{accept: in.Accept, text: in.PromptText}
-		s.st.Unlock()
-		verdict := "accepted"
-		if !in.Accept {
-			verdict = "dismissed"
-		}
-		fmt.Fprintf(c, "JS dialogs are answered the moment they open (they never block the page); from now on they are %s", verdict)
-		if in.PromptText != "" {
-			fmt.Fprintf(c, ", prompts with %q", clip(in.PromptText, 200))
-		}
-		c.WriteString(".\n")
-		return nil
-	})
-}
-
 func (s *Server) handoffTool(ctx context.Context, req *mcp.CallToolRequest, in handoffIn) (*mcp.CallToolResult, pageOut, error) {
 	return s.act(ctx, req, true, func(ctx context.Context, t *tab, c *callText) error {
 		v, err := s.look(ctx, t, "")

@@ -88,7 +88,9 @@ type Server struct {
 	cur      int
 	closed   bool
 	sessions int
-	dialog   dialogPolicy
+	dialog   dialogPolicy // set by browser_handle_dialog with no dialog open: answer the next ones at once
+	callTab  *tab         // the tab of the call under way
+	onModal  context.CancelCauseFunc
 	secrets  []string
 	// announced: popups a result has named already (adoptPopups), by target.
 	announced map[proto.TargetTargetID]bool
@@ -118,7 +120,6 @@ func New(cfg Config) *Server {
 		cfg.Version = "dev"
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, tools: map[string]bool{}, announced: map[proto.TargetTargetID]bool{}}
-	s.dialog = dialogPolicy{accept: true}
 	mopts := append([]retry.Option{
 		retry.WithLogger(cfg.Logger.Named("retry")),
 		retry.WithClassifier(browser.Classify),
@@ -328,11 +329,12 @@ func (s *Server) openTab(ctx context.Context) (*tab, error) {
 	if err != nil {
 		return nil, err
 	}
-	sess, err := actions.NewSession(b, s.sessionOptions()...)
+	t := &tab{refs: map[string]refInfo{}, next: 1}
+	sess, err := actions.NewSession(b, s.sessionOptions(t)...)
 	if err != nil {
 		return nil, err
 	}
-	t := &tab{sess: sess, refs: map[string]refInfo{}, next: 1}
+	t.sess = sess
 	t.prepare(ctx)
 	s.st.Lock()
 	s.tabs = append(s.tabs, t)
@@ -341,14 +343,14 @@ func (s *Server) openTab(ctx context.Context) (*tab, error) {
 	return t, nil
 }
 
-// sessionOptions are the options of every tab's Session.
-func (s *Server) sessionOptions() []actions.Option {
+// sessionOptions are the options of the Session of tab t (its sess is set after).
+func (s *Server) sessionOptions(t *tab) []actions.Option {
 	opts := []actions.Option{
 		actions.WithManager(s.mgr),
 		actions.WithEscalator(s.esc),
 		actions.WithTimeout(s.cfg.ActionTimeout),
 		actions.WithLogger(s.log.Named("actions")),
-		actions.WithDialogs(s.answerDialog),
+		actions.WithDialogs(func(d actions.Dialog) (bool, string) { return s.onDialog(t, d) }),
 	}
 	if s.cfg.Artifacts != "" {
 		opts = append(opts, actions.WithArtifacts(s.cfg.Artifacts))
@@ -404,11 +406,12 @@ func (s *Server) adoptPopups(ctx context.Context, wait time.Duration) (added []*
 		if err != nil {
 			continue // closed meanwhile
 		}
-		sess, err := actions.NewSession(b, append(s.sessionOptions(), actions.WithPage(p))...)
+		t := &tab{refs: map[string]refInfo{}, next: 1, adopted: true}
+		sess, err := actions.NewSession(b, append(s.sessionOptions(t), actions.WithPage(p))...)
 		if err != nil {
 			continue
 		}
-		t := &tab{sess: sess, refs: map[string]refInfo{}, next: 1, adopted: true}
+		t.sess = sess
 		t.prepare(ctx)
 		ours[ti.TargetID] = true
 		s.st.Lock()
@@ -477,6 +480,7 @@ func (s *Server) dropGone(targets []*proto.TargetTargetInfo) {
 	}
 	s.st.Unlock()
 	for _, t := range gone {
+		t.releaseDialog()
 		t.console.close()
 		_ = t.sess.Close()
 	}
@@ -492,10 +496,13 @@ type tab struct {
 	asked    string    // the URL browser_navigate asked for last
 	adopted  bool      // a page one of our tabs opened (adoptPopups): its Session leaves it open
 	console  consoleLog
+	dmu      sync.Mutex  // guards dialog
+	dialog   *openDialog // a dialog the page opened that waits for browser_handle_dialog
 }
 
 // close ends the tab's Session and closes its page.
 func (t *tab) close() {
+	t.releaseDialog()
 	p := t.sess.Page()
 	t.console.close()
 	_ = t.sess.Close()
@@ -519,28 +526,6 @@ func (t *tab) prepare(ctx context.Context) {
 	// A file input's chooser opens no dialog; its node waits for browser_file_upload.
 	_ = proto.PageSetInterceptFileChooserDialog{Enabled: true}.Call(p.Context(pctx))
 	t.console.watch(p)
-}
-
-// dialogPolicy is how the next JS dialogs are answered (browser_handle_dialog sets it).
-type dialogPolicy struct {
-	accept bool
-	text   string
-}
-
-func (s *Server) answerDialog(d actions.Dialog) (bool, string) {
-	s.st.Lock()
-	pol := s.dialog
-	s.st.Unlock()
-	text := pol.text
-	if text == "" {
-		text = d.DefaultPrompt
-	}
-	verdict := "accepted"
-	if !pol.accept {
-		verdict = "dismissed"
-	}
-	s.rec.note(fmt.Sprintf("a %s dialog %q was %s", d.Type, clip(d.Message, 200), verdict))
-	return pol.accept, text
 }
 
 // rememberSecret keeps a typed secret so that no result, log or snapshot shows it.

@@ -80,7 +80,7 @@ type (
 		Scale    string `json:"scale,omitempty" jsonschema:"css (the default) or device pixels"`
 	}
 	dialogIn struct {
-		Accept     bool   `json:"accept" jsonschema:"accept (true) or dismiss (false) the dialogs from now on"`
+		Accept     bool   `json:"accept" jsonschema:"accept (true) or dismiss (false) the dialog"`
 		PromptText string `json:"promptText,omitempty" jsonschema:"the answer to prompt() dialogs"`
 	}
 	evaluateIn struct {
@@ -191,7 +191,7 @@ func (s *Server) register() {
 	add(s, &mcp.Tool{Name: "browser_take_screenshot", Title: "Take a screenshot", Annotations: ro,
 		Description: "A PNG of the viewport. Act with browser_snapshot's refs, not on the image."}, s.screenshot)
 	add(s, &mcp.Tool{Name: "browser_handle_dialog", Title: "Handle a dialog",
-		Description: "Say how JS dialogs are answered from now on (accept or dismiss, prompt text). Dialogs never block: each is answered the moment it opens and the result says how."}, s.handleDialog)
+		Description: "Answer the JS dialog the page opened (a result's \"### Modal state\" names it): accept or dismiss, the text for a prompt. With no dialog open: how the next dialogs are answered, the moment they open."}, s.handleDialog)
 	add(s, &mcp.Tool{Name: "browser_evaluate", Title: "Evaluate JavaScript",
 		Description: "Run a JavaScript function in the page (with the element when a target is given); the result comes back as JSON."}, s.evaluate)
 	add(s, &mcp.Tool{Name: "browser_tabs", Title: "Manage tabs", Description: "List, open (new), select or close tabs."}, s.tabsTool)
