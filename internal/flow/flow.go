@@ -33,6 +33,8 @@ type Flow struct {
 	// HTTPCredentials answer the sites' HTTP authentication (Basic, Digest) in every item;
 	// nil: none (a 401 challenge is auth_required).
 	HTTPCredentials *HTTPCredentials
+	// Dialogs is how JS dialogs are answered (nil: accepted, a prompt with its default text).
+	Dialogs *Dialogs
 
 	env map[string]string // the environment variables the templates use, read at load
 
@@ -52,6 +54,13 @@ type Variable struct {
 type HTTPCredentials struct {
 	Username, Password string
 	Origins            []string
+}
+
+// Dialogs is the flow's dialogs: accept (or dismiss) every alert, confirm and prompt, and the
+// text a prompt gets. Safe for concurrent use (a value).
+type Dialogs struct {
+	Accept     bool
+	PromptText string
 }
 
 // Engine overrides the retry engine's defaults for this flow. Zero fields keep the engine's own
@@ -129,7 +138,7 @@ type Step struct {
 }
 
 // ReadKinds are the step kinds that read a value from the page into the item's record.
-var ReadKinds = []string{"text", "attr", "value", "count"}
+var ReadKinds = []string{"text", "attr", "value", "count", "dialog"}
 
 // IsRead reports whether the step reads a value into the item's record (see Into).
 func (s Step) IsRead() bool { return contains(ReadKinds, s.Kind) }
@@ -214,6 +223,8 @@ func (s Step) String() string {
 		return "drag " + s.Fields["from"] + " → " + s.Fields["to"]
 	case "back", "forward", "reload":
 		return s.Kind
+	case "dialog":
+		return "dialog → " + s.Into()
 	case "wait_for":
 		if t, ok := s.Fields["text"]; ok {
 			return fmt.Sprintf("wait_for %s text %q", s.Fields["selector"], t)
@@ -329,6 +340,8 @@ var Kinds = map[string]KindSpec{
 		"selector": {Kind: String, Required: true},
 		"nth":      {Kind: Integer, Min: 0, Max: MaxNth, Doc: "the n-th match (0-based) instead of the only one"},
 		"as":       {Kind: String, Doc: "record field (default: value)"}}},
+	"dialog": {Doc: "read the message of the last JS dialog (alert, confirm, prompt) into the item's record (null when none opened)", Fields: map[string]FieldSpec{
+		"as": {Kind: String, Doc: "record field (default: dialog)"}}},
 	"count": {Shorthand: "selector", Doc: "read how many elements match now into the item's record", Fields: map[string]FieldSpec{
 		"selector": {Kind: String, Required: true},
 		"as":       {Kind: String, Doc: "record field (default: count)"}}},
@@ -357,7 +370,7 @@ var WaitStates = []string{"visible", "hidden", "attached", "detached", "gone", "
 var CommonStepFields = []string{"name", "retry", "timeout"}
 
 // TopLevelFields are the fields a flow document may have.
-var TopLevelFields = []string{"name", "start_url", "timeout", "concurrency", "viewport", "isolated", "http_credentials", "variables", "engine", "items", "items_file", "steps"}
+var TopLevelFields = []string{"name", "start_url", "timeout", "concurrency", "viewport", "isolated", "http_credentials", "dialogs", "variables", "engine", "items", "items_file", "steps"}
 
 // KindNames returns the step kinds, sorted.
 func KindNames() []string {

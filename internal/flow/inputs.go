@@ -9,7 +9,7 @@ import (
 )
 
 // The parts of the language that hand the browser things from outside the page: files for the
-// upload step, credentials for HTTP authentication.
+// upload step, credentials for HTTP authentication, answers to JS dialogs.
 
 // anyRequired reports whether a step kind has a required field (a kind without one may be
 // written bare: "- reload:").
@@ -140,6 +140,34 @@ func (p *parser) httpCredentials(n *yaml.Node) {
 		}
 	}
 	p.f.HTTPCredentials = c
+}
+
+// dialogs reads dialogs: {accept, prompt_text}.
+func (p *parser) dialogs(n *yaml.Node) {
+	const path = "dialogs"
+	f := p.mapping(n, path, []string{"accept", "prompt_text"})
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	d := &Dialogs{Accept: true}
+	if v := f["accept"]; v != nil {
+		d.Accept = p.boolean(v, path+".accept")
+	}
+	if v := f["prompt_text"]; v != nil {
+		d.PromptText = p.str(v, path+".prompt_text")
+		p.checkTemplate(v, path+".prompt_text", d.PromptText, false)
+		if rs, err := refs(d.PromptText); err == nil {
+			for _, r := range rs {
+				if r.isItem() {
+					p.errAt(v, path+".prompt_text", "${%s}: dialogs are answered the same way for every item", r.Name)
+				}
+			}
+		}
+		if !d.Accept {
+			p.errAt(v, path+".prompt_text", "a dismissed prompt gets no text (accept: false)")
+		}
+	}
+	p.f.Dialogs = d
 }
 
 func itoa(i int) string {

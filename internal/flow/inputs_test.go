@@ -28,11 +28,17 @@ steps:
   - back:
   - forward: {}
   - reload: {expect_status: 503}
+  - dialog:
+  - dialog: {as: alert_text}
+dialogs: {accept: true, prompt_text: hello}
 items: [{file: /tmp/x}]
 `
 	f, err := Parse([]byte(src), Options{File: flowFile, Env: testEnv, ReadFile: noFiles})
 	require.NoError(t, err)
-	require.Len(t, f.Steps, 8)
+	require.Len(t, f.Steps, 10)
+	assert.Equal(t, "dialog", f.Steps[8].Into())
+	assert.Equal(t, "alert_text", f.Steps[9].Into())
+	assert.Equal(t, &Dialogs{Accept: true, PromptText: "hello"}, f.Dialogs)
 	assert.Equal(t, "right", f.Steps[0].Get("button"))
 	assert.Equal(t, "click #box (right)", f.Steps[0].String())
 	assert.Equal(t, 2, f.Steps[1].Count)
@@ -75,6 +81,9 @@ func TestParseInputStepErrors(t *testing.T) {
 		{"credentials without password", "start_url: http://h/\nhttp_credentials: {username: a}\nsteps:\n  - click: a\n", []string{"http_credentials.password: field is required"}},
 		{"credentials per item", "start_url: http://h/\nhttp_credentials: {username: a, password: '${item.pw}'}\nitems: [{pw: x}]\nsteps:\n  - click: a\n", []string{"the credentials serve the whole run"}},
 		{"credentials bad origin", "start_url: http://h/\nhttp_credentials: {username: a, password: b, origins: [intranet]}\nsteps:\n  - click: a\n", []string{`want an origin like https://intranet.example, got "intranet"`}},
+		{"dismissed prompt with text", "start_url: http://h/\ndialogs: {accept: false, prompt_text: x}\nsteps:\n  - click: a\n", []string{"dialogs.prompt_text: a dismissed prompt gets no text"}},
+		{"dialogs typo", "start_url: http://h/\ndialogs: {acept: false}\nsteps:\n  - click: a\n", []string{`dialogs.acept: unknown field "acept" (did you mean "accept"?)`}},
+		{"dialog twice", "start_url: http://h/\nsteps:\n  - dialog:\n  - dialog:\n", []string{`record field "dialog" is already read`}},
 		{"secret elsewhere", "variables:\n  pw: {value: x, secret: true}\nstart_url: http://h/\nhttp_credentials: {username: '${pw}', password: b}\nsteps:\n  - click: a\n", []string{`http_credentials.username: variable "pw" is secret`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -86,7 +95,8 @@ func TestParseInputStepErrors(t *testing.T) {
 			s := loadSchema(t)
 			var doc any
 			require.NoError(t, yaml.Unmarshal([]byte(tc.src), &doc))
-			if tc.name != "missing file" && tc.name != "credentials per item" && tc.name != "secret elsewhere" { // what a schema cannot know
+			if tc.name != "missing file" && tc.name != "credentials per item" && tc.name != "secret elsewhere" &&
+				tc.name != "dismissed prompt with text" && tc.name != "dialog twice" { // what a schema cannot know
 				assert.NotEmpty(t, validate(s, s, jsonish(doc), "$"), "schema accepts what the parser rejects")
 			}
 		})

@@ -150,7 +150,10 @@ func (p *parser) parse(data []byte) {
 		p.f.Shared = !p.boolean(n, "isolated")
 	}
 	if n := fields["http_credentials"]; n != nil {
-		p.httpCredentials(n) // steps.go
+		p.httpCredentials(n) // inputs.go
+	}
+	if n := fields["dialogs"]; n != nil {
+		p.dialogs(n) // inputs.go
 	}
 	if n := fields["steps"]; n != nil {
 		p.steps(n)
@@ -613,7 +616,7 @@ func (p *parser) step(n *yaml.Node, path string) (Step, bool) {
 		case Statuses:
 			s.ExpectStatus, s.AnyStatus = p.statuses(v, fp)
 		case Strings:
-			s.Files = p.files(v, fp) // steps.go
+			s.Files = p.files(v, fp) // inputs.go
 		}
 		if fs.Enum != nil && s.Fields[name] != "" && !contains(fs.Enum, s.Fields[name]) {
 			got := s.Fields[name]

@@ -21,3 +21,17 @@ func httpCredentials(f *flow.Flow) (actions.HTTPCredentials, error) {
 	}
 	return actions.HTTPCredentials{Username: user, Password: pw, Origins: hc.Origins}, nil
 }
+
+// dialogPolicy is the flow's dialogs: every dialog accepted (a prompt with prompt_text, else its
+// default) or dismissed.
+func dialogPolicy(f *flow.Flow) actions.DialogHandler {
+	d := f.Dialogs
+	if !d.Accept {
+		return actions.DismissDialogs()
+	}
+	text, _, err := f.Resolve(d.PromptText, flow.Item{})
+	if err != nil {
+		text = "" // checked at load: a template that cannot expand never gets here
+	}
+	return actions.AcceptDialogs(text)
+}

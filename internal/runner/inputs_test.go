@@ -37,6 +37,7 @@ func practiceServer(t *testing.T, password string) *httptest.Server {
 		"/drag": `<div id="column-a" draggable="true" style="float:left;width:120px;height:120px;border:1px solid"><header>A</header></div>
 <div id="column-b" draggable="true" style="float:left;width:120px;height:120px;border:1px solid"><header>B</header></div>
 <div id="box" style="clear:both;width:100px;height:50px;border:1px solid">box</div><p id="dbl"></p><p id="ctx"></p>
+<button id="ask" onclick="answer.textContent = 'You entered: ' + prompt('Your name?')">Ask</button><p id="answer"></p>
 <script>
 let dragged;
 for (const c of [document.getElementById('column-a'), document.getElementById('column-b')]) {
@@ -77,6 +78,7 @@ const practiceFlow = `name: practice
 variables:
   pw: {value: "${PRACTICE_PW}", secret: true}
 http_credentials: {username: admin, password: "${pw}"}
+dialogs: {prompt_text: Ada}
 steps:
   - navigate: ${SITE}/basic_auth
   - text: {selector: "#msg", as: auth}
@@ -90,6 +92,9 @@ steps:
   - text: {selector: "#dbl", as: dbl}
   - click: {selector: "#box", button: right}
   - text: {selector: "#ctx", as: ctx}
+  - click: "#ask"
+  - dialog: {as: asked}
+  - text: {selector: "#answer", as: answer}
   - back:
   - forward:
   - text: {selector: "#loads", as: loads_before}
@@ -137,6 +142,8 @@ func TestFlowPracticeSteps(t *testing.T) {
 		`"column_b":"A"`,
 		`"dbl":"double clicked"`,
 		`"ctx":"context menu"`,
+		`"asked":"Your name?"`,
+		`"answer":"You entered: Ada"`,
 	} {
 		assert.Contains(t, out, want)
 	}

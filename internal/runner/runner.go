@@ -412,7 +412,7 @@ func (r *run) step(ctx context.Context, s *actions.Session, st flow.Step, it flo
 		return nil, s.Check(ctx, sel)
 	case "uncheck":
 		return nil, s.Uncheck(ctx, sel)
-	case "text", "attr", "value", "count":
+	case "text", "attr", "value", "count", "dialog":
 		v, err := r.read(ctx, s, st, it, sel)
 		if err != nil {
 			return nil, err
@@ -578,6 +578,12 @@ func (r *run) read(ctx context.Context, s *actions.Session, st flow.Step, it flo
 		return s.Value(ctx, sel)
 	case "count":
 		return s.Count(ctx, sel)
+	case "dialog":
+		d, _, ok := s.LastDialog()
+		if !ok {
+			return nil, nil
+		}
+		return d.Message, nil
 	}
 	return nil, fmt.Errorf("unknown read step %q", st.Kind)
 }

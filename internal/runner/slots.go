@@ -108,6 +108,9 @@ func (p *slots) open(key string) (*slot, error) {
 		}
 		opts = append(opts, actions.WithHTTPCredentialsFor(cr))
 	}
+	if c.Flow != nil && c.Flow.Dialogs != nil {
+		opts = append(opts, actions.WithDialogs(dialogPolicy(c.Flow)))
+	}
 	s, err := actions.NewSession(c.Browser, opts...)
 	if err != nil {
 		return nil, err
