@@ -151,6 +151,8 @@ func failed(err error) string {
 	switch {
 	case errors.Is(err, retry.ErrEscalate) || t == retry.Captcha || t == retry.AuthRequired:
 		return "needs a person: " + msg
+	case errors.As(err, new(*waitError)):
+		return "waited in vain: " + msg // it waited the whole time: not "refused at once"
 	case attempts <= 1:
 		return "refused at once: " + msg
 	case t.IsPermanent():

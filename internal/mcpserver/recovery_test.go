@@ -2,6 +2,7 @@ package mcpserver_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,4 +66,15 @@ func TestMCP_CrashedTabRecovers(t *testing.T) {
 	assert.Contains(t, out, "page_crash")
 	assert.Contains(t, out, "opened a new tab")
 	assert.Contains(t, out, "clicked 1")
+}
+
+// A wait for text that never comes waited the whole action timeout: its result says so, not
+// "refused at once" (which tells the agent nothing was tried).
+func TestMCP_WaitForTextInVain(t *testing.T) {
+	a := newAgent(t, mcpserver.Config{ActionTimeout: 2 * time.Second}, nil)
+	a.ok("browser_navigate", map[string]any{"url": site.URL("/late?ms=0")})
+	res, out := a.call("browser_wait_for", map[string]any{"text": "never-there"})
+	require.True(t, res.IsError, out)
+	first := strings.SplitN(out, "\n", 2)[0]
+	assert.Equal(t, `waited in vain: text "never-there" never appeared within 2s (the action timeout)`, first)
 }
