@@ -106,6 +106,10 @@ func historyEntry(p *rod.Page, delta int) (proto.PageNavigationEntry, string, er
 	if e == nil {
 		return proto.PageNavigationEntry{}, "the tab's history has no such entry", nil
 	}
+	if delta < 0 && i == 0 && e.URL == "about:blank" {
+		// The blank page every tab opens with is no page anyone went to.
+		return proto.PageNavigationEntry{}, "no page to go back to: the tab's history starts here", nil
+	}
 	if delta == 0 && (e.URL == "" || e.URL == "about:blank") {
 		return proto.PageNavigationEntry{}, "the tab shows no page yet (Navigate first): nothing to reload", nil
 	}

@@ -103,6 +103,9 @@ func TestBackForwardWithoutAnEntryIsRefused(t *testing.T) {
 
 	_, err = s.Navigate(ctx, srv.URL+"/a")
 	require.NoError(t, err)
+	_, err = s.Back(ctx)
+	require.Error(t, err, "the blank page the tab opened with is not a page to go back to")
+	assert.Contains(t, err.Error(), "no page to go back to")
 	_, err = s.Forward(ctx)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "no page to go forward to")
