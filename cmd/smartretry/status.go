@@ -25,7 +25,8 @@ func newStatusCmd(io stdio) *cobra.Command {
 		Short: "Show a shared job's state: queued, pending per worker, ok, failed, workers",
 		Long: `Show the state of a job run with 'run --queue': its items queued (not handed out yet), pending
 (with a worker: running, or left by a worker that died until another claims it), ok and failed,
-the workers seen in the last minute, its flow, and when it expires.
+the workers seen in the last minute, what its workers' engines did together (attempts, retries,
+errors by type), its flow, and when it expires.
 
 --delete removes a finished job's data from Redis (export its results first): its queue, results
 and what its workers' engine learnt (breakers, cooloffs, patterns); an unfinished job is only
