@@ -30,6 +30,9 @@ const (
 	sitemapMaxLoc = 8 << 10
 )
 
+// ReasonLastmod: a sitemap's page whose <lastmod> is before the stage's since:.
+const ReasonLastmod = "lastmod"
+
 // SitemapEntry is one <url> of a urlset (or one <sitemap> of an index): its <loc>, trimmed and
 // made absolute against the sitemap's own URL, and its <lastmod> (zero when absent or
 // unparsable). A plain value: safe for concurrent use.
@@ -46,6 +49,8 @@ type ParsedSitemap struct {
 	// Cut says why the file was not read to its end ("" when it was): more than SitemapMaxURLs
 	// entries, or more than the byte limit.
 	Cut string
+	// Invalid counts the <loc>s dropped: empty, malformed, or not http(s).
+	Invalid int
 }
 
 // ErrNotSitemap is returned for a document that is neither a <urlset>, a <sitemapindex> nor a
@@ -139,7 +144,9 @@ func parseXMLSitemap(r io.Reader, base *url.URL, maxURLs int) (ParsedSitemap, er
 			}
 			if open && len(path) == 2 {
 				open = false
-				if u := resolveLoc(base, entry.URL); u != "" {
+				if u := resolveLoc(base, entry.URL); u == "" {
+					out.Invalid++
+				} else {
 					if len(out.Entries) >= maxURLs {
 						out.Cut = fmt.Sprintf("more than %d entries: the rest is ignored", maxURLs)
 						return out, nil
@@ -189,6 +196,7 @@ func parseTextSitemap(r *bufio.Reader, base *url.URL, maxURLs int) (ParsedSitema
 			if len(out.Entries) == 0 {
 				return out, fmt.Errorf("%w: neither XML nor a list of URLs (first line %.60q)", ErrNotSitemap, line)
 			}
+			out.Invalid++
 			continue
 		}
 		if len(out.Entries) >= maxURLs {
@@ -258,7 +266,23 @@ type SitemapError struct {
 	Err error
 }
 
-func (e *SitemapError) Error() string { return fmt.Sprintf("sitemap %s: %v", e.URL, e.Err) }
+func (e *SitemapError) Error() string {
+	// The engine's give-up wraps the last error: say that, and how many tries it took.
+	err, tries := e.Err, ""
+	var re *retry.Error
+	if errors.As(err, &re) && re.Err != nil {
+		err = re.Err
+		if re.Attempts > 1 {
+			tries = fmt.Sprintf(" (%d attempts)", re.Attempts)
+		}
+	}
+	msg := err.Error()
+	var he *retry.HTTPError
+	if errors.As(err, &he) && he.URL == e.URL {
+		msg = strings.Replace(msg, " from "+he.URL, "", 1)
+	}
+	return fmt.Sprintf("sitemap %s: %s%s", e.URL, msg, tries)
+}
 func (e *SitemapError) Unwrap() error { return e.Err }
 
 // Read fetches the sitemap at rawURL and every sitemap its index lists, depth first, and calls
@@ -266,17 +290,17 @@ func (e *SitemapError) Unwrap() error { return e.Err }
 // returns false to stop reading (enough was found). The sitemap named must be read (else a
 // *SitemapError); a child sitemap that fails is skipped with a warning. seen holds the
 // sitemaps already read (shared between Reads so that each is fetched once; nil: this Read's
-// own).
-func (r *SitemapReader) Read(ctx context.Context, rawURL string, seen map[string]bool, page func(from string, e SitemapEntry) bool) error {
+// own). invalid is how many page <loc>s were dropped as no http(s) URL.
+func (r *SitemapReader) Read(ctx context.Context, rawURL string, seen map[string]bool, page func(from string, e SitemapEntry) bool) (invalid int, err error) {
 	if seen == nil {
 		seen = map[string]bool{}
 	}
-	_, err := r.read(ctx, rawURL, 0, seen, page)
-	return err
+	_, err = r.read(ctx, rawURL, 0, seen, &invalid, page)
+	return invalid, err
 }
 
 // read returns false when page asked to stop.
-func (r *SitemapReader) read(ctx context.Context, raw string, depth int, seen map[string]bool, page func(string, SitemapEntry) bool) (bool, error) {
+func (r *SitemapReader) read(ctx context.Context, raw string, depth int, seen map[string]bool, invalid *int, page func(string, SitemapEntry) bool) (bool, error) {
 	if seen[raw] {
 		return true, nil
 	}
@@ -289,6 +313,7 @@ func (r *SitemapReader) read(ctx context.Context, raw string, depth int, seen ma
 		r.warn(fmt.Sprintf("sitemap %s: %s", raw, sm.Cut))
 	}
 	if !sm.Index {
+		*invalid += sm.Invalid
 		for _, e := range sm.Entries {
 			if !page(raw, e) {
 				return false, nil
@@ -301,7 +326,7 @@ func (r *SitemapReader) read(ctx context.Context, raw string, depth int, seen ma
 		return true, nil
 	}
 	for _, e := range sm.Entries {
-		more, err := r.read(ctx, e.URL, depth+1, seen, page)
+		more, err := r.read(ctx, e.URL, depth+1, seen, invalid, page)
 		if ctx.Err() != nil {
 			return false, ctx.Err()
 		}

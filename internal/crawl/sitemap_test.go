@@ -71,6 +71,7 @@ func TestParseSitemap(t *testing.T) {
 	assert.False(t, sm.Index)
 	assert.Empty(t, sm.Cut)
 	require.Len(t, sm.Entries, 3, "mailto and an empty loc are dropped; image:loc is not a page")
+	assert.Equal(t, 2, sm.Invalid)
 	assert.Equal(t, "https://shop.example/p/1?a=1&b=2", sm.Entries[0].URL, "trimmed, entity decoded")
 	assert.Equal(t, time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), sm.Entries[0].LastMod)
 	assert.Equal(t, "https://shop.example/p/2", sm.Entries[1].URL, "resolved against the sitemap")
@@ -201,7 +202,7 @@ func testReader(clock *retrytest.FakeClock) (*SitemapReader, *[]string) {
 
 func readAll(t *testing.T, r *SitemapReader, u string) ([]string, error) {
 	var got []string
-	err := r.Read(context.Background(), u, nil, func(from string, e SitemapEntry) bool {
+	_, err := r.Read(context.Background(), u, nil, func(from string, e SitemapEntry) bool {
 		got = append(got, e.URL)
 		return true
 	})
@@ -343,7 +344,7 @@ func TestSitemapReaderLimits(t *testing.T) {
 
 	// page returning false stops the reading.
 	n := 0
-	err = r.Read(context.Background(), s.URL+"/big.xml", map[string]bool{}, func(string, SitemapEntry) bool { n++; return n < 3 })
+	_, err = r.Read(context.Background(), s.URL+"/big.xml", map[string]bool{}, func(string, SitemapEntry) bool { n++; return n < 3 })
 	require.NoError(t, err)
 	assert.Equal(t, 3, n)
 }
