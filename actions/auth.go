@@ -2,6 +2,7 @@ package actions
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"sync"
@@ -180,4 +181,13 @@ func (s *Session) rememberHTTPPasswords() {
 			s.urlSecrets = append(s.urlSecrets, c.Password)
 		}
 	}
+}
+
+// httpAuthHint says what a 401 with a WWW-Authenticate challenge asks for, and how to answer it.
+func httpAuthHint(challenge string, haveCreds bool) string {
+	scheme, _, _ := strings.Cut(strings.TrimSpace(challenge), " ")
+	if haveCreds {
+		return fmt.Sprintf("the server rejected the HTTP %s credentials (or they are not for this origin)", scheme)
+	}
+	return fmt.Sprintf("the server asks for HTTP %s authentication: give credentials with actions.WithHTTPCredentials (a flow's http_credentials)", scheme)
 }

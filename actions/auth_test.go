@@ -70,6 +70,7 @@ func TestHTTPCredentials(t *testing.T) {
 		typ, n := attempts(t, err)
 		assert.Equal(t, retry.AuthRequired, typ)
 		assert.Equal(t, 1, n)
+		assert.Contains(t, err.Error(), "the server asks for HTTP Basic authentication: give credentials with actions.WithHTTPCredentials")
 	})
 
 	t.Run("rejected once, not offered again", func(t *testing.T) {
@@ -84,6 +85,7 @@ func TestHTTPCredentials(t *testing.T) {
 		assert.Equal(t, retry.AuthRequired, typ)
 		assert.Equal(t, int64(1), tries.Load()-before, "the rejected credentials were offered once")
 		assert.NotContains(t, err.Error(), authPassword)
+		assert.Contains(t, err.Error(), "the server rejected the HTTP Basic credentials")
 		for _, e := range logs.All() {
 			assert.NotContains(t, fmt.Sprint(e.Message, e.ContextMap()), authPassword)
 		}

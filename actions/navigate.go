@@ -75,7 +75,11 @@ func (s *Session) judgeNav(p *rod.Page, rawURL string, no *navOpts, resp *browse
 		if he.StatusCode == 405 {
 			return res, err
 		}
-		return res, &LoginWallError{URL: rawURL, Landed: resp.URL, Status: resp.Status, Err: err}
+		lw := &LoginWallError{URL: rawURL, Landed: resp.URL, Status: resp.Status, Err: err}
+		if ch := resp.Header.Get("WWW-Authenticate"); ch != "" && he.StatusCode == 401 {
+			lw.Comment = httpAuthHint(ch, len(s.cfg.httpCreds) > 0)
+		}
+		return res, lw
 	case he != nil && (he.StatusCode == 429 || he.StatusCode >= 500):
 		// Bot walls answer 503 or 429 too (Cloudflare's "Just a moment..." under attack mode):
 		// loading them again only hammers the wall. Look at the page before backing off.

@@ -176,6 +176,13 @@ func runFlow(ctx context.Context, io stdio, path string, o runOpts) error {
 	m := retry.NewManager(mopts...)
 	runner.ApplyEngine(m, fl.Engine)
 
+	// A crawl's sitemaps are read before the browser starts: one that cannot be read (and the
+	// crawl has no start URLs to go on from) is bad input, found before any browser work.
+	sitemaps, err := readSitemaps(ctx, fl, m, log)
+	if err != nil {
+		return err
+	}
+
 	b, err := startBrowser(ctx, o.job.browserURL, o.headful, log.Named("browser"))
 	if err != nil {
 		return err
@@ -192,6 +199,7 @@ func runFlow(ctx context.Context, io stdio, path string, o runOpts) error {
 		ItemAttempts:  o.itemAttempts,
 		ActionTimeout: o.actionTimeout,
 		Artifacts:     o.artifacts,
+		Sitemaps:      sitemaps,
 		OnItem: func(l results.Line) {
 			if l.Status == results.StatusFail {
 				rep.Printf("FAILED %s: %s after %d attempt(s): %s\n", l.Item, l.ErrorType, l.Attempts, l.Error)
@@ -248,4 +256,21 @@ func runFlow(ctx context.Context, io stdio, path string, o runOpts) error {
 func isTerminal(w any) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// readSitemaps reads a crawl's sitemaps (nil when it has none).
+func readSitemaps(ctx context.Context, fl *flow.Flow, m *retry.Manager, log *zap.Logger) (*runner.SitemapStarts, error) {
+	if !fl.HasSitemaps() {
+		return nil, nil
+	}
+	sm, err := runner.ReadSitemaps(ctx, fl, m, log.Named("sitemap"))
+	switch {
+	case err == nil:
+		return sm, nil
+	case errors.Is(err, context.Canceled):
+		return nil, exitWith(exitInterrupted, errors.New("interrupted while reading the sitemaps"))
+	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil:
+		return nil, exitWith(exitFailed, errors.New("--timeout reached while reading the sitemaps"))
+	}
+	return nil, exitWith(exitUsage, fmt.Errorf("the crawl cannot start (no start URLs to go on from):\n%w", err))
 }

@@ -41,6 +41,8 @@ type crawler struct {
 	shared  queue.Discoverer
 	overall crawl.Limits
 	limits  map[string]crawl.Limits
+	// sitemaps are the pages the stages' sitemaps gave (sitemap.go); nil: none.
+	sitemaps *SitemapStarts
 
 	writeMu sync.Mutex // Admit → write → Push, one item at a time
 	mu      sync.Mutex
@@ -135,6 +137,16 @@ func crawlRun(ctx context.Context, c Config) (Summary, error) {
 			starts = append(starts, crawl.Item{Stage: st.Name, URL: u.String()})
 		}
 	}
+	sm, err := cr.sitemapStarts(ctx) // sitemap.go
+	if err != nil {
+		return cr.sum, err
+	}
+	if sm != nil {
+		for _, u := range sm.hosts {
+			cr.scope.AddStart(u)
+		}
+	}
+	cr.sitemaps = sm
 	if shared != nil {
 		return cr.runShared(ctx, starts) // crawlshared.go
 	}
@@ -152,11 +164,13 @@ func crawlRun(ctx context.Context, c Config) (Summary, error) {
 			it := crawl.Item{Stage: fd.Stage, URL: fd.URL, Depth: fd.Depth}
 			cr.front.Restore(it, c.Skip[it.Key()])
 		}
+		cr.addSitemaps(ctx, sm, true)
 		for _, s := range cr.front.Stats() {
 			restored += s.Done
 		}
 	} else {
 		cr.front.Push(cr.front.Admit(cr.allowed(ctx, starts, nil)))
+		cr.addSitemaps(ctx, sm, false)
 	}
 	found := 0
 	for _, s := range cr.front.Stats() {
@@ -208,7 +222,7 @@ func stageRanks(f *flow.Flow) map[string]int {
 	ranks := map[string]int{}
 	var todo []*flow.Stage
 	for _, st := range f.Stages() {
-		if len(st.Start) > 0 {
+		if st.HasStart() {
 			ranks[st.Name] = 0
 			todo = append(todo, st)
 		}

@@ -27,6 +27,11 @@ func (cr *crawler) runShared(ctx context.Context, starts []crawl.Item) (Summary,
 	if err != nil {
 		return cr.sum, err
 	}
+	more, err := cr.discoverSitemaps(ctx, cr.sitemaps) // sitemap.go
+	if err != nil {
+		return cr.sum, err
+	}
+	added = append(added, more...)
 	if c.Tracker != nil && len(added) > 0 {
 		c.Tracker.AddTotal(len(added))
 	}

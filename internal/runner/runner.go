@@ -64,6 +64,10 @@ type Config struct {
 	// (retry.ErrCircuitOpen: it was not allowed to wait) is put back in the queue to run after
 	// the cooloff, before it fails typed circuit_open (default 5).
 	MaxDeferrals int
+	// Sitemaps are the pages a crawl's sitemaps gave, read before the browser started
+	// (ReadSitemaps: a sitemap that cannot be read is found before any browser work); nil: the
+	// crawl reads them itself when it starts.
+	Sitemaps *SitemapStarts
 }
 
 // Summary is how a run ended. Safe for concurrent use (a value).
