@@ -1,8 +1,10 @@
 // Package actions is what smartretry users drive a browser with: a Session whose every action
-// (Navigate, NavigateWith, Click, Fill, FillSecret, Select, Press, Hover, Check, Uncheck,
-// SetChecked, Scroll, ScrollUntil, WaitFor, WaitForState, WaitForText, Text, Attr, Value, Count,
-// the Nth forms, Extract, Screenshot, Snapshot) survives misbehaving pages, and stops at once on
-// what cannot get better.
+// (Navigate, NavigateWith, Back, Forward, Reload, Click, ClickWith, DoubleClick, RightClick,
+// Fill, FillSecret, Select, Press, Hover, Check, Uncheck, SetChecked, SetFiles, Drag, Scroll,
+// ScrollUntil, WaitFor, WaitForState, WaitForText, Text, Attr, Value, Count, the Nth forms,
+// Extract, Screenshot, Snapshot) survives misbehaving pages, and stops at once on what cannot get
+// better. ExpectPopup gives a Session over a tab an action opened; WithHTTPCredentials answers
+// HTTP authentication; LastDialog tells what JS dialog the page opened.
 //
 // # One action
 //

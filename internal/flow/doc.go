@@ -8,15 +8,18 @@
 //
 // Strings may refer to ${NAME}: a variable of the flow, else an environment variable (read when the
 // flow is loaded), and ${item.FIELD}: a field of the batch item being run. A variable marked
-// secret: true may only be used as a fill value; the runner sends such values through
+// secret: true may only be used as a fill value (or http_credentials.password); the runner sends such values through
 // Session.FillSecret and nothing in this package ever prints them (Flow and Step keep the template
 // "${password}", never the value). $${ gives a literal ${.
 //
 // Steps are the Session's calls: navigate (with expect_status for a status page read on purpose),
-// click, fill, select, press, hover, check, uncheck, wait_for (a state, or a text), scroll,
-// scroll_until, extract, screenshot, assert_text, and the reads text, attr, value and count, which
-// put one field each (Step.Into) into a single record per item. The flow also says the pages'
-// viewport and whether items share a browser context (isolated: false).
+// back, forward, reload, click (a button, a click count), fill, select, press, hover, check,
+// uncheck, upload (files relative to the flow file: Flow.FilePath), drag, wait_for (a state, or a
+// text), scroll, scroll_until, extract, screenshot, assert_text, and the reads text, attr, value,
+// count and dialog, which put one field each (Step.Into) into a single record per item. The flow
+// also says the pages' viewport, whether items share a browser context (isolated: false), the
+// HTTP credentials (http_credentials; the password may be a secret variable) and how JS dialogs
+// are answered (dialogs).
 //
 // A flow may crawl instead (stages.go): stages: names stages, each with its own steps and start
 // URLs, and the enqueue step adds the links a page holds as items of a stage; crawl: sets the
