@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
 )
 
 func TestStageSitemapParses(t *testing.T) {
@@ -87,4 +88,22 @@ stages:
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
+}
+
+// The schema takes the shapes of sitemap: the parser takes.
+func TestSchemaTakesSitemap(t *testing.T) {
+	s := loadSchema(t)
+	for _, src := range []string{
+		"stages:\n  s: {start: [http://h/], sitemap: robots, steps: [{click: a}]}\n",
+		"stages:\n  s: {sitemap: [http://h/a.xml, {url: http://h/b.xml.gz, since: 30d}], steps: [{click: a}]}\n",
+	} {
+		_, err := parse(t, src)
+		require.NoError(t, err, src)
+		var doc any
+		require.NoError(t, yaml.Unmarshal([]byte(src), &doc))
+		assert.Empty(t, validate(s, s, jsonish(doc), "$"), src)
+	}
+	var doc any
+	require.NoError(t, yaml.Unmarshal([]byte("stages:\n  s: {sitemap: {since: 30d}, steps: [{click: a}]}\n"), &doc))
+	assert.NotEmpty(t, validate(s, s, jsonish(doc), "$"), "url is required")
 }
