@@ -305,11 +305,15 @@ func (s *Session) Select(ctx context.Context, sel string, values ...string) erro
 // Press focuses the element sel names and presses key: a key name ("Enter", "Tab", "Escape",
 // "ArrowDown", "Backspace", "F5"…), a single character, or a chord like "Shift+Tab" or
 // "Control+a". Its centre is brought free first when a scroll can do it (keys reach a covered
-// element too, so a cover is no refusal here).
+// element too, so a cover is no refusal here). An empty sel presses the key on whatever has the
+// focus (the page), as a flow's `press: Enter` does.
 func (s *Session) Press(ctx context.Context, sel, key string) error {
 	keys, mods, err := parseKey(key)
 	if err != nil {
 		return &ActionError{Action: "press", Target: sel, Err: fmt.Errorf("%w: %w", retry.ErrPermanent, err)}
+	}
+	if sel == "" {
+		return s.pressFocused(ctx, keys, mods)
 	}
 	return s.run(ctx, spec{action: "press", selector: sel}, func(p *rod.Page, a *retry.Attempt) error {
 		req0, com0, load0, _ := s.navCounters()
@@ -318,24 +322,7 @@ func (s *Session) Press(ctx context.Context, sel, key string) error {
 			return err
 		}
 		defer s.afterInput(p, res.token, nil, req0, com0, load0)
-		for _, k := range keys[:len(keys)-1] { // modifiers down
-			if err := k.Encode(proto.InputDispatchKeyEventTypeKeyDown, 0).Call(p); err != nil {
-				return err
-			}
-		}
-		k := keys[len(keys)-1]
-		if err := k.Encode(proto.InputDispatchKeyEventTypeKeyDown, mods).Call(p); err != nil {
-			return err
-		}
-		if err := k.Encode(proto.InputDispatchKeyEventTypeKeyUp, mods).Call(p); err != nil {
-			return err
-		}
-		for i := len(keys) - 2; i >= 0; i-- {
-			if err := keys[i].Encode(proto.InputDispatchKeyEventTypeKeyUp, 0).Call(p); err != nil {
-				return err
-			}
-		}
-		return nil
+		return sendKeys(p, keys, mods)
 	})
 }
 
