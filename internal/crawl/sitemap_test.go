@@ -390,3 +390,26 @@ func TestRobotsSitemapsOf(t *testing.T) {
 	assert.Contains(t, err.Error(), "lists no Sitemap: line")
 	assert.False(t, errors.Is(err, context.Canceled))
 }
+
+// BenchmarkParseSitemap50k: a full sitemap (the protocol's 50,000 URLs, about 4.6 MB).
+func BenchmarkParseSitemap50k(b *testing.B) {
+	locs := make([]string, SitemapMaxURLs)
+	for i := range locs {
+		locs[i] = fmt.Sprintf("https://shop.example/product/%d?colour=blue", i)
+	}
+	doc := []byte(urlset(locs...))
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		sm, err := ParseSitemap(bytes.NewReader(doc), nil, 0)
+		if err != nil || len(sm.Entries) != SitemapMaxURLs {
+			b.Fatalf("%d entries, %v", len(sm.Entries), err)
+		}
+	}
+}
+
+func TestParseSitemapMismatchedTags(t *testing.T) {
+	_, err := ParseSitemap(strings.NewReader(`<urlset><url><loc>https://a.example/</url></loc></urlset>`), nil, 0)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "unexpected end element </url>")
+}
