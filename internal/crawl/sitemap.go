@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/temoto/robotstxt"
+
 	"github.com/smartretry/smartretry/retry"
 )
 
@@ -363,11 +365,7 @@ func (r *SitemapReader) Fetch(ctx context.Context, raw string) (ParsedSitemap, e
 }
 
 func (r *SitemapReader) fetchOnce(ctx context.Context, base *url.URL) (ParsedSitemap, error) {
-	timeout := r.Timeout
-	if timeout <= 0 {
-		timeout = 30 * time.Second
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(ctx, r.timeout())
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base.String(), nil)
 	if err != nil {
@@ -380,12 +378,7 @@ func (r *SitemapReader) fetchOnce(ctx context.Context, base *url.URL) (ParsedSit
 	}
 	defer res.Body.Close()
 	if res.StatusCode >= 400 {
-		he := &retry.HTTPError{StatusCode: res.StatusCode, URL: base.String()}
-		if ra, ok := retry.ParseRetryAfter(res.Header.Get("Retry-After"), time.Now()); ok {
-			he.RetryAfter = ra
-		}
-		_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10)) // reuse the connection
-		return ParsedSitemap{}, he
+		return ParsedSitemap{}, httpError(res, base.String())
 	}
 	if res.StatusCode >= 300 {
 		return ParsedSitemap{}, fmt.Errorf("HTTP %d without a redirect to follow", res.StatusCode)
@@ -475,6 +468,67 @@ func (l *limitReader) Read(p []byte) (int, error) {
 	k, err := l.r.Read(p)
 	l.n -= int64(k)
 	return k, err
+}
+
+// RobotsSitemaps returns the Sitemap: lines of origin's robots.txt (scheme://host[:port]),
+// fetched like a sitemap (under Timeout inside ctx, retried by the engine); an error when it
+// cannot be read or lists none.
+func (r *SitemapReader) RobotsSitemaps(ctx context.Context, origin string) ([]string, error) {
+	raw := strings.TrimSuffix(origin, "/") + "/robots.txt"
+	body, err := retry.DoValue(ctx, func(ctx context.Context) ([]byte, error) {
+		ctx, cancel := context.WithTimeout(ctx, r.timeout())
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
+		if err != nil {
+			return nil, &badSitemap{err: err}
+		}
+		req.Header.Set("User-Agent", Agent)
+		res, err := r.Client.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		defer res.Body.Close()
+		if res.StatusCode >= 400 {
+			return nil, httpError(res, raw)
+		}
+		return io.ReadAll(io.LimitReader(res.Body, 512<<10)) // Google reads at most 500 KiB
+	}, retry.UsingManager(r.Manager), retry.ActionName("robots.txt"), retry.WithInfo(retry.Info{"url": raw}))
+	if err != nil {
+		return nil, &SitemapError{URL: raw, Err: err}
+	}
+	data, err := robotstxt.FromBytes(body)
+	if err != nil {
+		return nil, &SitemapError{URL: raw, Err: err}
+	}
+	if len(data.Sitemaps) == 0 {
+		return nil, fmt.Errorf("%s lists no Sitemap: line", raw)
+	}
+	base, _ := url.Parse(raw)
+	out := make([]string, 0, len(data.Sitemaps))
+	for _, sm := range data.Sitemaps {
+		if u := resolveLoc(base, sm); u != "" {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+func (r *SitemapReader) timeout() time.Duration {
+	if r.Timeout <= 0 {
+		return 30 * time.Second
+	}
+	return r.Timeout
+}
+
+// httpError is a 4xx/5xx answer as the engine classifies it, its Retry-After read; the body is
+// drained (a little) so the connection is reused.
+func httpError(res *http.Response, raw string) error {
+	he := &retry.HTTPError{StatusCode: res.StatusCode, URL: raw}
+	if ra, ok := retry.ParseRetryAfter(res.Header.Get("Retry-After"), time.Now()); ok {
+		he.RetryAfter = ra
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
+	return he
 }
 
 // SitemapsOf returns the Sitemap: lines of origin's robots.txt (scheme://host[:port]), fetched

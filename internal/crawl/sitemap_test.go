@@ -413,3 +413,28 @@ func TestParseSitemapMismatchedTags(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "unexpected end element </url>")
 }
+
+func TestSitemapReaderRobotsSitemaps(t *testing.T) {
+	s := newSite(t)
+	var n atomic.Int32
+	s.files["/robots.txt"] = func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			http.Error(w, "busy", http.StatusBadGateway)
+			return
+		}
+		fmt.Fprintf(w, "User-agent: *\nDisallow: /private/\nSitemap: %s/sitemap.xml\nsitemap: /news.xml\n", s.URL)
+	}
+	r, _ := testReader(retrytest.NewFakeClock(time.Now()))
+	got, err := r.RobotsSitemaps(context.Background(), s.URL)
+	require.NoError(t, err)
+	assert.Equal(t, []string{s.URL + "/sitemap.xml", s.URL + "/news.xml"}, got, "a relative line resolved")
+	assert.Equal(t, 2, s.count("/robots.txt"), "a 502 is retried")
+
+	empty := newSite(t)
+	empty.files["/robots.txt"] = func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "User-agent: *\nDisallow:\n") }
+	_, err = r.RobotsSitemaps(context.Background(), empty.URL)
+	require.Error(t, err)
+	assert.Equal(t, empty.URL+"/robots.txt lists no Sitemap: line", err.Error())
+	_, err = r.RobotsSitemaps(context.Background(), empty.URL+"/missing")
+	require.Error(t, err)
+}

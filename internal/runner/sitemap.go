@@ -113,7 +113,6 @@ func ReadSitemaps(ctx context.Context, f *flow.Flow, m *retry.Manager, log *zap.
 
 	reader := crawl.NewSitemapReader(nil, m)
 	reader.Warn = func(msg string) { log.Warn(msg) }
-	robots := crawl.NewRobots(nil, 30*time.Second)
 	skip := func(stage, reason string) {
 		if out.Skipped[stage] == nil {
 			out.Skipped[stage] = map[string]int{}
@@ -138,9 +137,9 @@ func ReadSitemaps(ctx context.Context, f *flow.Flow, m *retry.Manager, log *zap.
 		maps := []string{src.url}
 		if src.robots {
 			u, _ := url.Parse(src.url)
-			list, err := robots.SitemapsOf(ctx, u.Scheme+"://"+u.Host)
+			list, err := reader.RobotsSitemaps(ctx, u.Scheme+"://"+u.Host)
 			if err != nil {
-				fail(src, fmt.Errorf("sitemap %s: %w", src.name, err))
+				fail(src, err)
 				continue
 			}
 			maps = list
