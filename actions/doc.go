@@ -4,8 +4,8 @@
 // ScrollUntil, WaitFor, WaitForState, WaitForText, Text, Attr, Value, Count, the Nth forms,
 // Extract, Screenshot, Snapshot) survives misbehaving pages, and stops at once on what cannot get
 // better. ExpectPopup gives a Session over a tab an action opened, ExpectDownload saves the file
-// an action downloads; WithHTTPCredentials answers
-// HTTP authentication; LastDialog tells what JS dialog the page opened.
+// an action downloads; WithHTTPCredentials answers HTTP authentication; LastDialog tells what JS
+// dialog the page opened.
 //
 // # One action
 //
