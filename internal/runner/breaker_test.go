@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -15,6 +16,16 @@ import (
 )
 
 // always503 is a page of the test site that answers 503 to every request.
+// runIDs numbers the runs of the tests that count a testpages counter: the site is the package's
+// and its counters are per id, so with go test -count=N a test named by t.Name() alone read the
+// hits of its runs before (6 where it expected 3).
+var runIDs atomic.Int64
+
+// runID is a testpages id for this run of the test.
+func runID(t *testing.T) string {
+	return fmt.Sprintf("%s-%d", strings.ReplaceAll(t.Name(), "/", "-"), runIDs.Add(1))
+}
+
 func always503(id string) string {
 	return fmt.Sprintf("${SITE}/flaky?id=%s&code=503&fail=%d", id, testpages.MaxFail)
 }
@@ -23,7 +34,7 @@ func always503(id string) string {
 // concurrency 2. The 4 broken pages open the host's breaker; the 16 healthy pages wait for its
 // cooloff instead of failing, and the batch ends on its first run with 16 ok and 4 failed.
 func TestBreakerDoesNotSinkTheBatch(t *testing.T) {
-	id := strings.ReplaceAll(t.Name(), "/", "-")
+	id := runID(t)
 	var items []string
 	for i := range 20 {
 		if i < 4 {
@@ -73,7 +84,7 @@ engine:
 // no more than the requests already under way and one half-open probe per cooloff: at most
 // threshold + probes requests.
 func TestBreakerStopsHammeringADownHost(t *testing.T) {
-	id := strings.ReplaceAll(t.Name(), "/", "-")
+	id := runID(t)
 	const n, threshold = 6, 3
 	var items []string
 	for i := range n {
@@ -129,7 +140,7 @@ steps:
 // With max_wait: 0 an action may not wait for an open breaker: its item fails with
 // ErrCircuitOpen, and the runner puts it back to run after the cooloff instead of failing it.
 func TestItemsRefusedByTheBreakerAreDeferred(t *testing.T) {
-	id := strings.ReplaceAll(t.Name(), "/", "-")
+	id := runID(t)
 	src := strings.ReplaceAll(`
 engine:
   circuit_breaker: {threshold: 1, cooloff: 3s, max_wait: 0}
@@ -161,7 +172,7 @@ steps:
 // An item refused again and again is deferred a bounded number of times, then fails typed
 // circuit_open (never unknown), with the time left in its error.
 func TestDeferralsAreBounded(t *testing.T) {
-	id := strings.ReplaceAll(t.Name(), "/", "-")
+	id := runID(t)
 	src := strings.ReplaceAll(`
 engine:
   circuit_breaker: {threshold: 1, cooloff: 2s, max_wait: 0}
@@ -191,7 +202,7 @@ steps:
 // (item attempts 2): its resets count once for the host's breaker (one URL), so the breaker stays
 // closed and no healthy page waits for a cooloff; the broken page fails as connection_reset.
 func TestOneResettingPageDoesNotOpenTheBreaker(t *testing.T) {
-	id := strings.ReplaceAll(t.Name(), "/", "-")
+	id := runID(t)
 	items := []string{fmt.Sprintf("  - {id: bad, url: '${SITE}/reset?id=%s&fail=%d'}", id, testpages.MaxFail)}
 	for i := range 6 {
 		items = append(items, fmt.Sprintf("  - {id: ok%d, url: '${SITE}/product/%d'}", i, i+1))

@@ -2,7 +2,6 @@ package runner
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -16,7 +15,7 @@ import (
 // that disappear, form values, a list read by index, an infinite list, and status pages read on
 // purpose. The read steps make one record for the item.
 func TestEverydaySteps(t *testing.T) {
-	id := strings.ReplaceAll(t.Name(), "/", "-")
+	id := runID(t)
 	o := runFlow(t, fmt.Sprintf(`
 viewport: {width: 1024, height: 700}
 start_url: ${SITE}/checks?fail=1
