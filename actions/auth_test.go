@@ -20,6 +20,10 @@ import (
 
 const authPassword = "s3cret-Pa55word"
 
+// authAttempt is the per-attempt deadline of the tests that count attempts: far above what a
+// navigation takes on a loaded CI machine (newSession's 3s was met: a second attempt, 7.6s).
+const authAttempt = 30 * time.Second
+
 // basicAuthSite is the-internet's /basic_auth: admin and authPassword, else 401 with a Basic
 // challenge. It counts the requests that came with credentials.
 func basicAuthSite(t *testing.T) (*httptest.Server, *atomic.Int64) {
@@ -60,13 +64,15 @@ func TestHTTPCredentials(t *testing.T) {
 		require.NoError(t, err)
 	})
 
-	// Without credentials: no dialog waits for a person, the 401 is auth_required at once.
+	// Without credentials: no dialog waits for a person, the 401 is auth_required at once. The
+	// attempt's deadline is long so that a loaded machine does not time an attempt out (a second
+	// attempt would change the count): a dialog that held the page would end in that deadline.
 	t.Run("none", func(t *testing.T) {
-		s, _ := newSession(t, actions.Isolated())
+		s, _ := newSession(t, actions.Isolated(), actions.WithTimeout(authAttempt))
 		start := time.Now()
 		_, err := s.Navigate(ctxT(t), srv.URL+"/basic_auth")
 		require.Error(t, err)
-		assert.Less(t, time.Since(start), 2*time.Second, "no hang")
+		assert.Less(t, time.Since(start), authAttempt, "no hang: not held until the attempt's deadline")
 		typ, n := attempts(t, err)
 		assert.Equal(t, retry.AuthRequired, typ)
 		assert.Equal(t, 1, n)
@@ -75,12 +81,13 @@ func TestHTTPCredentials(t *testing.T) {
 
 	t.Run("rejected once, not offered again", func(t *testing.T) {
 		core, logs := observer.New(zapcore.DebugLevel)
-		s, _ := newSession(t, actions.Isolated(), actions.WithHTTPCredentials("admin", "wrong-"+authPassword), actions.WithLogger(zap.New(core)))
+		s, _ := newSession(t, actions.Isolated(), actions.WithHTTPCredentials("admin", "wrong-"+authPassword), actions.WithLogger(zap.New(core)),
+			actions.WithTimeout(authAttempt))
 		before := tries.Load()
 		start := time.Now()
 		_, err := s.Navigate(ctxT(t), srv.URL+"/basic_auth")
 		require.Error(t, err)
-		assert.Less(t, time.Since(start), 2*time.Second, "no hang")
+		assert.Less(t, time.Since(start), authAttempt, "no hang: not held until the attempt's deadline")
 		typ, _ := attempts(t, err)
 		assert.Equal(t, retry.AuthRequired, typ)
 		assert.Equal(t, int64(1), tries.Load()-before, "the rejected credentials were offered once")
