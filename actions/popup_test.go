@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -18,7 +19,10 @@ func TestExpectPopup(t *testing.T) {
 		"/windows":     `<a href="/windows/new" target="_blank">Click Here</a><button id="js" onclick="window.open('/windows/new?js')">Open</button><a id="noop" href="/windows/new" target="_blank" rel="noopener">No opener</a><p id="plain">plain</p>`,
 		"/windows/new": `<h3>New Window</h3><script>setTimeout(() => document.body.insertAdjacentHTML('beforeend', '<p id="late">late</p>'), 200)</script>`,
 	})
-	s, _ := newSession(t)
+	// ExpectPopup waits for the popup's first document within the opener's timeout: a long one,
+	// so that on a loaded machine the popup is found loaded (within newSession's 3s it was found
+	// before its document, and URL() said "").
+	s, _ := newSession(t, actions.WithTimeout(30*time.Second))
 	ctx := ctxT(t)
 	_, err := s.Navigate(ctx, srv.URL+"/windows")
 	require.NoError(t, err)
@@ -40,11 +44,14 @@ func TestExpectPopup(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "plain", got)
 
-	// An action that opens nothing.
-	_, err = s.ExpectPopup(ctx, func(ctx context.Context) error { return s.Click(ctx, "#plain") })
+	// An action that opens nothing: ErrNoPopup after the (short) timeout.
+	quick, _ := newSession(t)
+	_, err = quick.Navigate(ctx, srv.URL+"/windows")
+	require.NoError(t, err)
+	_, err = quick.ExpectPopup(ctx, func(ctx context.Context) error { return quick.Click(ctx, "#plain") })
 	assert.ErrorIs(t, err, actions.ErrNoPopup)
 	// An action that fails: its error, as it is.
 	boom := errors.New("boom")
-	_, err = s.ExpectPopup(ctx, func(ctx context.Context) error { return boom })
+	_, err = quick.ExpectPopup(ctx, func(ctx context.Context) error { return boom })
 	assert.ErrorIs(t, err, boom)
 }
