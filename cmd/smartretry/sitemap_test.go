@@ -129,6 +129,16 @@ func TestCrawlFromSitemap(t *testing.T) {
 	assert.Equal(t, 1, maps.count("/sitemap.xml"))
 	assert.Equal(t, 1, maps.count("/a.xml"))
 	assert.Equal(t, 2, maps.count("/b.xml.gz"), "503, then read after its Retry-After")
+
+	// --resume reads the sitemaps again and runs none of the pages done.
+	loads := len(srv.Site().ShopRequests())
+	r = run(t, dir, []string{site, "MAPS=" + maps.URL}, "run", "--out", out, "--resume", f)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "resume: 7 items already done")
+	assert.Contains(t, r.stderr, "stage product: 7 found, 7 ok, 0 failed; skipped: duplicate 1, lastmod 1, out_of_scope 1, robots 1")
+	assert.Equal(t, loads, len(srv.Site().ShopRequests()), "no page loaded again")
+	assert.Equal(t, 2, maps.count("/a.xml"))
+	assertSitemapProducts(t, srv, out)
 }
 
 // sitemap: robots reads the Sitemap: lines of the start URL's robots.txt; the start URL found

@@ -249,8 +249,8 @@ func (cr *crawler) addSitemaps(ctx context.Context, sm *SitemapStarts, resumed b
 	if resumed {
 		rest := items[:0]
 		for _, it := range items {
-			if cr.c.Skip[it.Key()] {
-				cr.front.Restore(it, true)
+			if cr.c.Skip[it.Key()] && !cr.front.Seen(it.Stage, it.URL) {
+				cr.front.Restore(it, true) // listed twice: Admit counts the second as a duplicate
 			} else {
 				rest = append(rest, it)
 			}
