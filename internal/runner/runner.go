@@ -662,10 +662,23 @@ func (r *run) failureLine(fl retry.Failure[flow.Item]) results.Line {
 			line.Attempts = n // the action's own attempts say more than the item's
 		}
 		if line.URL == "" {
-			line.URL = ae.URL
+			line.URL = failedURL(ae)
 		}
 	}
 	return line
+}
+
+// failedURL is the page a failed item's line names when the item has no url field: what a
+// failed navigation asked for (the tab may show Chromium's error page, or still the previous
+// item's), else the page the action ran on.
+func failedURL(ae *actions.ActionError) string {
+	if ae.Action == "navigate" && ae.Target != "" {
+		return ae.Target
+	}
+	if ae.URL == "about:blank" || strings.HasPrefix(ae.URL, "chrome-error:") {
+		return ""
+	}
+	return ae.URL
 }
 
 var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)

@@ -2,6 +2,8 @@ package runner
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -112,5 +114,28 @@ steps:
 		assert.Equal(t, results.StatusFail, l.Status)
 		assert.Contains(t, l.Error, "step 1 (line 4)")
 		assert.Contains(t, l.Error, "#revert-always")
+	}
+}
+
+// A failed item's line names the page it asked for, not the error page Chromium shows in the tab:
+// a 401 challenge without credentials leaves chrome-error://chromewebdata/ there.
+func TestFailedItemNamesTheURLItAskedFor(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Basic realm="intranet"`)
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	defer srv.Close()
+	o := runFlow(t, fmt.Sprintf(`
+items: [{n: 7}]
+start_url: %s/private/${item.n}
+steps:
+  - text: h1
+`, srv.URL), func(c *Config) { c.ItemAttempts = 1 }, nil)
+	require.NoError(t, o.err)
+	require.Len(t, o.items, 1)
+	for _, l := range o.items {
+		assert.Equal(t, results.StatusFail, l.Status)
+		assert.Equal(t, "auth_required", l.ErrorType)
+		assert.Equal(t, srv.URL+"/private/7", l.URL)
 	}
 }
