@@ -238,7 +238,7 @@ func (e *NotAPageError) Error() string {
 	if e.ContentType != "" {
 		what = append(what, "Content-Type: "+clipText(e.ContentType))
 	}
-	return fmt.Sprintf("not a page: %s answers with a file to download (%s), which a tab does not show: fetch it with an HTTP client instead",
+	return fmt.Sprintf("not a page: %s answers with a file to download (%s), which a tab does not show: save it with Session.ExpectDownload around the action that starts it, or fetch it with an HTTP client",
 		e.URL, strings.Join(what, ", "))
 }
 
