@@ -30,6 +30,8 @@ const (
 	SitemapMaxDepth = 4
 	// sitemapMaxLoc bounds one <loc> (the protocol says 2,048 characters).
 	sitemapMaxLoc = 8 << 10
+	// sitemapMaxNesting bounds how deep elements may nest.
+	sitemapMaxNesting = 32
 )
 
 // ReasonLastmod: a sitemap's page whose <lastmod> is before the stage's since:.
@@ -84,7 +86,7 @@ func ParseSitemap(r io.Reader, base *url.URL, maxURLs int) (ParsedSitemap, error
 
 func parseXMLSitemap(r io.Reader, base *url.URL, maxURLs int) (ParsedSitemap, error) {
 	var out ParsedSitemap
-	d := xml.NewDecoder(r)
+	d := xml.NewDecoder(&tagLimiter{r: r})
 	d.Strict = true
 	d.CharsetReader = func(charset string, in io.Reader) (io.Reader, error) {
 		if strings.EqualFold(charset, "us-ascii") || strings.EqualFold(charset, "utf8") {
@@ -113,6 +115,11 @@ func parseXMLSitemap(r io.Reader, base *url.URL, maxURLs int) (ParsedSitemap, er
 		switch t := tok.(type) {
 		case xml.StartElement:
 			name := t.Name.Local
+			if len(path) >= sitemapMaxNesting {
+				// A sitemap is 3 deep (4-5 with extensions); a million open tags would hold a
+				// million names for nothing.
+				return out, &badSitemap{err: fmt.Errorf("%w: elements nested more than %d deep", ErrNotSitemap, sitemapMaxNesting)}
+			}
 			path = append(path, name)
 			switch len(path) {
 			case 1:
@@ -168,6 +175,49 @@ func parseXMLSitemap(r io.Reader, base *url.URL, maxURLs int) (ParsedSitemap, er
 			}
 		}
 	}
+}
+
+// sitemapMaxTag bounds one start tag: encoding/xml keeps a tag's attributes as structs, about
+// ten times the bytes they take in the file, so a file of one tag with a million attributes
+// would cost half a gigabyte within the 50 MB limit.
+const sitemapMaxTag = 64 << 10
+
+// errTagTooLong: a start tag longer than sitemapMaxTag.
+var errTagTooLong = fmt.Errorf("%w: a start tag longer than %d KB", ErrNotSitemap, sitemapMaxTag>>10)
+
+// tagLimiter fails the read of a start tag longer than sitemapMaxTag, before the decoder holds
+// its attributes. It only looks at bytes: a '>' inside an attribute value ends its count early,
+// which errs on the side of reading.
+type tagLimiter struct {
+	r     io.Reader
+	state int // 0 text, 1 just after '<', 2 in a start tag
+	n     int // bytes of the start tag so far
+}
+
+func (t *tagLimiter) Read(p []byte) (int, error) {
+	k, err := t.r.Read(p)
+	for _, c := range p[:k] {
+		switch t.state {
+		case 0:
+			if c == '<' {
+				t.state = 1
+			}
+		case 1:
+			t.state, t.n = 0, 0
+			if c == '_' || c == ':' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= 0x80 {
+				t.state = 2
+			}
+		case 2:
+			if c == '>' {
+				t.state = 0
+				continue
+			}
+			if t.n++; t.n > sitemapMaxTag {
+				return 0, errTagTooLong
+			}
+		}
+	}
+	return k, err
 }
 
 // resolveLoc trims a <loc> and makes it absolute against base; "" when it cannot be a page URL.

@@ -438,3 +438,30 @@ func TestSitemapReaderRobotsSitemaps(t *testing.T) {
 	_, err = r.RobotsSitemaps(context.Background(), empty.URL+"/missing")
 	require.Error(t, err)
 }
+
+// Deep nesting is refused early: the open elements are not kept by the million.
+func TestParseSitemapNestingIsBounded(t *testing.T) {
+	doc := "<urlset><url>" + strings.Repeat("<x>", 1_000_000)
+	_, err := ParseSitemap(strings.NewReader(doc), nil, 0)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "nested more than 32 deep")
+	_, err = ParseSitemap(strings.NewReader(`<urlset><url><loc>https://a.example/</loc><image:image><image:loc>https://a.example/i.png</image:loc></image:image></url></urlset>`), nil, 0)
+	assert.NoError(t, err)
+}
+
+// A start tag with a million attributes is refused before the decoder holds them.
+func TestParseSitemapLongTagIsRefused(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("<urlset")
+	for i := 0; b.Len() < 1<<20; i++ {
+		fmt.Fprintf(&b, ` a%d=""`, i)
+	}
+	b.WriteString("></urlset>")
+	_, err := ParseSitemap(strings.NewReader(b.String()), nil, 0)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "a start tag longer than 64 KB")
+	long := `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://a.example/?q=` + strings.Repeat("x", 4000) + `</loc></url></urlset>`
+	sm, err := ParseSitemap(strings.NewReader(long), nil, 0)
+	require.NoError(t, err, "long text is not a long tag")
+	assert.Len(t, sm.Entries, 1)
+}
