@@ -338,9 +338,18 @@ func TestEveryday_Scroll(t *testing.T) {
 		require.NoError(t, err)
 		return res.Value.Num()
 	}
+	// Scroll gives up waiting when nothing scrolled within 500ms; on a loaded machine the wheel's
+	// scroll can come later than that (the page once read scrollY 0 after Scroll returned): the
+	// test waits for the scroll the wheel asked for.
+	scrolled := func(expr string) {
+		assert.Eventually(t, func() bool {
+			res, err := f.s.Page().Context(f.ctx).Eval(`() => ` + expr)
+			return err == nil && res.Value.Num() > 0
+		}, 20*time.Second, 20*time.Millisecond, "%s stayed 0", expr)
+	}
 	require.Zero(t, top(`document.querySelector('#feed').scrollTop`))
 	require.NoError(t, f.s.Scroll(f.ctx, "#feed", 0, 120))
-	assert.Positive(t, top(`document.querySelector('#feed').scrollTop`), "the box scrolled")
+	scrolled(`document.querySelector('#feed').scrollTop`) // the box scrolled
 	require.NoError(t, f.s.Scroll(f.ctx, `.item[data-n="3"]`, 0, 40), "over an item: its scroll box scrolls")
 
 	err = f.s.Scroll(f.ctx, "#feed", 0, 0)
@@ -349,7 +358,7 @@ func TestEveryday_Scroll(t *testing.T) {
 	_, err = f.s.Navigate(f.ctx, url("/infinite?total=1000&batch=10&ms=50&mode=page"))
 	require.NoError(t, err)
 	require.NoError(t, f.s.Scroll(f.ctx, "", 0, 300))
-	assert.Positive(t, top(`window.scrollY`), "the page scrolled")
+	scrolled(`window.scrollY`) // the page scrolled
 }
 
 func TestEveryday_ScrollUntil(t *testing.T) {
