@@ -21,8 +21,9 @@ import (
 // attempts after the first load the entry again (a reload when the tab already shows it).
 // Without an entry to go back to it fails at once (invalid_input).
 //
-// A page restored from the browser's back-forward cache, or an entry of the same document
-// (a #fragment, history.pushState), comes with no HTTP response: NavResult.Status is then 0.
+// A page restored from the browser's back-forward cache comes with no HTTP response: it is the
+// document the tab showed before, and NavResult.Status is the status it was served with. An
+// entry of the same document (a #fragment, history.pushState) has Status 0.
 // ExpectStatus and AnyStatus make chosen statuses a success, as for NavigateWith.
 func (s *Session) Back(ctx context.Context, opts ...NavOption) (NavResult, error) {
 	return s.history(ctx, "back", -1, opts)
@@ -157,6 +158,10 @@ func (s *Session) moveOnce(p *rod.Page, asked string, no *navOpts, move func() e
 	}
 	if resp != nil && resp.URL == "" {
 		resp.URL = asked
+	}
+	if resp != nil && err == nil && resp.Status == 0 {
+		// No response: a page the back-forward cache restored, the document served before.
+		resp.Status = s.servedStatus(resp.URL)
 	}
 	return s.judgeNav(p, asked, no, resp, err)
 }

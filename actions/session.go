@@ -107,6 +107,29 @@ type navState struct {
 	loads     uint64 // load events
 	changed   chan struct{}
 	last      NavResult
+	// served is the status each document URL of the tab was last served with, for pages the
+	// back-forward cache restores (no response then: the same document, shown again).
+	served map[string]int
+}
+
+// maxServed bounds navState.served: Chromium keeps a handful of pages in its back-forward cache.
+const maxServed = 64
+
+// servedStatus is the status the document at u (its fragment aside) was last served with in this
+// tab, 0 when unknown.
+func (s *Session) servedStatus(u string) int {
+	u, _, _ = strings.Cut(u, "#")
+	s.st.Lock()
+	defer s.st.Unlock()
+	return s.nav.served[u]
+}
+
+// remember notes that the document at u was served with status.
+func (n *navState) remember(u string, status int) {
+	if n.served == nil || len(n.served) >= maxServed {
+		n.served = map[string]int{}
+	}
+	n.served[u] = status
 }
 
 // NewSession opens a new tab in b (or adopts WithPage's) and returns a Session over it. With
@@ -209,7 +232,8 @@ func (s *Session) URL() string {
 
 // LastNavigation is the most recent main-document navigation the session saw, whoever caused it:
 // Navigate, a Click on a link or submit button, or the page's own script. Status is 0 when the
-// document came from no network response (about:blank, a history navigation from cache).
+// document came from no network response (about:blank, data: URLs), but for a page the
+// back-forward cache restored: the status it was served with.
 func (s *Session) LastNavigation() NavResult {
 	s.st.Lock()
 	defer s.st.Unlock()
@@ -338,10 +362,14 @@ func (s *Session) watch(p *rod.Page) (stop func()) {
 				s.noteNav(func(n *navState) {
 					n.committed++
 					n.url = e.Frame.URL + e.Frame.URLFragment
-					if n.status == 0 || e.Type == proto.PageNavigationTypeBackForwardCacheRestore {
+					switch {
+					case e.Type == proto.PageNavigationTypeBackForwardCacheRestore:
+						n.last = NavResult{URL: n.url, Status: n.served[e.Frame.URL]}
+					case n.status == 0:
 						n.last = NavResult{URL: n.url}
-					} else {
+					default:
 						n.last = NavResult{URL: n.url, Status: n.status}
+						n.remember(e.Frame.URL, n.status)
 					}
 					n.status = 0
 				})
