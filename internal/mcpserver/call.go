@@ -67,8 +67,8 @@ func (s *Server) act(ctx context.Context, req *mcp.CallToolRequest, explicit boo
 	if n := s.takeIdleNote(); n != "" {
 		s.rec.note(n)
 	}
-	if od := t.openDialogOf(); od != nil && !modalTools[toolName(req)] {
-		return s.refuseModal(t, toolName(req), od)
+	if i, od := s.anyDialog(t); od != nil && !modalTools[toolName(req)] {
+		return s.refuseModal(t, toolName(req), i, od)
 	}
 	// A dialog the page opens during the call ends it (cctx), as the dialog holds the page.
 	cctx, cut := context.WithCancelCause(ctx)
@@ -81,13 +81,13 @@ func (s *Server) act(ctx context.Context, req *mcp.CallToolRequest, explicit boo
 		s.callTab, s.onModal = nil, nil
 		s.st.Unlock()
 	}()
-	if t.openDialogOf() == nil {
+	if _, od := s.anyDialog(t); od == nil {
 		t.prepare(cctx)
 		s.unstick(cctx, t)
 	}
 	var c callText
 	added, loading := s.adoptPopups(ctx, 200*time.Millisecond) // opened since the last call (a timer, a late window.open)
-	s.notePopups(ctx, &c, added, loading)
+	s.notePopups(cctx, &c, added, loading)
 	err = guarded(func() error { return fn(cctx, t, &c) })
 	if ctx.Err() != nil {
 		// The client cancelled the call (or went away): what it started loading stops too, or
@@ -95,7 +95,7 @@ func (s *Server) act(ctx context.Context, req *mcp.CallToolRequest, explicit boo
 		_ = t.stopLoading(ctx)
 	} else {
 		added, loading := s.adoptPopups(ctx, min(popupWait, s.cfg.ActionTimeout))
-		s.notePopups(ctx, &c, added, loading)
+		s.notePopups(cctx, &c, added, loading)
 	}
 	if err != nil && ctx.Err() == nil && errors.Is(context.Cause(cctx), errModal) {
 		err = nil // the action did what it does: the page answered it with a dialog
@@ -165,10 +165,10 @@ func (s *Server) finish(ctx context.Context, t *tab, err error, c *callText) (*m
 		s.log.Info("tool call failed", zap.String("type", out.ErrorType), zap.String("error", s.redact(clip(err.Error(), 500))))
 	}
 	b.WriteString(c.String())
-	if od := t.openDialogOf(); od != nil {
+	if i, od := s.anyDialog(t); od != nil {
 		// The page is held by the dialog: no snapshot until it is answered.
 		out.URL = t.sess.URL()
-		fmt.Fprintf(&b, "### Page\n- URL: %s\n### Modal state\n- %s\n", clip(out.URL, 300), od.describe())
+		fmt.Fprintf(&b, "### Page\n- URL: %s\n%s", clip(out.URL, 300), modalState(i, od))
 	} else if !c.noPage && ctx.Err() == nil {
 		t.prepare(ctx)
 		v, verr := s.look(ctx, t, "")
@@ -177,9 +177,9 @@ func (s *Server) finish(ctx context.Context, t *tab, err error, c *callText) (*m
 				fmt.Fprintf(&b, "The page was still loading a new document after %s: loading stopped, this is the page as it is (navigate again to wait longer).\n", secs(min(s.cfg.ActionTimeout, 15*time.Second)))
 			}
 		}
-		if od := t.openDialogOf(); verr != nil && od != nil { // it opened while the snapshot was taken
+		if i, od := s.anyDialog(t); verr != nil && od != nil { // it opened while the snapshot was taken
 			out.URL = t.sess.URL()
-			fmt.Fprintf(&b, "### Page\n- URL: %s\n### Modal state\n- %s\n", clip(out.URL, 300), od.describe())
+			fmt.Fprintf(&b, "### Page\n- URL: %s\n%s", clip(out.URL, 300), modalState(i, od))
 		} else if verr != nil {
 			out.URL = t.sess.URL()
 			fmt.Fprintf(&b, "### Page\n- URL: %s\n(no snapshot: %s)\n", clip(out.URL, 300), clip(verr.Error(), 300))
@@ -339,7 +339,7 @@ func (s *Server) notePopups(ctx context.Context, c *callText, added []*tab, load
 			if title != "" {
 				page += fmt.Sprintf(" %q", clip(title, 200))
 			}
-			if !loaded {
+			if !loaded && !errors.Is(context.Cause(ctx), errModal) { // a dialog cut the wait short
 				page += fmt.Sprintf(" (still loading after %s)", secs(min(popupWait, s.cfg.ActionTimeout)))
 			}
 		}

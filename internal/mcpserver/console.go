@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
@@ -74,7 +75,39 @@ func (l *consoleLog) since(level string, all bool) []consoleMsg {
 // watch follows p's console (and ends following the previous page's).
 func (l *consoleLog) watch(p *rod.Page) {
 	ctx, cancel := context.WithCancel(context.Background())
-	wait := p.Context(ctx).EachEvent(
+	done, started := make(chan struct{}), make(chan struct{})
+	// EachEvent enables the domains it listens to before it returns, and a page held by a JS
+	// dialog answers no enable: it runs on its own goroutine (stop cancels it), and watch waits
+	// for it a bounded time only (a normal page answers in milliseconds; waiting keeps the
+	// requests of a navigation that starts right after).
+	go func() {
+		defer close(done)
+		wait := l.follow(ctx, p)
+		close(started)
+		wait()
+	}()
+	tm := time.NewTimer(2 * time.Second)
+	select {
+	case <-started:
+	case <-tm.C:
+	}
+	tm.Stop()
+	stop := func() {
+		cancel()
+		<-done
+	}
+	l.mu.Lock()
+	old := l.stop
+	l.stop = stop
+	l.mu.Unlock()
+	if old != nil {
+		old()
+	}
+}
+
+// follow subscribes to p's events and returns rod's wait for them.
+func (l *consoleLog) follow(ctx context.Context, p *rod.Page) (wait func()) {
+	return p.Context(ctx).EachEvent(
 		func(e *proto.RuntimeConsoleAPICalled) {
 			parts := make([]string, 0, len(e.Args))
 			for _, a := range e.Args {
@@ -130,22 +163,6 @@ func (l *consoleLog) watch(p *rod.Page) {
 			l.mu.Unlock()
 		},
 	)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		wait()
-	}()
-	stop := func() {
-		cancel()
-		<-done
-	}
-	l.mu.Lock()
-	old := l.stop
-	l.stop = stop
-	l.mu.Unlock()
-	if old != nil {
-		old()
-	}
 }
 
 // close stops following the page.

@@ -58,7 +58,9 @@ func (s *Server) onDialog(t *tab, d actions.Dialog) (bool, string) {
 	s.st.Lock()
 	pol := s.dialog
 	var cut context.CancelCauseFunc
-	if !pol.set && d.Type != "beforeunload" && (s.callTab == t || (len(s.tabs) > 0 && s.tabs[s.cur] == t)) {
+	if !pol.set && d.Type != "beforeunload" {
+		// Also a dialog of another tab: a popup shares its opener's renderer, whose pages all
+		// wait while it is open.
 		cut = s.onModal
 	}
 	s.st.Unlock()
@@ -99,6 +101,30 @@ func (s *Server) onDialog(t *tab, d actions.Dialog) (bool, string) {
 	}
 }
 
+// anyDialog returns the open dialog of tab t, else of another tab (its index), if any.
+func (s *Server) anyDialog(t *tab) (int, *openDialog) {
+	if od := t.openDialogOf(); od != nil {
+		return -1, od
+	}
+	s.st.Lock()
+	tabs := append([]*tab(nil), s.tabs...)
+	s.st.Unlock()
+	for i, o := range tabs {
+		if od := o.openDialogOf(); od != nil {
+			return i, od
+		}
+	}
+	return -1, nil
+}
+
+// modalState is the result's modal state section; i >= 0: the dialog is another tab's.
+func modalState(i int, od *openDialog) string {
+	if i < 0 {
+		return "### Modal state\n- " + od.describe() + "\n"
+	}
+	return fmt.Sprintf("### Modal state\n- %s (in tab %d, which holds the pages it shares a renderer with; browser_handle_dialog answers it from here)\n", od.describe(), i)
+}
+
 // openDialogOf returns t's dialog waiting for an answer, if any.
 func (t *tab) openDialogOf() *openDialog {
 	t.dmu.Lock()
@@ -134,9 +160,9 @@ var modalTools = map[string]bool{
 
 // refuseModal is the result of a tool called while the tab has a dialog open, as Playwright
 // MCP words it.
-func (s *Server) refuseModal(t *tab, tool string, od *openDialog) (*mcp.CallToolResult, pageOut, error) {
-	msg := fmt.Sprintf("Error: Tool %q does not handle the modal state.\n### Modal state\n- %s\n", tool, od.describe())
-	why := fmt.Sprintf("refused at once: a %s dialog is open (%q): answer it with browser_handle_dialog first", od.d.Type, clip(od.d.Message, 200))
+func (s *Server) refuseModal(t *tab, tool string, i int, od *openDialog) (*mcp.CallToolResult, pageOut, error) {
+	msg := fmt.Sprintf("Error: Tool %q does not handle the modal state.\n%s", tool, modalState(i, od))
+	why := fmt.Sprintf("refused at once: the %s dialog %q is open: answer it with browser_handle_dialog first", od.d.Type, clip(od.d.Message, 200))
 	return s.fail(why + "\n" + msg), pageOut{URL: t.sess.URL(), Recovery: s.redact(why), Error: s.redact(why), ErrorType: "invalid_input"}, nil
 }
 
@@ -146,7 +172,16 @@ func (s *Server) handleDialog(ctx context.Context, req *mcp.CallToolRequest, in 
 		if !in.Accept {
 			verdict = "dismissed"
 		}
-		if od := t.takeDialog(nil); od != nil {
+		od := t.takeDialog(nil)
+		if od == nil {
+			if i, other := s.anyDialog(t); other != nil {
+				s.st.Lock()
+				o := s.tabs[i]
+				s.st.Unlock()
+				od = o.takeDialog(other)
+			}
+		}
+		if od != nil {
 			text := in.PromptText
 			if text == "" {
 				text = od.d.DefaultPrompt

@@ -80,3 +80,30 @@ func TestMCP_DialogPolicySetBefore(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &po))
 	assert.Equal(t, "dialogs", po["title"])
 }
+
+// A popup's dialog holds its opener too (they share a renderer): no call may hang on it. The
+// dialog is the modal state (answered from the opener's tab), or, when the popup was held
+// before it could become a tab, the popup is closed and the result says so. (A dialog that opens
+// in the instant between rod's attach and the Session's subscription is not seen: see README.)
+func TestMCP_PopupDialogDoesNotHang(t *testing.T) {
+	a := newAgent(t, mcpserver.Config{ActionTimeout: 5 * time.Second}, nil)
+	a.ok("browser_navigate", map[string]any{"url": site.URL("/late?ms=0")})
+	start := time.Now()
+	_, out := a.call("browser_evaluate", map[string]any{"function": "() => { window.open(" + `'` + site.URL("/dialog?ms=1000&kind=alert") + `'` + "); return 1 }"})
+	assert.Less(t, time.Since(start), 30*time.Second)
+	if !strings.Contains(out, "did not answer") {
+		if !strings.Contains(out, "Modal state") {
+			require.Eventually(t, func() bool {
+				_, out = a.call("browser_snapshot", nil)
+				return strings.Contains(out, "Modal state")
+			}, 30*time.Second, 50*time.Millisecond)
+		}
+		assert.Contains(t, out, `"alert" dialog with message "Hello from testpages"`, out)
+		out = a.ok("browser_handle_dialog", map[string]any{"accept": true})
+		assert.Contains(t, out, `The alert dialog "Hello from testpages" was accepted`)
+	}
+	start = time.Now()
+	out = a.ok("browser_snapshot", nil)
+	assert.Contains(t, out, "Late element")
+	assert.Less(t, time.Since(start), 10*time.Second, "the opener answers again")
+}

@@ -400,18 +400,27 @@ func (s *Server) adoptPopups(ctx context.Context, wait time.Duration) (added []*
 			s.st.Unlock()
 			continue
 		}
-		// Not under gctx: the page keeps the browser value it was made from (rod's Info, Close
-		// and others go through it), which must outlive this call.
-		p, err := b.Rod().PageFromTarget(ti.TargetID)
-		if err != nil {
-			continue // closed meanwhile
-		}
-		t := &tab{refs: map[string]refInfo{}, next: 1, adopted: true}
-		sess, err := actions.NewSession(b, append(s.sessionOptions(t), actions.WithPage(p))...)
-		if err != nil {
+		t, ok := s.adoptOne(b, ti.TargetID, time.Until(deadline))
+		if !ok {
+			// Held between the probe and the adoption (a dialog it opened, a script that loops):
+			// it holds the pages of its renderer too, its opener's among them, and no tool can
+			// reach it. It is closed (the browser does that even for a held page).
+			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+			_, _ = proto.TargetCloseTarget{TargetID: ti.TargetID}.Call(b.Rod().Context(cctx))
+			cancel()
+			what := "a new tab"
+			if ti.URL != "" {
+				what += " (" + clip(ti.URL, 200) + ")"
+			}
+			s.rec.note("the page opened " + what + " that did not answer (held by a dialog or a script): it was closed, as it held the pages it shares a renderer with")
+			s.st.Lock()
+			s.announced[ti.TargetID] = true
+			s.st.Unlock()
 			continue
 		}
-		t.sess = sess
+		if t == nil {
+			continue // closed meanwhile
+		}
 		t.prepare(ctx)
 		ours[ti.TargetID] = true
 		s.st.Lock()
@@ -427,6 +436,61 @@ func (s *Server) adoptPopups(ctx context.Context, wait time.Duration) (added []*
 		}
 	}
 	return added, loading
+}
+
+// adoptOne makes a tab of the page of target, within d. rod's PageFromTarget and the Session's
+// event subscriptions enable DevTools domains with no deadline, which a page held by a dialog
+// does not answer: past d the work is abandoned (it ends when the page closes, and what it made
+// is closed then) and ok is false. A nil tab with ok: the page is gone.
+func (s *Server) adoptOne(b *browser.Browser, target proto.TargetTargetID, d time.Duration) (t *tab, ok bool) {
+	type made struct {
+		t   *tab
+		err error
+	}
+	done := make(chan made, 1)
+	var mu sync.Mutex
+	abandoned := false
+	go func() {
+		// Not under a call's context: the page keeps the browser value it was made from (rod's
+		// Info, Close and others go through it), which must outlive this call.
+		p, err := b.Rod().PageFromTarget(target)
+		if err != nil {
+			done <- made{err: err} // buffered
+			return
+		}
+		t := &tab{refs: map[string]refInfo{}, next: 1, adopted: true}
+		sess, err := actions.NewSession(b, append(s.sessionOptions(t), actions.WithPage(p))...)
+		if err != nil {
+			done <- made{err: err} // buffered
+			return
+		}
+		t.sess = sess
+		mu.Lock()
+		late := abandoned
+		if !late {
+			done <- made{t: t} // buffered
+		}
+		mu.Unlock()
+		if late {
+			t.close()
+		}
+	}()
+	tm := time.NewTimer(max(d, time.Second))
+	defer tm.Stop()
+	select {
+	case m := <-done:
+		return m.t, true
+	case <-tm.C:
+	}
+	mu.Lock()
+	abandoned = true
+	mu.Unlock()
+	select {
+	case m := <-done: // made just now, or failed
+		return m.t, true
+	default:
+		return nil, false
+	}
 }
 
 // attachable reports whether the page of target answers the Page domain within d (see
