@@ -300,8 +300,13 @@ func TestLoginWallIsAuthRequired(t *testing.T) {
 	}
 }
 
+// attemptUnderLoad is the attempt deadline of tests whose assertions a timed-out attempt would
+// change (its type, a second attempt, a navigation not yet seen): newSession's 3s was met on a
+// loaded 2-core machine (load average 20+).
+const attemptUnderLoad = 30 * time.Second
+
 func TestCaptchaIsEscalatedAndResumes(t *testing.T) {
-	s, _ := newSession(t)
+	s, _ := newSession(t, actions.WithTimeout(attemptUnderLoad))
 	_, err := s.Navigate(ctxT(t), site.URL("/captcha/recaptcha"))
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, retry.ErrEscalate))
@@ -313,7 +318,7 @@ func TestCaptchaIsEscalatedAndResumes(t *testing.T) {
 		// What a person's click does: the look-alike sets its cookie.
 		return e.Session.SetCookies(ctx, &proto.NetworkCookieParam{Name: "captcha_" + e.Vendor, Value: "ok", URL: e.URL})
 	})
-	s2, _ := newSession(t, actions.WithEscalator(solver))
+	s2, _ := newSession(t, actions.WithEscalator(solver), actions.WithTimeout(attemptUnderLoad))
 	res, err := s2.Navigate(ctxT(t), site.URL("/captcha/hcaptcha"))
 	require.NoError(t, err)
 	assert.Equal(t, 200, res.Status)
@@ -467,7 +472,8 @@ func TestCloseClosesThePopupsTheTabOpened(t *testing.T) {
 
 func TestErrorOnChromiumsErrorPageNamesNoChromeURL(t *testing.T) {
 	// After a reset the tab shows chrome-error://chromewebdata/: the error names the target only.
-	s, _ := newSession(t)
+	// (Under load a 3s attempt timed out and was taken for a hung page: page_crash.)
+	s, _ := newSession(t, actions.WithTimeout(attemptUnderLoad))
 	_, err := s.Navigate(ctxT(t), site.URL("/reset?fail=10&id="+uid("errpage")))
 	require.Error(t, err)
 	typ, _ := attempts(t, err)
@@ -516,7 +522,8 @@ func TestExtractRecords(t *testing.T) {
 }
 
 func TestClickOnLinkReportsTheNavigation(t *testing.T) {
-	s, _ := newSession(t)
+	// Click waits for the navigation within the attempt's deadline: under load 3s ended it first.
+	s, _ := newSession(t, actions.WithTimeout(attemptUnderLoad))
 	nav(t, s, "/catalog?page=1&id=link")
 	require.NoError(t, s.Click(ctxT(t), "a.next"))
 	last := s.LastNavigation()
