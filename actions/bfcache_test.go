@@ -27,19 +27,27 @@ func TestBackFromTheBackForwardCacheKeepsTheStatus(t *testing.T) {
 	defer srv.Close()
 	s, _ := newSession(t)
 	ctx := ctxT(t)
-	_, err := s.Navigate(ctx, srv.URL+"/a")
-	require.NoError(t, err)
-	_, err = s.Navigate(ctx, srv.URL+"/b")
-	require.NoError(t, err)
-	res, err := s.Back(ctx)
-	require.NoError(t, err)
-	restored, err := s.Page().Eval(`() => window.restored === true`)
-	require.NoError(t, err)
-	require.True(t, restored.Value.Bool(), "Chromium restored /a from its back-forward cache")
-	mu.Lock()
-	assert.Equal(t, 1, hits["/a"], "a restore asks the server nothing")
-	mu.Unlock()
-	assert.Equal(t, srv.URL+"/a", res.URL)
-	assert.Equal(t, http.StatusOK, res.Status)
-	assert.Equal(t, http.StatusOK, s.LastNavigation().Status)
+	// Chromium may decline its cache for a navigation of its own reasons (seen under load:
+	// BrowsingInstanceNotSwapped); a few rounds give it one restore to check.
+	for round := 1; ; round++ {
+		a, b := fmt.Sprintf("%s/a%d", srv.URL, round), fmt.Sprintf("%s/b%d", srv.URL, round)
+		_, err := s.Navigate(ctx, a)
+		require.NoError(t, err)
+		_, err = s.Navigate(ctx, b)
+		require.NoError(t, err)
+		res, err := s.Back(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, a, res.URL)
+		assert.Equal(t, http.StatusOK, res.Status)
+		assert.Equal(t, http.StatusOK, s.LastNavigation().Status)
+		restored, err := s.Page().Eval(`() => window.restored === true`)
+		require.NoError(t, err)
+		if restored.Value.Bool() {
+			mu.Lock()
+			assert.Equal(t, 1, hits[fmt.Sprintf("/a%d", round)], "a restore asks the server nothing")
+			mu.Unlock()
+			return
+		}
+		require.Less(t, round, 5, "Chromium never restored a page from its back-forward cache")
+	}
 }
