@@ -60,10 +60,9 @@ type Verdict struct {
 	Note string
 }
 
-// Check answers for u (an absolute http(s) URL). It fetches the origin's robots.txt the first
-// time and waits for it (or ctx).
-func (r *Robots) Check(ctx context.Context, u *url.URL) (Verdict, error) {
-	origin := u.Scheme + "://" + u.Host
+// entry is origin's robots.txt, fetched the first time (by the caller that asks first; the others
+// wait for it, or for their ctx).
+func (r *Robots) entry(ctx context.Context, origin string) (*robotsEntry, error) {
 	r.mu.Lock()
 	e, ok := r.origins[origin]
 	if !ok {
@@ -77,8 +76,18 @@ func (r *Robots) Check(ctx context.Context, u *url.URL) (Verdict, error) {
 	}
 	select {
 	case <-e.ready:
+		return e, nil
 	case <-ctx.Done():
-		return Verdict{}, ctx.Err()
+		return nil, ctx.Err()
+	}
+}
+
+// Check answers for u (an absolute http(s) URL). It fetches the origin's robots.txt the first
+// time and waits for it (or ctx).
+func (r *Robots) Check(ctx context.Context, u *url.URL) (Verdict, error) {
+	e, err := r.entry(ctx, u.Scheme+"://"+u.Host)
+	if err != nil {
+		return Verdict{}, err
 	}
 	v := Verdict{Allowed: true, Note: e.note}
 	if e.data == nil {

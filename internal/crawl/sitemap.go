@@ -584,21 +584,9 @@ func httpError(res *http.Response, raw string) error {
 // SitemapsOf returns the Sitemap: lines of origin's robots.txt (scheme://host[:port]), fetched
 // once and cached like Check's; an error when the file could not be read or lists none.
 func (r *Robots) SitemapsOf(ctx context.Context, origin string) ([]string, error) {
-	r.mu.Lock()
-	e, ok := r.origins[origin]
-	if !ok {
-		e = &robotsEntry{ready: make(chan struct{})}
-		r.origins[origin] = e
-		r.fetches++
-		r.mu.Unlock()
-		r.fetch(ctx, origin, e)
-	} else {
-		r.mu.Unlock()
-	}
-	select {
-	case <-e.ready:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	e, err := r.entry(ctx, origin)
+	if err != nil {
+		return nil, err
 	}
 	if e.data == nil {
 		return nil, fmt.Errorf("%s/robots.txt: %s", origin, e.note)
