@@ -574,11 +574,18 @@ func (cr *crawler) load(ctx context.Context, s *actions.Session, it crawl.Item) 
 	}
 }
 
+// serverTimeLimit bounds serverTime's call to the page; past it the whole load's time is used.
+const serverTimeLimit = 2 * time.Second
+
 // serverTime is how long the site took to answer the page's document: the browser's Navigation
 // Timing from sending the request to the first byte of the response (Scrapy's download latency).
 // That is what the limiter judges a site's speed by: the whole load (subresources, rendering)
 // also measures the machine running the browser, and a busy machine is not a slow site.
 func serverTime(ctx context.Context, s *actions.Session) (time.Duration, bool) {
+	// A measure, not the item's work: a page whose script hangs right after its load must not
+	// hold the domain's slot (the caller's) while this waits for it.
+	ctx, cancel := context.WithTimeout(ctx, serverTimeLimit)
+	defer cancel()
 	res, err := proto.RuntimeEvaluate{ReturnByValue: true, Expression: `(() => {
 		const n = performance.getEntriesByType("navigation")[0];
 		return n && n.responseStart > 0 ? n.responseStart - n.requestStart : -1;
