@@ -93,6 +93,10 @@ func run(t *testing.T, dir string, env []string, args ...string) result {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	c := cmd(ctx, dir, env, args...)
+	// A run still going after its 3 minutes is stuck: SIGQUIT makes Go print every goroutine's
+	// stack on its stderr, which the failing test shows, before the group is killed below.
+	c.Cancel = func() error { return c.Process.Signal(syscall.SIGQUIT) }
+	c.WaitDelay = 10 * time.Second
 	var out, errb bytes.Buffer
 	c.Stdout, c.Stderr = &out, &errb
 	err := c.Run()
