@@ -561,11 +561,14 @@ func TestRobust_SecretsNeverLeak(t *testing.T) {
 	core, logs := observer.New(zapcore.DebugLevel)
 	logger := zap.New(core)
 	artifacts := t.TempDir()
+	// 3 s an attempt: the FillSecret that must succeed timed out 3 times at 1 s on a loaded CI
+	// machine. The calls that must fail, but the first, get one attempt each: the test stays short.
 	f := newFixture(t, fixtureConfig{
-		timeout:     time.Second,
+		timeout:     3 * time.Second,
 		managerOpts: []retry.Option{retry.WithLogger(logger)},
 		sessionOpts: []actions.Option{actions.WithLogger(logger), actions.WithArtifacts(artifacts)},
 	})
+	once := actions.WithCallOptions(f.ctx, retry.MaxAttempts(1))
 	require.NoError(t, f.s.SetCookies(f.ctx, &proto.NetworkCookieParam{Name: "sid", Value: cookie, URL: h.url("/")}))
 	_, err := f.s.Navigate(f.ctx, h.url("/form"))
 	require.NoError(t, err)
@@ -576,14 +579,14 @@ func TestRobust_SecretsNeverLeak(t *testing.T) {
 	var errs []error
 	require.NoError(t, f.s.FillSecret(f.ctx, "#name", secret))
 	// Failures of every kind while the secret is in the form and the cookie in the jar.
-	errs = append(errs, f.s.FillSecret(f.ctx, "#missing", secret))
-	errs = append(errs, f.s.FillSecret(f.ctx, "div[", secret))
-	errs = append(errs, f.s.FillSecret(f.ctx, "#pick", secret))
-	errs = append(errs, f.s.Click(f.ctx, "#missing"))
+	errs = append(errs, f.s.FillSecret(f.ctx, "#missing", secret)) // retried: the retry lines too
+	errs = append(errs, f.s.FillSecret(once, "div[", secret))
+	errs = append(errs, f.s.FillSecret(once, "#pick", secret))
+	errs = append(errs, f.s.Click(once, "#missing"))
 	_, err = f.s.Navigate(f.ctx, h.url("/form?token="+secret))
 	errs = append(errs, err)
-	errs = append(errs, f.s.Click(f.ctx, "#missing-"+secret))
-	_, err = f.s.Navigate(f.ctx, "http://user:"+secret+"@"+strings.TrimPrefix(h.url("/nope"), "http://"))
+	errs = append(errs, f.s.Click(once, "#missing-"+secret))
+	_, err = f.s.Navigate(once, "http://user:"+secret+"@"+strings.TrimPrefix(h.url("/nope"), "http://"))
 	errs = append(errs, err)
 
 	snap, err := f.s.Snapshot(f.ctx)
