@@ -58,41 +58,7 @@ func TestSharedCrawlConcurrencyIsJobWide(t *testing.T) {
 		fmt.Fprintf(w, "<html><body><h1>%s</h1></body></html>", r.URL.Path)
 	}))
 	defer srv.Close()
-	f, err := flow.Parse([]byte(`
-concurrency: 3
-crawl: {per_domain_concurrency: 2, robots: ignore}
-stages:
-  listing:
-    start: ["${SITE}/list"]
-    steps:
-      - enqueue: {links: "a.p", stage: product}
-  product:
-    steps:
-      - extract: {container: body, fields: {name: h1}}
-`), flow.Options{File: "polite.yaml", Env: func(k string) (string, bool) { return srv.URL, k == "SITE" }})
-	require.NoError(t, err)
-
-	r := testenv.StartRedis(t)
-	rc, err := queue.Dial(context.Background(), r.URL(0), 16, 5*time.Second)
-	require.NoError(t, err)
-	defer rc.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	var wg sync.WaitGroup
-	sums := make([]Summary, 2)
-	for i, name := range []string{"a", "b"} {
-		q, err := queue.OpenRedis(ctx, rc, queue.RedisConfig{Job: "polite", Worker: name,
-			StoreTimeout: 2 * time.Second}) // a loaded machine (-race, Chromium) is slow, not down
-		require.NoError(t, err)
-		defer q.Close()
-		wg.Go(func() {
-			m := retry.NewManager(retry.WithClassifier(browser.Classify))
-			var err error
-			sums[i], err = Run(ctx, Config{Flow: f, Browser: env.b, Manager: m, Results: results.NewWriter(io.Discard), Queue: q})
-			assert.NoError(t, err, "worker %s", name)
-		})
-	}
-	wg.Wait()
+	sums := crawlTwoWorkers(t, srv.URL, "polite", 3)
 
 	for i, s := range sums {
 		assert.Zero(t, s.Failed, "worker %d", i)
@@ -143,40 +109,7 @@ func TestSharedCrawlBackoffSlowsEveryWorker(t *testing.T) {
 		fmt.Fprintf(w, "<html><body><h1>%s</h1></body></html>", r.URL.Path)
 	}))
 	defer srv.Close()
-	f, err := flow.Parse([]byte(`
-concurrency: 2
-crawl: {per_domain_concurrency: 2, robots: ignore}
-stages:
-  listing:
-    start: ["${SITE}/list"]
-    steps:
-      - enqueue: {links: "a.p", stage: product}
-  product:
-    steps:
-      - extract: {container: body, fields: {name: h1}}
-`), flow.Options{File: "backoff.yaml", Env: func(k string) (string, bool) { return srv.URL, k == "SITE" }})
-	require.NoError(t, err)
-
-	r := testenv.StartRedis(t)
-	rc, err := queue.Dial(context.Background(), r.URL(0), 16, 5*time.Second)
-	require.NoError(t, err)
-	defer rc.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	var wg sync.WaitGroup
-	sums := make([]Summary, 2)
-	for i, name := range []string{"a", "b"} {
-		q, err := queue.OpenRedis(ctx, rc, queue.RedisConfig{Job: "backoff", Worker: name, StoreTimeout: 2 * time.Second})
-		require.NoError(t, err)
-		defer q.Close()
-		wg.Go(func() {
-			m := retry.NewManager(retry.WithClassifier(browser.Classify))
-			var err error
-			sums[i], err = Run(ctx, Config{Flow: f, Browser: env.b, Manager: m, Results: results.NewWriter(io.Discard), Queue: q})
-			assert.NoError(t, err, "worker %s", name)
-		})
-	}
-	wg.Wait()
+	sums := crawlTwoWorkers(t, srv.URL, "backoff", 2)
 
 	assert.Equal(t, products+1, sums[0].OK+sums[1].OK, "the refused page was loaded again, not failed")
 	assert.Positive(t, sums[0].OK)
@@ -203,4 +136,46 @@ stages:
 		assert.GreaterOrEqual(t, since, time.Duration(i)*300*time.Millisecond,
 			"load %d after the 429 came %s after it: at least 300ms apart on average", i+1, since)
 	}
+}
+
+// crawlTwoWorkers runs two workers (a, b) with conc tabs each on one Redis job, crawling site's
+// /list and the products it links to (per_domain_concurrency 2), and returns their summaries.
+func crawlTwoWorkers(t *testing.T, site, job string, conc int) []Summary {
+	t.Helper()
+	f, err := flow.Parse([]byte(fmt.Sprintf(`
+concurrency: %d
+crawl: {per_domain_concurrency: 2, robots: ignore}
+stages:
+  listing:
+    start: ["${SITE}/list"]
+    steps:
+      - enqueue: {links: "a.p", stage: product}
+  product:
+    steps:
+      - extract: {container: body, fields: {name: h1}}
+`, conc)), flow.Options{File: job + ".yaml", Env: func(k string) (string, bool) { return site, k == "SITE" }})
+	require.NoError(t, err)
+
+	r := testenv.StartRedis(t)
+	rc, err := queue.Dial(context.Background(), r.URL(0), 16, 5*time.Second)
+	require.NoError(t, err)
+	defer rc.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var wg sync.WaitGroup
+	sums := make([]Summary, 2)
+	for i, name := range []string{"a", "b"} {
+		q, err := queue.OpenRedis(ctx, rc, queue.RedisConfig{Job: job, Worker: name,
+			StoreTimeout: 2 * time.Second}) // a loaded machine (-race, Chromium) is slow, not down
+		require.NoError(t, err)
+		defer q.Close()
+		wg.Go(func() {
+			m := retry.NewManager(retry.WithClassifier(browser.Classify))
+			var err error
+			sums[i], err = Run(ctx, Config{Flow: f, Browser: env.b, Manager: m, Results: results.NewWriter(io.Discard), Queue: q})
+			assert.NoError(t, err, "worker %s", name)
+		})
+	}
+	wg.Wait()
+	return sums
 }
