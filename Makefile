@@ -17,12 +17,19 @@ test: setup
 	@./scripts/no-leftovers.sh
 	$(MAKE) --no-print-directory fuzz
 
-## fuzz: a short run of every fuzz target (FUZZTIME each; no minimising: a failing input is kept as found)
+## fuzz: a short run of every fuzz target (FUZZTIME each; no minimising: a failing input is kept as found).
+## Go's fuzzer sometimes ends a run at FUZZTIME with "context deadline exceeded" and no input: that is not a finding
 fuzz:
 	@set -e; for spec in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs grep -ho '^func Fuzz[A-Za-z0-9_]*' /dev/null | sort -u | sed 's/^func //'); do \
 	  dir=$$(grep -rl --include='*_test.go' "^func $$spec(" . | head -1 | xargs dirname); \
 	  echo "fuzz $$dir $$spec ($(FUZZTIME))"; \
-	  $(GO) test -run='^$$' -fuzz="^$$spec$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=0 $$dir; \
+	  rc=0; out=$$($(GO) test -run='^$$' -fuzz="^$$spec$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=0 $$dir 2>&1) || rc=$$?; \
+	  echo "$$out"; \
+	  if [ $$rc -ne 0 ]; then \
+	    if echo "$$out" | grep -q 'context deadline exceeded' && ! echo "$$out" | grep -q 'Failing input written'; then \
+	      echo "fuzz $$spec: the fuzzer's own deadline error as FUZZTIME ended, no failing input: not a finding"; \
+	    else exit $$rc; fi; \
+	  fi; \
 	done
 
 ## demo: the main job on the embedded test site
