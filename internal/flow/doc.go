@@ -27,6 +27,11 @@
 // browser starts when an enqueue names an unknown stage, stages form a cycle without a limit, a
 // stage cannot be reached, or a scope pattern is malformed.
 //
+// Two steps wrap another (expect.go): popup runs its action (a click...) and then its own steps in
+// the tab that action opened, closes it and goes on in the opener; download runs its action and
+// saves the file it downloads (save_as, relative to the run's downloads directory and never
+// outside it), its path, name, size and URL going into the item's record.
+//
 // The set of step kinds and their fields is one table (Kinds), which the JSON Schema in
 // schema/flow.schema.json mirrors; a test holds the two equal.
 package flow

@@ -135,6 +135,10 @@ type Step struct {
 	Files []string
 	// scroll: the wheel's movement in CSS pixels (positive: right, down).
 	DX, DY float64
+	// popup, download: the step that opens the tab or starts the download.
+	Action *Step
+	// popup: the steps run in the new tab.
+	Steps []Step
 }
 
 // ReadKinds are the step kinds that read a value from the page into the item's record.
@@ -225,6 +229,18 @@ func (s Step) String() string {
 		return s.Kind
 	case "dialog":
 		return "dialog → " + s.Into()
+	case "popup":
+		if s.Action != nil {
+			n := fmt.Sprintf("%d steps", len(s.Steps))
+			if len(s.Steps) == 1 {
+				n = "1 step"
+			}
+			return fmt.Sprintf("popup from %s (%s)", s.Action, n)
+		}
+	case "download":
+		if s.Action != nil {
+			return "download from " + s.Action.String() + " → " + s.Into()
+		}
 	case "wait_for":
 		if t, ok := s.Fields["text"]; ok {
 			return fmt.Sprintf("wait_for %s text %q", s.Fields["selector"], t)

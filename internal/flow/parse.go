@@ -69,6 +69,8 @@ type parser struct {
 	urlTmpls []usedRef // URL templates that need a per-item check
 	// reads: record field → the line of the read step that writes it.
 	reads map[string]int
+	// fixedSaveAs: download save_as names without ${item.…} (expect.go), refused in a batch.
+	fixedSaveAs []usedRef
 }
 
 type usedRef struct {
@@ -187,6 +189,7 @@ func (p *parser) parse(data []byte) {
 	}
 	p.crawlFlow(root, fields) // stages: and crawl: (stages.go)
 	p.checkItems()
+	p.checkFixedSaveAs() // expect.go
 }
 
 // mapping checks n is a mapping with only known keys, no duplicates, and returns key → value.
@@ -617,6 +620,12 @@ func (p *parser) step(n *yaml.Node, path string) (Step, bool) {
 			s.ExpectStatus, s.AnyStatus = p.statuses(v, fp)
 		case Strings:
 			s.Files = p.files(v, fp) // inputs.go
+		case StepField:
+			if s.Action = p.actionStep(v, fp); s.Action == nil { // expect.go
+				ok = false
+			}
+		case StepList:
+			s.Steps = p.popupSteps(v, fp) // expect.go
 		}
 		if fs.Enum != nil && s.Fields[name] != "" && !contains(fs.Enum, s.Fields[name]) {
 			got := s.Fields[name]
@@ -656,6 +665,8 @@ func (p *parser) step(n *yaml.Node, path string) (Step, bool) {
 func (p *parser) checkStep(s *Step, nodes map[string]*yaml.Node, kindNode *yaml.Node, kp string) bool {
 	ok := true
 	switch s.Kind {
+	case "popup", "download":
+		ok = p.checkExpect(s, nodes, kindNode, kp) // expect.go
 	case "wait_for":
 		if nodes["state"] != nil && nodes["text"] != nil {
 			p.errAt(nodes["text"], kp+".text", "use either state or text (a text is waited for in a visible element)")
