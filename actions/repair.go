@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/go-rod/rod"
 	"go.uber.org/zap"
 
 	"github.com/smartretry/smartretry/browser"
@@ -76,18 +77,24 @@ func (s *Session) repair(ctx context.Context, sp spec, a *retry.Attempt) error {
 // replacePage opens a new tab in the same browser context (the session's own when Isolated:
 // cookies and storage kept), takes it back to the last URL Navigate reached, and closes the
 // crashed tab. A status that navigation expected (ExpectStatus, AnyStatus) is the page the
-// session was on, so it is where the tab goes back to, not a failure of the repair.
+// session was on, so it is where the tab goes back to, not a failure of the repair. Any other
+// HTTP error is judged as Navigate judges it, so the repair's error says what Navigate's would
+// (a 401's challenge and how to answer it, a wall's vendor), not a bare status.
 func (s *Session) replacePage(ctx context.Context) error {
 	if err := s.swapTab(ctx); err != nil {
 		return fmt.Errorf("new tab after crash: %w", err)
 	}
 	np := s.Page()
 	if u, no := s.getLastNav(); u != "" {
-		if _, err := s.b.Navigate(ctx, np, u, s.cfg.timeout); err != nil {
-			var he *retry.HTTPError
-			if errors.As(err, &he) && no.expected(he.StatusCode) {
-				return nil
-			}
+		resp, err := s.b.Navigate(ctx, np, u, s.cfg.timeout)
+		var he *retry.HTTPError
+		if err != nil && errors.As(err, &he) && resp != nil {
+			err = s.b.Guard(ctx, np, s.cfg.timeout, "navigate "+u, func(p *rod.Page) error {
+				_, jerr := s.judgeNav(p, u, no, resp, err)
+				return jerr
+			})
+		}
+		if err != nil {
 			return fmt.Errorf("back to %s after crash: %w", u, err)
 		}
 	}

@@ -1,0 +1,79 @@
+package actions_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/go-rod/rod/lib/proto"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/smartretry/smartretry/actions"
+	"github.com/smartretry/smartretry/retry"
+)
+
+// Slow pages and slow machines: what a loaded CI box showed (load average 20-40 on 2 cores),
+// reproduced without load by pages that are slow on purpose. Each test waits for conditions.
+
+// slowServer serves the handlers of routes, each under its path; the page is closed at the end.
+func slowServer(t *testing.T, routes map[string]http.HandlerFunc) *httptest.Server {
+	t.Helper()
+	mux := http.NewServeMux()
+	for path, h := range routes {
+		mux.HandleFunc(path, h)
+	}
+	srv := httptest.NewServer(mux)
+	t.Cleanup(func() {
+		srv.CloseClientConnections()
+		srv.Close()
+	})
+	return srv
+}
+
+// htmlPage answers body as an HTML page after delay (the server's think time).
+func htmlPage(delay time.Duration, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte("<!doctype html><html><head><title>" + r.URL.Path + "</title></head><body>" + body + "</body></html>"))
+	}
+}
+
+// A 401 answered, then the tab's renderer dies (under load, the attempt that met the 401 was
+// once taken for a hung page): the repair's new tab goes back to the 401, and the error of the
+// attempt that met it again still says how to answer the challenge (it had said only "HTTP 401").
+func TestHTTPAuthHintSurvivesACrashRepair(t *testing.T) {
+	var n atomic.Int64
+	srv := slowServer(t, map[string]http.HandlerFunc{
+		"/basic_auth": func(w http.ResponseWriter, r *http.Request) {
+			n.Add(1)
+			w.Header().Set("WWW-Authenticate", `Basic realm="Restricted Area"`)
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = w.Write([]byte(`<p>Not authorized</p>`))
+		},
+	})
+	const hint = "the server asks for HTTP Basic authentication: give credentials with actions.WithHTTPCredentials"
+	s, _ := newSession(t, actions.Isolated(), actions.WithTimeout(attemptUnderLoad))
+	_, err := s.Navigate(ctxT(t), srv.URL+"/basic_auth")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), hint)
+
+	ctx, cancel := context.WithTimeout(ctxT(t), 300*time.Millisecond)
+	_ = proto.PageCrash{}.Call(s.Page().Context(ctx)) // never answers
+	cancel()
+	_, err = s.Text(ctxT(t), "p")
+	require.Error(t, err)
+	typ, _ := attempts(t, err)
+	assert.Equal(t, retry.AuthRequired, typ, "%v", err)
+	assert.Equal(t, int64(2), n.Load(), "the repair went back to the page: %v", err)
+	assert.Contains(t, err.Error(), hint)
+}
