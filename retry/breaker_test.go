@@ -540,3 +540,73 @@ func TestWaitWithAVagueStore(t *testing.T) {
 	require.NoError(t, retry.Do(context.Background(), retrytest.FailN(0, nil).Do, retry.UsingManager(m), retry.WithInfo(retry.Info{"domain": "v.example"})))
 	assert.Equal(t, []time.Duration{retry.BreakerPollInterval, retry.BreakerPollInterval}, clock.Sleeps())
 }
+
+// A call made inside the half-open probe for the same domain (an item retried as a whole, whose
+// page load is a call of its own) is part of the probe: it goes through, where it had waited
+// for the probe that was waiting for it (a crawl stalled so, every item behind that probe, until
+// MaxBreakerWait). Another call for the domain still waits for the probe; the nested call's
+// success closes the breaker.
+func TestCallInsideTheProbeGoesThrough(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		outer func(ctx context.Context, m *retry.Manager, fn func(context.Context) error) error
+	}{
+		{"Do", func(ctx context.Context, m *retry.Manager, fn func(context.Context) error) error {
+			return retry.Do(ctx, fn, retry.UsingManager(m), retry.WithInfo(retry.Info{"url": "https://down.example/item"}))
+		}},
+		{"PartialRetry", func(ctx context.Context, m *retry.Manager, fn func(context.Context) error) error {
+			_, failed := retry.PartialRetry(ctx, m, []string{"a"}, func(ctx context.Context, _ string) error { return fn(ctx) },
+				retry.WithInfo(retry.Info{"url": "https://down.example/item"}))
+			if len(failed) > 0 {
+				return failed[0].Err
+			}
+			return nil
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, clock := newTestManager()
+			openBreaker(t, m, "down.example")
+			clock.Advance(61 * time.Second) // the next call is the probe
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			inner := 0
+			err := tc.outer(ctx, m, func(ctx context.Context) error {
+				return retry.Run(ctx, "navigate", retry.Info{"url": "https://down.example/page"}, func(context.Context, *retry.Attempt) error {
+					inner++
+					assert.Equal(t, "half_open", state(m, "down.example"), "the nested call runs while the probe is out")
+					return nil
+				}, retry.UsingManager(m))
+			})
+			require.NoError(t, err, "the nested call waited for the probe it is part of")
+			assert.Equal(t, 1, inner)
+			assert.Equal(t, "closed", state(m, "down.example"))
+		})
+	}
+}
+
+// A call made inside the probe of another domain, or outside any probe, still waits for a probe
+// in flight.
+func TestOnlyTheProbesOwnCallsGoThrough(t *testing.T) {
+	m, clock := newTestManager()
+	openBreaker(t, m, "down.example")
+	openBreaker(t, m, "other.example")
+	clock.Advance(61 * time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	other := retry.Info{"url": "https://other.example/x"}
+	probeOut, release := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() { // takes other.example's probe and holds it
+		assert.NoError(t, retry.Do(ctx, func(context.Context) error { close(probeOut); <-release; return nil },
+			retry.UsingManager(m), retry.WithInfo(other)))
+	})
+	<-probeOut
+	err := retry.Do(ctx, func(ctx context.Context) error {
+		// Inside down.example's probe: a call to other.example may not wait long enough.
+		return retry.Do(ctx, func(context.Context) error { return nil }, retry.UsingManager(m), retry.WithInfo(other),
+			retry.MaxBreakerWait(-1))
+	}, retry.UsingManager(m), retry.WithInfo(retry.Info{"url": "https://down.example/y"}), retry.MaxAttempts(1))
+	assert.ErrorIs(t, err, retry.ErrCircuitOpen, "other.example's probe is someone else's")
+	close(release)
+	wg.Wait()
+}

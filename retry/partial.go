@@ -103,7 +103,7 @@ func PartialRetry[T any](ctx context.Context, m *Manager, items []T, fn func(ctx
 			}
 		}
 		defer m.probeDone(s.domain, probe)
-		err := safeCall(ctx, fn, items[i])
+		err := safeCall(m.withProbe(ctx, s.domain, probe), fn, items[i])
 		s.attempts++
 		if cerr := ctx.Err(); cerr != nil {
 			m.releaseProbe(ctx, s.domain, probe)

@@ -273,9 +273,9 @@ func (m *Manager) run(ctx context.Context, action string, info Info, infoOwned b
 			r.a.solution = ""
 		}
 		if fnRun != nil {
-			err = fnRun(ctx, r.a)
+			err = fnRun(m.withProbe(ctx, r.domain, r.probe), r.a)
 		} else {
-			err = fnDo(ctx)
+			err = fnDo(m.withProbe(ctx, r.domain, r.probe))
 		}
 		if ctx.Err() != nil {
 			// Late: the caller has gone. Whatever fn says now must not teach the Manager.

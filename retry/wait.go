@@ -36,12 +36,25 @@ type refusal struct {
 // admit lets an attempt to domain through, waiting while the domain refuses it. It returns the
 // probe channel when the attempt is the half-open probe (pass it to probeDone once its result
 // is recorded), and the time after any wait.
+//
+// A call made inside the half-open probe of its domain (ctx carries it: an item retried as a
+// whole, whose page load is a call of its own) is part of that probe and goes through: it had
+// waited for the probe, which waited for it.
 func (m *Manager) admit(ctx context.Context, action, domain string, attempt int, b *waitBudget, now time.Time) (probe chan struct{}, after time.Time, ref *refusal) {
+	return m.admitFor(ctx, action, domain, attempt, b, now, m.breakerOn)
+}
+
+// admitFor is admit; take says whether the call may take the half-open probe (AwaitDomain only
+// waits until an attempt could go, and takes nothing).
+func (m *Manager) admitFor(ctx context.Context, action, domain string, attempt int, b *waitBudget, now time.Time, take bool) (probe chan struct{}, after time.Time, ref *refusal) {
 	quiet := false // a poll for the same probe in flight is not a new wait
 	for {
-		adm := m.st.Admit(ctx, domain, now, m.policy, m.breakerOn)
+		adm := m.st.Admit(ctx, domain, now, m.policy, take)
 		if adm.Transition != "" {
 			m.emit(Event{Kind: adm.Transition, Domain: domain, Time: now})
+		}
+		if adm.HalfOpen && m.insideProbe(ctx, domain) {
+			return nil, now, nil
 		}
 		if adm.Allowed || !adm.Cooloff && !m.breakerOn {
 			if adm.Probe {
@@ -125,6 +138,37 @@ func (m *Manager) waitProbe(ctx context.Context, probe <-chan struct{}, budget t
 		return ctx.Err()
 	}
 	return nil
+}
+
+// probeKey is the context key under which a call passes the half-open probe it holds to its fn.
+type probeKey struct{}
+
+// heldProbe is a half-open probe held by a call of m for domain, and the ones held by the calls
+// around it (up).
+type heldProbe struct {
+	m      *Manager
+	domain string
+	up     *heldProbe
+}
+
+// withProbe is ctx for the fn of a call that holds domain's half-open probe (nil: none).
+func (m *Manager) withProbe(ctx context.Context, domain string, probe chan struct{}) context.Context {
+	if probe == nil {
+		return ctx
+	}
+	up, _ := ctx.Value(probeKey{}).(*heldProbe)
+	return context.WithValue(ctx, probeKey{}, &heldProbe{m: m, domain: domain, up: up})
+}
+
+// insideProbe reports whether ctx is inside a call of m that holds domain's half-open probe.
+func (m *Manager) insideProbe(ctx context.Context, domain string) bool {
+	h, _ := ctx.Value(probeKey{}).(*heldProbe)
+	for ; h != nil; h = h.up {
+		if h.m == m && h.domain == domain {
+			return true
+		}
+	}
+	return false
 }
 
 // probeTaken registers a half-open probe taken by one of this Manager's calls, so that its other
