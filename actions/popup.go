@@ -22,7 +22,9 @@ var ErrNoPopup = errors.New("actions: the action opened no new tab")
 // HTTP credentials) and its own retries; its Close closes the tab, and the opener's Close closes
 // it too. Only tabs that keep their opener are found: a rel=noopener link's tab has none (open
 // its href with Navigate instead). An action error is returned as it is; no tab within the
-// session's timeout (WithTimeout) after a successful action is an error wrapping ErrNoPopup.
+// session's timeout (WithTimeout) after a successful action is an error wrapping ErrNoPopup. Once
+// the tab is there, its first document gets the timeout again (a popup left on an empty
+// about:blank is waited for that long: its navigation may still come).
 func (s *Session) ExpectPopup(ctx context.Context, action func(ctx context.Context) error) (*Session, error) {
 	if s.isClosed() {
 		return nil, ErrClosed
@@ -63,7 +65,12 @@ func (s *Session) ExpectPopup(ctx context.Context, action func(ctx context.Conte
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	p, err := b.Context(wctx).PageFromTarget(id)
+	// The popup was found; its first document gets a timeout of its own: a popup that opened late
+	// (after a slow step of the page) must not find its budget spent, or the Session would come
+	// back on the about:blank before its page (URL "").
+	fctx, fcancel := context.WithTimeout(ctx, s.cfg.timeout)
+	defer fcancel()
+	p, err := b.Context(fctx).PageFromTarget(id)
 	if err != nil {
 		return nil, fmt.Errorf("actions: attach to the popup: %w", err)
 	}
@@ -84,7 +91,7 @@ func (s *Session) ExpectPopup(ctx context.Context, action func(ctx context.Conte
 	ps.st.Lock()
 	ps.owned = true // the popup is the caller's through this Session: Close closes it
 	ps.st.Unlock()
-	if u := ps.waitFirstDocument(wctx, p); u != "" {
+	if u := ps.waitFirstDocument(fctx, p); u != "" {
 		// The Session watches the tab from now on: what it loaded before is read once.
 		ps.st.Lock()
 		if ps.nav.url == "" {
@@ -98,22 +105,27 @@ func (s *Session) ExpectPopup(ctx context.Context, action func(ctx context.Conte
 // waitFirstDocument waits (best effort, within ctx) until the popup has left the about:blank
 // every new tab starts with and its document is loaded, so the first action on it does not meet
 // a document about to be replaced. It returns the URL it saw last.
+//
+// A popup still on an empty about:blank is waited for: pages open an empty window at once (popup
+// blockers allow only that) and send it to its URL after a slow step, so no time without a
+// navigation proves none is coming. A blank popup the opener wrote into (document.write, or
+// content added to its body) is a page already; one that stays empty costs the whole wait.
 func (s *Session) waitFirstDocument(ctx context.Context, p *rod.Page) (url string) {
 	pc := p.Context(ctx)
-	blankSince := time.Now()
 	for ctx.Err() == nil {
 		var st struct {
 			URL   string `json:"url"`
 			State string `json:"state"`
+			Empty bool   `json:"empty"`
 		}
-		if err := evalExpr(pc, `({url: location.href, state: document.readyState})`, &st); err == nil {
+		// While a navigation waits for its server, DevTools holds this call until the document
+		// comes: the wait is for that, not a poll.
+		if err := evalExpr(pc, `({url: location.href, state: document.readyState,
+			empty: !document.body || (document.body.childElementCount === 0 && document.body.textContent.trim() === '' && document.head.childElementCount === 0)})`, &st); err == nil {
 			url = st.URL
 			blank := st.URL == "about:blank" || st.URL == ""
-			if !blank && st.State == "complete" {
+			if st.State == "complete" && (!blank || !st.Empty) {
 				return url
-			}
-			if blank && time.Since(blankSince) > time.Second && st.State == "complete" {
-				return url // a popup that stays blank (window.open() written by script)
 			}
 		}
 		select {

@@ -77,3 +77,29 @@ func TestHTTPAuthHintSurvivesACrashRepair(t *testing.T) {
 	assert.Equal(t, int64(2), n.Load(), "the repair went back to the page: %v", err)
 	assert.Contains(t, err.Error(), hint)
 }
+
+// A popup whose first navigation starts late: the button opens an empty window at once (as pages
+// do to escape popup blockers) and sends it to its URL after a slow step. ExpectPopup returns the
+// popup on its document, not on the about:blank before it.
+func TestExpectPopupWhoseNavigationStartsLate(t *testing.T) {
+	srv := slowServer(t, map[string]http.HandlerFunc{
+		"/opener": htmlPage(0, `<button id="late" onclick="const w = window.open(''); setTimeout(() => { w.location = '/new' }, 1500)">late</button>
+<button id="slow" onclick="setTimeout(() => window.open('/slow'), 2500)">slow</button>`),
+		"/new":  htmlPage(0, `<h3>New Window</h3>`),
+		"/slow": htmlPage(2500*time.Millisecond, `<h3>Slow Window</h3>`),
+	})
+	s, _ := newSession(t, actions.WithTimeout(4*time.Second))
+	ctx := ctxT(t)
+	_, err := s.Navigate(ctx, srv.URL+"/opener")
+	require.NoError(t, err)
+
+	for sel, want := range map[string]string{"#late": "/new", "#slow": "/slow"} {
+		popup, err := s.ExpectPopup(ctx, func(ctx context.Context) error { return s.Click(ctx, sel) })
+		require.NoError(t, err, sel)
+		assert.Equal(t, srv.URL+want, popup.URL(), sel)
+		got, err := popup.Text(ctx, "h3")
+		require.NoError(t, err, sel)
+		assert.Contains(t, got, "Window", sel)
+		require.NoError(t, popup.Close())
+	}
+}
