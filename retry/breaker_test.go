@@ -610,3 +610,43 @@ func TestOnlyTheProbesOwnCallsGoThrough(t *testing.T) {
 	close(release)
 	wg.Wait()
 }
+
+// AwaitDomain waits out the cooloff and takes the half-open probe for calls made later with its
+// context: they go through without waiting, anyone else is refused (or waits) until release.
+func TestAwaitDomain(t *testing.T) {
+	m, clock := newTestManager()
+	ctx := context.Background()
+	pctx, release, err := m.AwaitDomain(ctx, "free.example")
+	require.NoError(t, err, "a domain nothing is known of lets a call through")
+	assert.Equal(t, ctx, pctx)
+	release()
+
+	openBreaker(t, m, "down.example")
+	_, _, err = m.AwaitDomain(ctx, "down.example", retry.MaxBreakerWait(-1))
+	require.ErrorIs(t, err, retry.ErrCircuitOpen, "may not wait: refused at once")
+	left, ok := retry.RetryAfterOf(err)
+	assert.True(t, ok)
+	assert.Equal(t, 60*time.Second, left)
+	assert.Empty(t, clock.Sleeps())
+
+	pctx, release, err = m.AwaitDomain(ctx, "down.example")
+	require.NoError(t, err)
+	assert.Equal(t, []time.Duration{60 * time.Second}, clock.Sleeps(), "it waited the cooloff")
+	assert.Equal(t, "half_open", state(m, "down.example"))
+	_, _, err = m.AwaitDomain(ctx, "down.example", retry.MaxBreakerWait(-1))
+	require.ErrorIs(t, err, retry.ErrCircuitOpen, "the probe is the caller's")
+	_, release2, err := m.AwaitDomain(pctx, "down.example", retry.MaxBreakerWait(-1))
+	require.NoError(t, err, "inside the probe: at once")
+	release2()
+
+	// The probe is given back unused: the next caller takes it.
+	release()
+	release()
+	assert.Equal(t, "half_open", state(m, "down.example"))
+	pctx, release, err = m.AwaitDomain(ctx, "down.example", retry.MaxBreakerWait(-1))
+	require.NoError(t, err, "the probe given back is free")
+	require.NoError(t, retry.Do(pctx, retrytest.FailN(0, nil).Do, retry.UsingManager(m),
+		retry.WithInfo(retry.Info{"url": "https://down.example/p"}), retry.MaxBreakerWait(-1)))
+	release()
+	assert.Equal(t, "closed", state(m, "down.example"), "the call made inside the probe closed it")
+}

@@ -2,6 +2,7 @@ package retry
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"go.uber.org/zap"
@@ -214,4 +215,44 @@ func (m *Manager) releaseProbe(ctx context.Context, domain string, probe chan st
 	}
 	m.st.Record(context.WithoutCancel(ctx), Result{Domain: domain, Outcome: OutcomeIgnored}, m.clock.Now(), m.policy, m.stuckWindow)
 	m.probeDone(domain, probe)
+}
+
+// AwaitDomain waits, as an attempt of Run does, until domain lets an attempt through: its
+// cooloff over and its breaker closed, or half-open with no probe in flight, in which case it
+// takes the probe for the caller. Calls made with the returned context go through as part of
+// that probe. It is for a caller that must not wait for the breaker while it holds something
+// the probe may need (a crawl's page load holds one of its domain's few slots): wait here, take
+// the slot, then make the calls with MaxBreakerWait(-1) (another AwaitDomain with it says at
+// once whether the domain still lets them through).
+//
+// release must be called once those calls have reported: it gives a probe back (recorded as an
+// outcome that says nothing about the site) and wakes the callers waiting for it; it does
+// nothing when no probe was taken. The wait emits EventBreakerWait as Run's does, and ends
+// with ctx (its error), or past MaxBreakerWait (a CallOption; default WithMaxBreakerWait; < 0:
+// never wait) with an *Error matching ErrCircuitOpen whose RetryAfterOf is the time left. A ctx
+// already inside domain's probe goes at once.
+func (m *Manager) AwaitDomain(ctx context.Context, domain string, opts ...CallOption) (context.Context, func(), error) {
+	release := func() {}
+	if domain == "" || m.mem != nil && m.mem.gated.Load() == 0 {
+		return ctx, release, nil
+	}
+	o := buildCallOptions(opts)
+	action := o.action
+	if action == "" {
+		action = "await_domain"
+	}
+	b := m.newWaitBudget(o.maxBreakerWait)
+	probe, _, ref := m.admit(ctx, action, domain, 0, &b, m.clock.Now())
+	if ref != nil {
+		e := &Error{Action: action, Type: CircuitOpen, Reason: ref.reason, kind: kindCircuit, retryAfter: ref.left}
+		if ref.cause != nil {
+			e.Reason, e.kind, e.cause, e.retryAfter = ref.cause.Error(), 0, ref.cause, 0
+		}
+		return ctx, release, e
+	}
+	if probe == nil {
+		return ctx, release, nil
+	}
+	var once sync.Once
+	return m.withProbe(ctx, domain, probe), func() { once.Do(func() { m.releaseProbe(ctx, domain, probe) }) }, nil
 }
