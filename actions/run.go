@@ -100,18 +100,26 @@ func (s *Session) run(ctx context.Context, sp spec, fn func(p *rod.Page, a *retr
 }
 
 // hungProbe is how long a page that let an attempt run out of time gets to answer a trivial
-// evaluation before it is taken as hung. Generous: a page merely slow on a loaded machine
-// answers within it.
+// evaluation at once; one that does not is asked again, for up to hungSilence in all, before it
+// is taken as hung.
 const hungProbe = 2 * time.Second
 
+// hungSilence is how long, after an attempt ran out of its time, a page may answer nothing at all
+// before it is taken as hung. A heavy page is busy for seconds at a time (a long script on load,
+// hydration, on a loaded 2-core machine more), and a busy page answers once its task ends: only
+// time tells it from a script that never yields. It was 4s (2s, then 2s more after stopping the
+// load), which took such pages for hung and replaced their tabs, whose reloads were as busy.
+const hungSilence = 8 * time.Second
+
 // hung turns err, an attempt that ran out of its own time, into a *PageHungError when the page
-// does not answer a trivial evaluation either: the tab's main thread is stuck, and only a new
-// tab helps (page_crash), where asking it again (selector_not_found, network_timeout) would
-// spend every attempt the same way and count against the site's breaker. An adopted page
-// (WithPage) is the caller's: it is left as it is.
+// does not answer a trivial evaluation either for hungSilence: the tab's main thread is stuck,
+// and only a new tab helps (page_crash), where asking it again (selector_not_found,
+// network_timeout) would spend every attempt the same way and count against the site's breaker.
+// A page that answers within hungSilence was busy, not hung: the attempt's error stands and the
+// next attempt uses the same tab. An adopted page (WithPage) is the caller's: it is left as it is.
 //
 // A navigation still waiting for its server holds every call to the page (DevTools keeps them
-// for the document to come) without the page being stuck: before the verdict the pending load
+// for the document to come) without the page being stuck: before the long wait the pending load
 // is stopped (at once when the attempt was a navigation, whose next attempt stops it anyway) and
 // the page asked again.
 func (s *Session) hung(ctx context.Context, err error, navigating bool) error {
@@ -119,24 +127,32 @@ func (s *Session) hung(ctx context.Context, err error, navigating bool) error {
 	if err == nil || s.cfg.page != nil || !errors.As(err, &te) || ctx.Err() != nil {
 		return err
 	}
-	answers := func() bool {
-		perr := s.b.Guard(ctx, s.Page(), hungProbe, "probe", func(p *rod.Page) error {
+	start := time.Now()
+	// One evaluation, waited for up to within: a busy page answers it as soon as its task ends.
+	answers := func(within time.Duration) bool {
+		perr := s.b.Guard(ctx, s.Page(), max(within, hungProbe), "probe", func(p *rod.Page) error {
 			_, err := proto.RuntimeEvaluate{Expression: "0"}.Call(p)
 			return err
 		})
 		var pte *browser.TimeoutError
 		return !errors.As(perr, &pte)
 	}
-	if !navigating && answers() {
+	busy := func() error {
+		if d := time.Since(start); d > hungProbe {
+			s.cfg.log.Debug("the page was busy, not hung: it answered again", zap.Duration("silent", d.Round(time.Millisecond)))
+		}
 		return err
+	}
+	if !navigating && answers(hungProbe) {
+		return busy()
 	}
 	_ = s.b.Guard(ctx, s.Page(), hungProbe, "stop loading", func(p *rod.Page) error {
 		return proto.PageStopLoading{}.Call(p)
 	})
-	if answers() {
-		return err
+	if answers(hungSilence - time.Since(start)) {
+		return busy()
 	}
-	return &PageHungError{Err: err, Silent: hungProbe}
+	return &PageHungError{Err: err, Silent: time.Since(start).Round(100 * time.Millisecond)}
 }
 
 // callerDeadlineError marks a failure whose attempts the caller's deadline cut short: each

@@ -103,3 +103,29 @@ func TestExpectPopupWhoseNavigationStartsLate(t *testing.T) {
 		require.NoError(t, popup.Close())
 	}
 }
+
+// A heavy page busy for seconds (a long script: hydration on a slow machine) is not a hung one:
+// the attempt that meets it runs out of time, the page answers a few seconds later, and the next
+// attempt goes on in the same tab. It had been taken for hung 4s after the attempt's deadline and
+// its tab replaced (page_crash), whose reload was as busy again.
+func TestBusyPageIsNotAHungPage(t *testing.T) {
+	srv := slowServer(t, map[string]http.HandlerFunc{
+		"/heavy": htmlPage(0, `<h1 id="t">heavy</h1><script>
+window.work = (ms) => setTimeout(() => {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {} // one long task: the main thread answers nothing meanwhile
+  document.body.insertAdjacentHTML('beforeend', '<p id="ready">ready</p>');
+}, 0);</script>`),
+	})
+	s, _ := newSession(t)
+	_, err := s.Navigate(ctxT(t), srv.URL+"/heavy")
+	require.NoError(t, err)
+	tab := s.Page()
+	_, err = proto.RuntimeEvaluate{Expression: `work(9000)`}.Call(tab.Context(ctxT(t)))
+	require.NoError(t, err)
+	got, err := s.Text(ctxT(t), "#ready")
+	require.NoError(t, err)
+	assert.Equal(t, "ready", got)
+	assert.Same(t, tab, s.Page(), "the busy tab was kept")
+	assert.Zero(t, s.Manager().Stats().ErrorTypeDistribution[retry.PageCrash.String()], "no page_crash")
+}
