@@ -1,0 +1,18 @@
+// Package practice serves replicas of public automation practice sites that smartretry's tests
+// drive as a new user would: DemoQA's React widgets (DemoQA) and quotes.toscrape's variants
+// (Quotes). The markup and scripts are our own, written to keep the behaviours that trip
+// automation up: React's controlled inputs (a value set from script without the input event is
+// put back), react-select dropdowns, react-datepicker, react-checkbox-tree, Bootstrap modals with
+// fade transitions, a fixed advertisement over the bottom of the viewport, ids that change on
+// every load, a form whose second <select> is filled by a post-back, a CSRF-protected login, an
+// infinite list fed by an API.
+//
+// They serve loopback tests only and need nothing from the network.
+//
+//	srv := httptest.NewServer(practice.DemoQA())
+//	defer srv.Close()
+//	// srv.URL + "/text-box", "/checkbox", "/webtables", …
+//
+// The handlers keep per-server state (web tables rows are per page load; the quotes login is
+// per cookie) and are safe for concurrent use.
+package practice
