@@ -274,7 +274,10 @@ var readBackJS = withQuery(`(o) => new Promise((resolve) => {
   const want = o.want.replace(/\r\n?/g, '\n');
   const read = () => {
     let el = null;
-    try { el = query(o.sel, document)[0] || null; } catch (e) {}
+    try {
+      const l = query(o.sel, document); // the element locate.js picked
+      el = (l.length > 1 && l.whole && l.whole.length === 1 ? l.whole[0] : l[0]) || null;
+    } catch (e) {}
     if (!el) return null;
     if ('value' in el && el.tagName !== 'BUTTON') return String(el.value);
     return (el.innerText || '').replace(/\n$/, '');

@@ -127,7 +127,9 @@
 // and names the repair with Attempt.SetSolution so the Manager learns what fixes what.
 //
 // What cannot change is refused fast rather than retried for the whole budget: an invalid
-// selector; a selector that matches several elements where one is meant (use ClickNth); an
+// selector; a selector that matches several elements where one is meant (use ClickNth; the
+// error names the first few matches; a text= or role=[name] substring takes the one match whose
+// whole text it is, so "text=Click Me" beside "Double Click Me" is no ambiguity); an
 // element covered by the same other element for WithCoverTimeout (1s), whose error names the
 // cover ("div#overlay") — a flow closes the overlay and clicks again. These are invalid_input:
 // the call as made cannot succeed.

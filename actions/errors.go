@@ -56,6 +56,9 @@ func (e *NotActionableError) Error() string {
 	case ReasonInvalid:
 		return fmt.Sprintf("invalid selector %q: %s", sel, e.Detail)
 	case ReasonMultiple:
+		if e.Detail != "" {
+			return fmt.Sprintf("selector %q matches %d elements (%s), %s needs exactly one: make it more specific or use the Nth variant", sel, e.Count, e.Detail, e.Action)
+		}
 		return fmt.Sprintf("selector %q matches %d elements, %s needs exactly one: make it more specific or use the Nth variant", sel, e.Count, e.Action)
 	case ReasonCovered:
 		if strings.HasPrefix(e.Detail, "nothing") {

@@ -34,6 +34,11 @@ async (o) => {
     }
     return undefined;
   };
+  // What a selector matching several elements matched: the first few, with their text.
+  const several = (list) => list.slice(0, 4).map((e) => {
+    const t = String(e.innerText !== undefined ? e.innerText : e.textContent || '').replace(/\s+/g, ' ').trim();
+    return desc(e) + (t ? ' ' + JSON.stringify(t.length > 40 ? t.slice(0, 39) + '…' : t) : '');
+  }).join(', ') + (list.length > 4 ? ', …' : '');
   // The element the user's selector means, or why there is none yet.
   const pick = () => {
     let list;
@@ -44,7 +49,11 @@ async (o) => {
     }
     const n = list.length;
     if (n === 0) return { wait: 'not_found', count: 0 };
-    if (o.strict && n > 1) return { fatal: { ok: false, reason: 'multiple', count: n } };
+    if (o.strict && n > 1) {
+      // text=Click Me beside "Double Click Me": the one match that is the whole text.
+      if (list.whole && list.whole.length === 1) return { el: list.whole[0], count: n };
+      return { fatal: { ok: false, reason: 'multiple', count: n, detail: several(list) } };
+    }
     const i = o.nth < 0 ? n + o.nth : o.nth;
     if (i < 0 || i >= n) return { wait: 'not_found', count: n };
     return { el: list[i], count: n };

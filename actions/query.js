@@ -5,7 +5,8 @@
 //   css=…  or plain CSS      querySelectorAll; when nothing matches in the light DOM, open shadow
 //                            roots are searched too
 //   text=Add to cart         normalised text (whitespace and &nbsp; collapsed), case-insensitive
-//                            substring; the innermost elements that match
+//                            substring; the innermost elements that match (the result's
+//                            .whole: those whose whole text it is)
 //   text="Add to cart"       the same, whole text, case-sensitive; text=/re/i a regular expression
 //   role=button[name="Go"]   implicit or explicit ARIA role and accessible name (substring,
 //                            case-insensitive; [name="Go" s] exact); hidden elements excluded
@@ -55,7 +56,13 @@
     const low = norm(q).toLowerCase();
     if (!low) fail(what + ': empty text');
     if (exactFlag === 's') return (t) => norm(t) === norm(q);
-    return (t) => norm(t).toLowerCase().includes(low);
+    const m = (t) => norm(t).toLowerCase().includes(low);
+    // A substring match knows the matches that are the whole text: an action that needs one
+    // element takes the one of those when the substring matched several ("Click Me" beside
+    // "Double Click Me").
+    m.whole = (t) => norm(t).toLowerCase() === low;
+    m.same = (t) => norm(t) === norm(q); // and in the same case ("Commands", not "commands")
+    return m;
   };
 
   const SKIP = new Set(['script', 'style', 'noscript', 'template', 'head', 'title', 'meta', 'link']);
@@ -98,7 +105,8 @@
   // The innermost elements whose text matches: a <button><span>Go</span></button> gives the span.
   const text = (q, root) => {
     const m = matcher(q, 'text=');
-    const out = [];
+    const out = [], whole = [], same = [];
+    if (m.whole) { out.whole = whole; out.same = same; }
     const walk = (node) => {
       let t = '', inside = false;
       const kids = [];
@@ -116,7 +124,13 @@
       }
       if (node.nodeType === 1 && !inside) {
         const bv = buttonValue(node);
-        if (m(bv !== null ? bv : t)) { out.push(node); inside = true; }
+        const own = bv !== null ? bv : t;
+        if (m(own)) {
+          out.push(node);
+          inside = true;
+          if (m.whole && m.whole(own)) whole.push(node);
+          if (m.same && m.same(own)) same.push(node);
+        }
       }
       return [t, inside];
     };
@@ -257,10 +271,15 @@
       const q = unquote(v);
       if (q === null) nameM = matcher(v, 'role= name', flag);
       else if (flag === 's') nameM = (t) => norm(t) === norm(q);
-      else nameM = (t) => norm(t).toLowerCase().includes(norm(q).toLowerCase());
+      else {
+        nameM = (t) => norm(t).toLowerCase().includes(norm(q).toLowerCase());
+        nameM.whole = (t) => norm(t).toLowerCase() === norm(q).toLowerCase();
+        nameM.same = (t) => norm(t) === norm(q);
+      }
     }
     const bool = (k) => attrs[k] ? String(attrs[k].v).replace(/^["']|["']$/g, '') !== 'false' : undefined;
-    const out = [];
+    const out = [], whole = [], same = [];
+    if (nameM && nameM.whole) { out.whole = whole; out.same = same; }
     for (const e of allElements(root, [])) {
       if (roleOf(e) !== want) continue;
       if (!attrs['include-hidden'] && hiddenForA11y(e)) continue;
@@ -277,7 +296,12 @@
       if (dis !== undefined && ((e.disabled === true || e.getAttribute('aria-disabled') === 'true') !== dis)) continue;
       const states = ['expanded', 'pressed', 'selected'].filter((k) => bool(k) !== undefined);
       if (states.some((k) => (e.getAttribute('aria-' + k) === 'true' || (k === 'selected' && e.selected === true)) !== bool(k))) continue;
-      if (nameM && !nameM(nameOf(e, 0, false))) continue;
+      if (nameM) {
+        const name = nameOf(e, 0, false);
+        if (!nameM(name)) continue;
+        if (nameM.whole && nameM.whole(name)) whole.push(e);
+        if (nameM.same && nameM.same(name)) same.push(e);
+      }
       out.push(e);
     }
     return out;
@@ -324,12 +348,28 @@
 
   const steps = splitChain(String(sel));
   let roots = [scope || document];
-  let found = [];
+  let found = [], whole = null, same = null;
   steps.forEach((step, i) => {
     if (i > 0) roots = found.map(inside);
     const seen = new Set();
     found = [];
-    for (const r of roots) for (const e of one(step, r)) if (!seen.has(e)) { seen.add(e); found.push(e); }
+    whole = null;
+    same = null;
+    for (const r of roots) {
+      const got = one(step, r);
+      if (got.whole) { whole = whole || new Set(); same = same || new Set(); }
+      for (const e of got.whole || []) whole.add(e);
+      for (const e of got.same || []) same.add(e);
+      for (const e of got) if (!seen.has(e)) { seen.add(e); found.push(e); }
+    }
   });
+  // found.whole: the matches of a text= or role=[name=…] substring whose whole text (name) is
+  // the one asked for, in document order (when several are, those in the same case too); absent
+  // for other selectors.
+  if (whole) {
+    found.whole = found.filter((e) => whole.has(e));
+    const cased = found.whole.filter((e) => same.has(e));
+    if (found.whole.length > 1 && cased.length > 0) found.whole = cased;
+  }
   return found;
 }

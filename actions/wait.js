@@ -51,6 +51,11 @@ async (o) => {
   };
   const textOf = (el) => norm(el.innerText !== undefined ? el.innerText : el.textContent);
   const all = () => query(o.sel, document);
+  // What a selector matching several elements matched: the first few, with their text.
+  const several = (list) => list.slice(0, 4).map((e) => {
+    const t = textOf(e);
+    return desc(e) + (t ? ' ' + JSON.stringify(t.length > 40 ? t.slice(0, 39) + '…' : t) : '');
+  }).join(', ') + (list.length > 4 ? ', …' : '');
 
   // --- reads of one element ---------------------------------------------------------------
   const BOX_ROLES = ['checkbox', 'radio', 'switch', 'menuitemcheckbox', 'menuitemradio'];
@@ -159,7 +164,10 @@ async (o) => {
   // One element for the reads: the one sel names (strict), or the nth.
   const pick = (list) => {
     const n = list.length;
-    if (o.strict && n > 1) return { fatal: { ok: false, reason: 'multiple', count: n } };
+    if (o.strict && n > 1) {
+      if (list.whole && list.whole.length === 1) return { el: list.whole[0], count: n }; // as locate.js
+      return { fatal: { ok: false, reason: 'multiple', count: n, detail: several(list) } };
+    }
     const i = o.nth < 0 ? n + o.nth : o.nth;
     if (i < 0 || i >= n) return { count: n };
     return { el: list[i], count: n };
