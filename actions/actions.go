@@ -145,7 +145,9 @@ func (s *Session) waitNavigation(p *rod.Page, expect bool, req0, com0, load0 uin
 
 // Fill types value into the input, textarea or contenteditable sel names (replacing what was
 // there), once its centre is free as for Click (pages check where the user types, and some erase
-// a value typed into a covered field), with real key events — keydown, keypress, input and keyup for each character, so pages
+// a value typed into a covered field; the field's own placeholder or floating label over it — a
+// react-select input under "Select..." — is no cover: nothing else usable shares the small box
+// they sit in), with real key events — keydown, keypress, input and keyup for each character, so pages
 // that only listen for keys see it (a value over 256 bytes is inserted in one go) — then reads it
 // back over WithFillSettle (100ms). If the page erased or changed it, Fill scrolls it into view,
 // focuses it, selects all and types again once; if it still differs the error (*FillError,

@@ -157,6 +157,21 @@ async (o) => {
     return { cover: c, coverDesc: desc(c) };
   };
 
+  // Is cover part of the field el's own widget: inside the smallest ancestor they share, which
+  // holds nothing else one could use (no other field, button or link) and is not much taller
+  // than the field? A panel, a banner or a dialog over the field is not.
+  const INTERACTIVE = 'input:not([type=hidden]),select,textarea,button,a[href],[tabindex]:not([tabindex="-1"]),[contenteditable]:not([contenteditable=false]),' +
+    '[role=button],[role=link],[role=checkbox],[role=radio],[role=option],[role=menuitem],[role=tab],[role=switch]';
+  const fieldPart = (el, cov) => {
+    if (!cov || cov.nodeType !== 1 || contains(cov, el)) return false;
+    let a = el.parentElement;
+    while (a && !a.contains(cov)) a = a.parentElement;
+    if (!a || a === document.body || a === document.documentElement) return false;
+    if (a.getBoundingClientRect().height > Math.max(3 * el.getBoundingClientRect().height, 80)) return false;
+    if (cov.matches(INTERACTIVE) || cov.querySelector(INTERACTIVE)) return false;
+    for (const x of a.querySelectorAll(INTERACTIVE)) if (x !== el) return false;
+    return true;
+  };
   const need = o.state;
   const act = need === 'actionable' || need === 'editable';
   let last = { reason: 'not_found', count: 0, detail: '' };
@@ -276,6 +291,9 @@ async (o) => {
       prev = null; cover = undefined;
       frameQueued = true; nextFrame(onFrame); return;
     }
+    // A field's own placeholder or floating label laid over it (react-select's 2px input under
+    // "Select..."): keys go to the focused field, and a person types there all the same.
+    if (o.op === 'fill' && fieldPart(c.el, h.cover)) return ready(c.el, c.count, { x: c.rect.x + c.rect.w / 2, y: c.rect.y + c.rect.h / 2 });
     if (h.cover !== cover) { cover = h.cover; coverSince = now(); }
     last = { reason: 'covered', detail: h.coverDesc, count: c.count };
     if (now() - coverSince >= o.coverMs) return finish({ ok: false, reason: 'covered', detail: h.coverDesc, count: c.count, final: true });

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -64,6 +65,45 @@ func TestAmbiguousTextTakesTheWholeMatch(t *testing.T) {
 	require.True(t, errors.As(err, &na), "%v", err)
 	assert.Equal(t, actions.ReasonMultiple, na.Reason)
 	assert.Contains(t, err.Error(), `button.close "× Close", button#closeBtn "Close"`)
+}
+
+// react-select's input is 2px wide under its own placeholder; a floating label lies over a
+// field the same way. Fill types into it (the keys go to the focused field, as a person's do);
+// a panel with a button of its own over a field is still refused.
+func TestFillTypesUnderTheFieldsOwnPlaceholder(t *testing.T) {
+	srv := servePages(t, map[string]string{"/": `
+<div id="state" style="width:300px"><div class="control" style="display:flex;min-height:38px;border:1px solid #ccc">
+  <div class="value" style="position:relative;flex:1;display:flex;align-items:center;padding:2px 8px">
+    <div class="placeholder" style="position:absolute;top:50%;transform:translateY(-50%)">Select State</div>
+    <div style="margin:2px;padding:2px 0"><input id="react-select-3-input" type="text" tabindex="0" style="box-sizing:content-box;width:2px;border:0;padding:0;outline:0"></div>
+  </div></div></div>
+<div style="position:relative;width:300px;margin-top:20px">
+  <input id="covered" type="text" style="width:300px;height:30px">
+  <div id="banner" style="position:absolute;inset:0;background:#fc0">Accept cookies <button>OK</button></div>
+</div>
+<p id="typed"></p>
+<script>
+const i = document.getElementById('react-select-3-input');
+i.addEventListener('input', () => { typed.textContent = i.value; document.querySelector('.placeholder').style.display = i.value ? 'none' : ''; i.style.width = (i.value.length * 9 + 2) + 'px'; });
+</script>`})
+	s, _ := newSession(t)
+	ctx := ctxT(t)
+	_, err := s.Navigate(ctx, srv.URL+"/")
+	require.NoError(t, err)
+
+	require.NoError(t, s.Fill(ctx, "#react-select-3-input", "NCR"))
+	got, err := s.Text(ctx, "#typed")
+	require.NoError(t, err)
+	assert.Equal(t, "NCR", got)
+
+	s10, _ := newSession(t, actions.WithTimeout(10*time.Second))
+	_, err = s10.Navigate(ctx, srv.URL+"/")
+	require.NoError(t, err)
+	err = s10.Fill(once(ctx), "#covered", "x")
+	var na *actions.NotActionableError
+	require.True(t, errors.As(err, &na), "%v", err)
+	assert.Equal(t, actions.ReasonCovered, na.Reason, "%v", err)
+	assert.Contains(t, err.Error(), "div#banner")
 }
 
 // once gives a call one attempt.
