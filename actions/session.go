@@ -392,6 +392,14 @@ func (s *Session) watch(p *rod.Page) (stop func()) {
 		func(e *proto.PageLoadEventFired) {
 			s.noteNav(func(n *navState) { n.loads++ })
 		},
+		func(e *proto.PageDownloadWillBegin) {
+			// A navigation that became a download is over: it commits and loads nothing, and
+			// an action waiting for it would wait until its deadline (10 s for a click on a
+			// download link). Counted as done; the tab keeps its page and URL.
+			if e.FrameID == main {
+				s.noteNav(func(n *navState) { n.committed++; n.loads++ })
+			}
+		},
 	)
 	done := make(chan struct{})
 	go func() {
