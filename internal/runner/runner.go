@@ -45,6 +45,9 @@ type Config struct {
 	ActionTimeout time.Duration
 	// Artifacts is where error snapshots and screenshots go ("" = none; screenshots then go to ".").
 	Artifacts string
+	// Downloads is where download steps save their files ("" = DefaultDownloads, "downloads"
+	// in the working directory).
+	Downloads string
 	// OnItem is called when an item ends for good (ok or failed), after its line is written.
 	OnItem func(line results.Line)
 	// Queue is where the items come from and their results go (nil: a queue.Local writing to
@@ -523,6 +526,10 @@ func (r *run) step(ctx context.Context, s *actions.Session, st flow.Step, it flo
 		return nil, os.WriteFile(full, png, 0o644)
 	case "assert_text":
 		return nil, r.assertText(ctx, s, st, it, sel)
+	case "popup":
+		return r.popup(ctx, s, st, it, reads) // expect.go
+	case "download":
+		return r.download(ctx, s, st, it, reads) // expect.go
 	}
 	return nil, fmt.Errorf("unknown step kind %q", st.Kind)
 }
