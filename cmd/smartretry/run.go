@@ -35,6 +35,7 @@ type runOpts struct {
 	handoff       handoffOpts
 	job           jobOpts
 	outSet        bool // --out given (with --queue: keep a local copy)
+	downloads     string
 }
 
 func newRunCmd(io stdio) *cobra.Command {
@@ -79,6 +80,7 @@ Progress goes to stderr: a bar on a terminal, a line every few seconds otherwise
 	f.StringVar(&o.handoff.mode, "handoff", "auto", "CAPTCHA/login hand-off to a person: auto (when stdin is a terminal), on, off")
 	f.DurationVar(&o.handoff.timeout, "handoff-timeout", 5*time.Minute, "how long a person has to solve a CAPTCHA")
 	f.DurationVar(&o.progressEvery, "progress-every", 5*time.Second, "interval of the progress lines when stderr is not a terminal")
+	f.StringVar(&o.downloads, "downloads", "", "folder where download steps save files (default: downloads beside --out, or in the working directory)")
 	addJobFlags(f, &o.job)
 	return c
 }
@@ -199,6 +201,7 @@ func runFlow(ctx context.Context, io stdio, path string, o runOpts) error {
 		ItemAttempts:  o.itemAttempts,
 		ActionTimeout: o.actionTimeout,
 		Artifacts:     o.artifacts,
+		Downloads:     downloadsDir(o.downloads, o.out),
 		Sitemaps:      sitemaps,
 		OnItem: func(l results.Line) {
 			if l.Status == results.StatusFail {
