@@ -20,10 +20,10 @@ type Digest struct {
 	Realm, Username, Password string
 	Next                      http.Handler
 
-	mu       sync.Mutex
-	nonces   map[string]uint64 // issued nonce → the last nc it was used with
-	opaque   string
-	counts   DigestCounts
+	mu     sync.Mutex
+	nonces map[string]uint64 // issued nonce → the last nc it was used with
+	opaque string
+	counts DigestCounts
 }
 
 // DigestCounts is what a Digest handler saw: challenges sent (401s), requests let through with
