@@ -38,7 +38,7 @@ func (s *Session) ClickNth(ctx context.Context, sel string, n int) error {
 
 func (s *Session) click(ctx context.Context, sel string, nth int, strict bool) error {
 	return s.run(ctx, spec{action: "click", selector: sel}, func(p *rod.Page, a *retry.Attempt) error {
-		req0, com0, load0, _ := s.navCounters()
+		m := s.markNav()
 		res, err := s.locate(p, "click", locateReq{Sel: sel, Nth: nth, Strict: strict, State: stateActionable, Op: "click"})
 		if err != nil {
 			return err
@@ -48,7 +48,7 @@ func (s *Session) click(ctx context.Context, sel string, nth int, strict bool) e
 		}
 		// The press has been dispatched: from here on, nothing may lead to a second click.
 		lost := false
-		if bad := s.afterInput(p, res.token, &lost, req0, com0, load0); bad != "" {
+		if bad := s.afterInput(p, res.token, &lost, m); bad != "" {
 			// Our guard blocked a press that something else would have received.
 			return &NotActionableError{Action: "click", Selector: sel, Reason: ReasonObscured, Detail: bad, Count: res.Count}
 		}
@@ -65,7 +65,7 @@ func (s *Session) click(ctx context.Context, sel string, nth int, strict bool) e
 //
 // For a click, lost (when not nil) is set when the press reached the element but no click event
 // followed.
-func (s *Session) afterInput(p *rod.Page, token string, lost *bool, req0, com0, load0 uint64) (blocked string) {
+func (s *Session) afterInput(p *rod.Page, token string, lost *bool, m navMark) (blocked string) {
 	var chk *struct {
 		Hit             *bool  `json:"hit"`
 		ClickSeen       bool   `json:"clickSeen"`
@@ -89,7 +89,7 @@ func (s *Session) afterInput(p *rod.Page, token string, lost *bool, req0, com0, 
 		return ""
 	}
 	expect := navigated || (chk.Link && !chk.Prevented) || (chk.Submitted && !chk.SubmitPrevented)
-	s.waitNavigation(p, expect, req0, com0, load0)
+	s.waitNavigation(p, expect, m)
 	return ""
 }
 
@@ -110,25 +110,63 @@ func mouseClick(p *rod.Page, x, y float64) error {
 
 // waitNavigation waits for a navigation an action started to commit and load, within p's deadline.
 // expect says one is likely (a link or submit was clicked); otherwise only a navigation already
-// requested is waited for. It never fails the action: the action happened.
-func (s *Session) waitNavigation(p *rod.Page, expect bool, req0, com0, load0 uint64) {
+// requested is waited for, or one the action's requests lead to: a click handler that fetches
+// from a slow server and then sets location, a submit handler that asks the server first. While
+// Fetch/XHR requests started since m are in flight it waits for them (however slow the server),
+// then lets the page act on their answers before it decides that no navigation is coming. It
+// never fails the action: the action happened.
+func (s *Session) waitNavigation(p *rod.Page, expect bool, m navMark) {
 	ctx := p.GetContext()
 	start := time.Now()
 	// A navigation the click caused is requested while the click is handled; give its events a
 	// moment to arrive when one is expected.
 	grace := time.NewTimer(time.Second)
 	defer grace.Stop()
+	var turned uint64 // the newest request whose answer the page has had its turn to act on
+	handedOver := false
 	for {
 		req, com, load, changed := s.navCounters()
-		started := req > req0 || com > com0
-		if !started && !expect {
-			return
-		}
-		if com > com0 && load > load0 {
+		started := req > m.requested || com > m.committed
+		if com > m.committed && load > m.loads {
 			nav := s.LastNavigation()
 			s.cfg.log.Debug("navigation followed the action", zap.String("url", nav.URL), zap.Int("status", nav.Status),
 				zap.Duration("took", time.Since(start)))
 			return
+		}
+		if !started {
+			busy, newest := s.workSince(m.work)
+			switch {
+			case busy > 0:
+				// The action's requests are on their way: what they lead to is not known yet.
+				select {
+				case <-changed:
+				case <-ctx.Done():
+					s.cfg.log.Debug("requests after the action did not finish in time", zap.Error(ctx.Err()))
+					return
+				}
+				continue
+			case newest > m.work && newest != turned:
+				// All answered: the page's handlers run in its next tasks. Give them that turn
+				// (a navigation or request they start is announced before the turn's answer),
+				// and look again.
+				turned, handedOver = newest, false
+				s.pageTurn(p)
+				continue
+			case !handedOver:
+				// What the page announced before our last answer (the input's, the turn's) may
+				// still be on its way to the watcher: a request the click's handler started.
+				handedOver = true
+				t := time.NewTimer(eventHandover)
+				select {
+				case <-changed:
+				case <-t.C:
+				case <-ctx.Done():
+				}
+				t.Stop()
+				continue
+			case !expect:
+				return
+			}
 		}
 		select {
 		case <-changed:
@@ -143,8 +181,24 @@ func (s *Session) waitNavigation(p *rod.Page, expect bool, req0, com0, load0 uin
 	}
 }
 
+// eventHandover bounds how long an event the page sent before an evaluation's answer may take to
+// reach the session's watcher after that answer: a hand-over between goroutines of this process,
+// not the page's time.
+const eventHandover = 50 * time.Millisecond
+
+// pageTurn lets the page run the tasks already queued: two timer turns, for the handlers of
+// answers that just arrived and a setTimeout(0) hop of theirs.
+func (s *Session) pageTurn(p *rod.Page) {
+	var v int
+	_ = evalExpr(p, `new Promise((r) => setTimeout(() => setTimeout(() => r(0), 0), 0))`, &v)
+	// An error is the document changing under us: a navigation, which the caller sees.
+}
+
 // Fill types value into the input, textarea or contenteditable sel names (replacing what was
-// there), once its centre is free as for Click (pages check where the user types, and some erase
+// there) — or, when sel names a <label>, into its control, and when it names an element that
+// is no field, into the one visible text field it holds (a widget's container, as
+// react-select's; several are refused at once naming them, none is refused after the attempt)
+// — once its centre is free as for Click (pages check where the user types, and some erase
 // a value typed into a covered field; the field's own placeholder or floating label over it — a
 // react-select input under "Select..." — is no cover: nothing else usable shares the small box
 // they sit in), with real key events — keydown, keypress, input and keyup for each character, so pages
@@ -321,12 +375,12 @@ func (s *Session) Press(ctx context.Context, sel, key string) error {
 		return s.pressFocused(ctx, keys, mods)
 	}
 	return s.run(ctx, spec{action: "press", selector: sel}, func(p *rod.Page, a *retry.Attempt) error {
-		req0, com0, load0, _ := s.navCounters()
+		m := s.markNav()
 		res, err := s.locate(p, "press", locateReq{Sel: sel, Strict: true, State: stateEnabled, Op: "press"})
 		if err != nil {
 			return err
 		}
-		defer s.afterInput(p, res.token, nil, req0, com0, load0)
+		defer s.afterInput(p, res.token, nil, m)
 		return sendKeys(p, keys, mods)
 	})
 }

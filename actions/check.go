@@ -130,7 +130,7 @@ func (s *Session) SetChecked(ctx context.Context, sel string, checked bool) erro
 // names: the same in-page actionability wait, real mouse events at the point it returned, the
 // press-time guard and the wait for a navigation the click started.
 func (s *Session) clickFor(p *rod.Page, action, sel string) error {
-	req0, com0, load0, _ := s.navCounters()
+	m := s.markNav()
 	res, err := s.locate(p, action, locateReq{Sel: sel, Strict: true, State: stateActionable, Op: "click"})
 	if err != nil {
 		return err
@@ -139,7 +139,7 @@ func (s *Session) clickFor(p *rod.Page, action, sel string) error {
 		return err
 	}
 	lost := false
-	if bad := s.afterInput(p, res.token, &lost, req0, com0, load0); bad != "" {
+	if bad := s.afterInput(p, res.token, &lost, m); bad != "" {
 		return &NotActionableError{Action: action, Selector: sel, Reason: ReasonObscured, Detail: bad, Count: res.Count}
 	}
 	if lost {

@@ -116,7 +116,7 @@ func (s *Session) RightClick(ctx context.Context, sel string) error {
 
 func (s *Session) clickWith(ctx context.Context, action, sel string, o clickOpts) error {
 	return s.run(ctx, spec{action: action, selector: sel}, func(p *rod.Page, a *retry.Attempt) error {
-		req0, com0, load0, _ := s.navCounters()
+		m := s.markNav()
 		res, err := s.locate(p, action, locateReq{Sel: sel, Nth: o.nth, Strict: !o.many, State: stateActionable, Op: "click"})
 		if err != nil {
 			return err
@@ -131,7 +131,7 @@ func (s *Session) clickWith(ctx context.Context, action, sel string, o clickOpts
 		if o.button == proto.InputMouseButtonLeft {
 			lostp = &lost
 		}
-		if bad := s.afterInput(p, res.token, lostp, req0, com0, load0); bad != "" {
+		if bad := s.afterInput(p, res.token, lostp, m); bad != "" {
 			return &NotActionableError{Action: action, Selector: sel, Reason: ReasonObscured, Detail: bad, Count: res.Count}
 		}
 		if lost {

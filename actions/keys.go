@@ -15,12 +15,12 @@ import (
 // the key starts (Enter in a form) is waited for as after Click.
 func (s *Session) pressFocused(ctx context.Context, keys []input.Key, mods int) error {
 	return s.run(ctx, spec{action: "press"}, func(p *rod.Page, a *retry.Attempt) error {
-		req0, com0, load0, _ := s.navCounters()
+		m := s.markNav()
 		if err := sendKeys(p, keys, mods); err != nil {
 			return err
 		}
 		last := keys[len(keys)-1]
-		s.waitNavigation(p, last == input.Enter || last == input.NumpadEnter, req0, com0, load0)
+		s.waitNavigation(p, last == input.Enter || last == input.NumpadEnter, m)
 		return nil
 	})
 }

@@ -107,6 +107,10 @@ type navState struct {
 	loads     uint64 // load events
 	changed   chan struct{}
 	last      NavResult
+	// work numbers the tab's Fetch/XHR requests; inflight holds those not answered yet (by
+	// number), so an action can wait for what its click started (a slow fetch, then location).
+	work     uint64
+	inflight map[proto.NetworkRequestID]uint64
 	// served is the status each document URL of the tab was last served with, for pages the
 	// back-forward cache restores (no response then: the same document, shown again).
 	served map[string]int
@@ -372,6 +376,7 @@ func (s *Session) watch(p *rod.Page) (stop func()) {
 						n.remember(e.Frame.URL, n.status)
 					}
 					n.status = 0
+					n.inflight = nil // the old document's requests went with it
 				})
 			}
 		},
@@ -400,6 +405,22 @@ func (s *Session) watch(p *rod.Page) (stop func()) {
 				s.noteNav(func(n *navState) { n.committed++; n.loads++ })
 			}
 		},
+		func(e *proto.NetworkRequestWillBeSent) {
+			if e.Type != proto.NetworkResourceTypeFetch && e.Type != proto.NetworkResourceTypeXHR {
+				return
+			}
+			s.noteNav(func(n *navState) {
+				n.work++
+				if n.inflight == nil {
+					n.inflight = map[proto.NetworkRequestID]uint64{}
+				}
+				if len(n.inflight) < maxInflight {
+					n.inflight[e.RequestID] = n.work
+				}
+			})
+		},
+		func(e *proto.NetworkLoadingFinished) { s.endRequest(e.RequestID) },
+		func(e *proto.NetworkLoadingFailed) { s.endRequest(e.RequestID) },
 	)
 	done := make(chan struct{})
 	go func() {
@@ -418,6 +439,43 @@ func (s *Session) noteNav(f func(n *navState)) {
 	close(s.nav.changed)
 	s.nav.changed = make(chan struct{})
 	s.st.Unlock()
+}
+
+// maxInflight bounds navState.inflight: requests whose end never came are not held forever.
+const maxInflight = 256
+
+// endRequest notes that a Fetch/XHR request was answered (or failed).
+func (s *Session) endRequest(id proto.NetworkRequestID) {
+	s.st.Lock()
+	_, ok := s.nav.inflight[id]
+	s.st.Unlock()
+	if ok {
+		s.noteNav(func(n *navState) { delete(n.inflight, id) })
+	}
+}
+
+// navMark is where the tab's navigations and requests stood before an action's input: what
+// came after it is the action's doing.
+type navMark struct{ requested, committed, loads, work uint64 }
+
+// markNav reads the navigation and request counters before an input.
+func (s *Session) markNav() navMark {
+	s.st.Lock()
+	defer s.st.Unlock()
+	return navMark{s.nav.requested, s.nav.committed, s.nav.loads, s.nav.work}
+}
+
+// workSince says how many Fetch/XHR requests numbered after since are still in flight, and the
+// number of the newest request.
+func (s *Session) workSince(since uint64) (inflight int, newest uint64) {
+	s.st.Lock()
+	defer s.st.Unlock()
+	for _, n := range s.nav.inflight {
+		if n > since {
+			inflight++
+		}
+	}
+	return inflight, s.nav.work
 }
 
 // navCounters is a consistent read of the navigation counters and the channel closed on change.

@@ -129,3 +129,56 @@ window.work = (ms) => setTimeout(() => {
 	assert.Same(t, tab, s.Page(), "the busy tab was kept")
 	assert.Zero(t, s.Manager().Stats().ErrorTypeDistribution[retry.PageCrash.String()], "no page_crash")
 }
+
+// Navigations a click starts late: its handler fetches from a slow server first, or a form's
+// submit handler checks something with the server before submitting; or the page's script
+// navigates a moment after the click and the document is slow to come. The next action works
+// on the new page, never on the one being left. (Click had waited 1s at most for a navigation to
+// start, and not at all after a plain button; the next action read the old page.)
+func TestClickNavigationThatStartsLate(t *testing.T) {
+	arrived := make(chan string, 16)
+	srv := slowServer(t, map[string]http.HandlerFunc{
+		"/start": htmlPage(0, `<h1 id="t">start</h1>
+<button id="fetch" onclick="fetch('/api').then((r) => r.text()).then(() => { location.href = '/done?fetch' })">fetch, then go</button>
+<form id="f" action="/done" onsubmit="event.preventDefault(); fetch('/api').then(() => this.submit())"><input name="q" value="submit"><button id="send">submit</button></form>
+<button id="timer" onclick="setTimeout(() => { location.href = '/slowdone' }, 200)">later</button>`),
+		"/api": func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-time.After(1800 * time.Millisecond): // longer than Click's old 1s grace
+			case <-r.Context().Done():
+			}
+			_, _ = w.Write([]byte("ok"))
+		},
+		"/done": htmlPage(0, `<h1 id="t">done</h1>`),
+		"/slowdone": func(w http.ResponseWriter, r *http.Request) {
+			arrived <- r.URL.Path
+			htmlPage(1500*time.Millisecond, `<h1 id="t">done</h1>`)(w, r)
+		},
+	})
+	for _, tc := range []struct{ button, landed string }{
+		{"#fetch", "/done?fetch"},
+		{"#send", "/done?q=submit"},
+		{"#timer", "/slowdone"},
+	} {
+		t.Run(tc.button, func(t *testing.T) {
+			s, _ := newSession(t, actions.WithTimeout(10*time.Second))
+			ctx := ctxT(t)
+			_, err := s.Navigate(ctx, srv.URL+"/start")
+			require.NoError(t, err)
+			require.NoError(t, s.Click(ctx, tc.button))
+			if tc.button == "#timer" {
+				// The click is over before the page navigates; the next action comes while the
+				// new document is on its way.
+				select {
+				case <-arrived:
+				case <-ctx.Done():
+					t.Fatal("the page never navigated")
+				}
+			}
+			got, err := s.Text(ctx, "#t")
+			require.NoError(t, err)
+			assert.Equal(t, "done", got)
+			assert.Equal(t, srv.URL+tc.landed, s.LastNavigation().URL)
+		})
+	}
+}

@@ -170,7 +170,7 @@ func (s *Session) uploadThroughChooser(p *rod.Page, sel string, paths []string) 
 	go func() { defer close(done); wait() }()
 	defer func() { stop(); <-done }()
 
-	req0, com0, load0, _ := s.navCounters()
+	m := s.markNav()
 	res, err := s.locate(p, action, locateReq{Sel: sel, Strict: true, State: stateActionable, Op: "click"})
 	if err != nil {
 		return err
@@ -178,7 +178,7 @@ func (s *Session) uploadThroughChooser(p *rod.Page, sel string, paths []string) 
 	if err := mouseClick(p, res.X, res.Y); err != nil {
 		return err
 	}
-	if bad := s.afterInput(p, res.token, nil, req0, com0, load0); bad != "" {
+	if bad := s.afterInput(p, res.token, nil, m); bad != "" {
 		return &NotActionableError{Action: action, Selector: sel, Reason: ReasonObscured, Detail: bad, Count: res.Count}
 	}
 	var ev *proto.PageFileChooserOpened
