@@ -28,6 +28,13 @@ const (
 	ScrollQuiet = 150 * time.Millisecond
 )
 
+// scrollSettleMax bounds Scroll's wait for the scrolling to stop. The wait itself is for
+// conditions (scroll.js's settle): a scroll the browser will do is waited for however late it
+// comes (on a loaded machine it came after more than the 500ms idle that had ended the wait), and
+// the quiet and idle spans run on the page's responsive clock, so a page too busy to run its
+// timers is not taken as quiet. This only ends a wait for a scroll that never comes.
+const scrollSettleMax = 5 * time.Second
+
 // scrollReq is what scroll.js gets; scrollRes what it answers.
 type scrollReq struct {
 	Op      string `json:"op"`
@@ -57,8 +64,13 @@ type scrollRes struct {
 // by dx, dy CSS pixels (positive dy scrolls down, positive dx right): the element scrolls if it
 // can, else the nearest ancestor that can, as under a person's mouse. sel "" scrolls the page: the
 // wheel turns over a part of the viewport that no inner scroll box covers. Scroll returns once the
-// scrolling has stopped (no scroll event for 100ms; when nothing at all scrolls within 500ms, there
-// is nothing to scroll there, which is not an error). dx and dy both 0 is refused (invalid_input).
+// scrolling has stopped (no scroll event for 100ms of the page's time). A scroll the browser will
+// do (something under the wheel can scroll that way and the page did not prevent it) is waited
+// for however late it comes; when nothing can scroll there, or the page handles the wheel itself
+// and scrolls nothing within 500ms of its time, there is nothing to scroll, which is not an
+// error. The page's time is the time it was free to run a timer: the seconds of a page too busy
+// to answer (heavy frames, a loaded machine) do not count as quiet. dx and dy both 0 is refused
+// (invalid_input).
 func (s *Session) Scroll(ctx context.Context, sel string, dx, dy float64) error {
 	sp := spec{action: "scroll", selector: sel}
 	if (dx == 0 && dy == 0) || math.IsNaN(dx) || math.IsNaN(dy) || math.IsInf(dx, 0) || math.IsInf(dy, 0) {
@@ -85,7 +97,7 @@ func (s *Session) Scroll(ctx context.Context, sel string, dx, dy float64) error 
 		if err := wheel(p, x, y, dx, dy); err != nil {
 			return err
 		}
-		return s.evalInto(p, scrollJS, scrollReq{Op: "settle", Idle: 500, Max: min(2*time.Second, jsBudget(p)).Milliseconds()}, nil)
+		return s.evalInto(p, scrollJS, scrollReq{Op: "settle", Idle: 500, Max: min(scrollSettleMax, jsBudget(p)).Milliseconds()}, nil)
 	})
 }
 

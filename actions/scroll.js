@@ -5,7 +5,12 @@
 // o = {op, sel, timeout, before, idle, quiet, max}
 //   op "page":  a point of the viewport whose wheel scrolls the page itself (not an inner scroll box)
 //   op "arm":   before a wheel: starts counting scroll events (of the page and of every element)
-//   op "settle": after it: resolves once the scrolling it caused has stopped (or none came)
+//               and notes the wheel event when it arrives: whether something under it can scroll
+//               its way (the browser will scroll natively) and whether the page prevented that
+//   op "settle": after it: resolves once the scrolling it caused has stopped (or none came).
+//               Its waits run on the page's own clock: a timer turn counts for at most 50ms, so
+//               seconds in which the page was too busy to run a timer (a heavy frame, a slow
+//               machine) do not pass for quiet
 //   op "list":  waits (MutationObserver, until o.timeout) until sel matches something, then
 //               answers {count, x, y, dy, end, pos}: a point over the matches' scroll container
 //               (or the page), how far a wheel should scroll it, whether it is at its end
@@ -78,6 +83,30 @@ async (o) => {
     const pos = e.scrollTop, rest = e.scrollHeight - pos - client;
     return { pos, end: rest <= 1, dy: Math.max(100, Math.min(Math.max(rest, 0), client * 3)) };
   };
+  // Whether the browser will scroll something for wheel event e: an element on its path that
+  // scrolls on the wheel's axis and is not at its end that way (a box whose overscroll-behavior
+  // keeps the wheel in ends the search), else the page itself.
+  const scrollsNatively = (e) => {
+    const axes = [];
+    if (e.deltaY) axes.push({ d: Math.sign(e.deltaY), ov: 'overflowY', ob: 'overscrollBehaviorY', pos: 'scrollTop', size: 'scrollHeight', client: 'clientHeight' });
+    if (e.deltaX) axes.push({ d: Math.sign(e.deltaX), ov: 'overflowX', ob: 'overscrollBehaviorX', pos: 'scrollLeft', size: 'scrollWidth', client: 'clientWidth' });
+    const root = document.scrollingElement || document.documentElement;
+    const room = (el, a) => (a.d > 0 ? el[a.pos] + el[a.client] < el[a.size] - 1 : el[a.pos] > 0);
+    for (const a of axes) {
+      let contained = false;
+      for (const n of (e.composedPath ? e.composedPath() : [])) {
+        if (!n || n.nodeType !== 1 || n === root || n === document.body || n === document.documentElement) continue;
+        const st = getComputedStyle(n);
+        if (!/(auto|scroll|overlay)/.test(st[a.ov]) || n[a.size] <= n[a.client] + 1) continue;
+        if (room(n, a)) return true;
+        if (st[a.ob] !== 'auto') { contained = true; break; }
+      }
+      if (contained) continue;
+      const shut = (el) => el && /(hidden|clip)/.test(getComputedStyle(el)[a.ov]);
+      if (!shut(document.documentElement) && !shut(document.body) && room(root, a)) return true;
+    }
+    return false;
+  };
   const count = () => query(o.sel, document);
   const answer = (list, extra) => {
     const box = scrollParent(list[list.length - 1]);
@@ -88,20 +117,37 @@ async (o) => {
   if (o.op === 'arm') {
     const prev = window.__smartretryScroll;
     if (prev) prev.cleanup();
-    const rec = window.__smartretryScroll = { n: 0, last: 0 };
-    const on = () => { rec.n++; rec.last = now(); };
+    // resp: the page's responsive clock (settle advances it); lastR: its value at the last scroll.
+    const rec = window.__smartretryScroll = { n: 0, last: 0, resp: 0, lastR: 0, wheel: null };
+    const on = () => { rec.n++; rec.last = now(); rec.lastR = rec.resp; };
+    const onWheel = (e) => { if (!rec.wheel) rec.wheel = { e, r: rec.resp, native: scrollsNatively(e) }; };
     window.addEventListener('scroll', on, true);
-    rec.cleanup = () => window.removeEventListener('scroll', on, true);
+    window.addEventListener('wheel', onWheel, { capture: true, passive: true });
+    rec.cleanup = () => {
+      window.removeEventListener('scroll', on, true);
+      window.removeEventListener('wheel', onWheel, { capture: true, passive: true });
+    };
     return { ok: true };
   }
   if (o.op === 'settle') {
     // After a wheel: once it scrolled, until no scroll event came for 100ms (a smooth scroll
-    // has ended); if nothing scrolls within o.idle ms, nothing will.
-    const rec = window.__smartretryScroll || { n: 0, last: 0, cleanup: () => {} };
+    // has ended). Before any scroll: when the wheel reached something that can scroll its way and
+    // the page let the browser do it, the scroll is coming (late on a loaded machine): wait for
+    // it; otherwise (nothing to scroll there, or the page scrolls by itself) o.idle ms without a
+    // scroll mean none is coming. All on the responsive clock; o.max bounds the whole.
+    const rec = window.__smartretryScroll || { n: 0, last: 0, resp: 0, lastR: 0, wheel: null, cleanup: () => {} };
+    let prevT = t0;
+    const idleFrom = rec.resp;
     return new Promise((resolve) => {
       const tick = () => {
         const t = now();
-        if ((rec.n > 0 && t - rec.last >= 100) || (rec.n === 0 && t - t0 >= o.idle) || t - t0 >= o.max) {
+        rec.resp += Math.min(t - prevT, 50);
+        prevT = t;
+        const w = rec.wheel;
+        const coming = w && w.native && !w.e.defaultPrevented;
+        const quiet = rec.n > 0 && rec.resp - rec.lastR >= 100;
+        const none = rec.n === 0 && !coming && rec.resp - (w ? w.r : idleFrom) >= o.idle;
+        if (quiet || none || t - t0 >= o.max) {
           rec.cleanup();
           if (window.__smartretryScroll === rec) window.__smartretryScroll = null;
           return resolve({ ok: true, count: rec.n });

@@ -182,3 +182,54 @@ func TestClickNavigationThatStartsLate(t *testing.T) {
 		})
 	}
 }
+
+// A page that scrolls by itself (a smooth-scroll library: the wheel is prevented, the page
+// animates the scroll frame by frame) and whose frames are heavy (300ms of script each, as on a
+// slow machine): Scroll returns once the animation is over, not between two of its frames (it
+// took 100ms of wall-clock time without a scroll event for the end, and the page was only busy).
+func TestScrollWaitsForAHeavyPageToFinishScrolling(t *testing.T) {
+	srv := slowServer(t, map[string]http.HandlerFunc{
+		"/smooth": htmlPage(0, `<div style="height:5000px">long</div><script>
+let target = 0, frames = 0;
+addEventListener('wheel', (e) => {
+  e.preventDefault();
+  target = Math.max(0, target + e.deltaY);
+  if (!frames) requestAnimationFrame(step);
+}, { passive: false });
+function step() {
+  frames++;
+  const end = performance.now() + 300;
+  while (performance.now() < end) {} // a heavy frame
+  const left = target - scrollY;
+  scrollTo(0, Math.abs(left) <= 100 ? target : scrollY + Math.sign(left) * 100);
+  if (scrollY !== target) requestAnimationFrame(step); else frames = 0;
+}
+</script>`),
+		"/plain": htmlPage(0, `<div style="height:5000px">long</div>`),
+		"/short": htmlPage(0, `<p>short</p>`),
+	})
+	s, _ := newSession(t, actions.WithTimeout(10*time.Second))
+	ctx := ctxT(t)
+	_, err := s.Navigate(ctx, srv.URL+"/smooth")
+	require.NoError(t, err)
+	scrollY := func() float64 {
+		res, err := proto.RuntimeEvaluate{Expression: "scrollY", ReturnByValue: true}.Call(s.Page().Context(ctx))
+		require.NoError(t, err)
+		return res.Result.Value.Num()
+	}
+	require.NoError(t, s.Scroll(ctx, "", 0, 400))
+	assert.Equal(t, 400.0, scrollY(), "the page's scroll had ended")
+
+	// The browser's own scroll (nothing prevents it) is there when Scroll returns; a page that
+	// cannot scroll is no error, and not waited for long.
+	_, err = s.Navigate(ctx, srv.URL+"/plain")
+	require.NoError(t, err)
+	require.NoError(t, s.Scroll(ctx, "", 0, 300))
+	assert.Equal(t, 300.0, scrollY())
+	_, err = s.Navigate(ctx, srv.URL+"/short")
+	require.NoError(t, err)
+	start := time.Now()
+	require.NoError(t, s.Scroll(ctx, "", 0, 300))
+	assert.Less(t, time.Since(start), 4*time.Second, "nothing to scroll: not waited for the whole settle bound")
+	assert.Zero(t, scrollY())
+}
