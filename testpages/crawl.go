@@ -91,6 +91,9 @@ func (s *Site) robotsTxt(w http.ResponseWriter, r *http.Request, c *call) {
 	st.mu.Lock()
 	body := st.robots
 	st.mu.Unlock()
+	if body == DefaultRobots {
+		body += robotsSitemapLine(r) // sitemap.go: on the host the client asked for
+	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = fmt.Fprint(w, body)
 }

@@ -64,7 +64,7 @@ func TestShopCatalogueChain(t *testing.T) {
 
 	code, body = get(t, s.URL("/robots.txt"))
 	assert.Equal(t, 200, code)
-	assert.Equal(t, DefaultRobots, body)
+	assert.Equal(t, DefaultRobots+"Sitemap: "+s.URL("/sitemap.xml")+"\n", body, "the default names the site's sitemap")
 	s.Site().SetRobots("User-agent: *\nCrawl-delay: 1\n")
 	_, body = get(t, s.URL("/robots.txt"))
 	assert.Contains(t, body, "Crawl-delay: 1")

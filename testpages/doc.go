@@ -122,8 +122,12 @@
 //	                        pages a polite, scoped crawler never loads (see ShopRequests).
 //	/shop/limited/…         the same shop, but more than SetShopRate (5) requests in one second get
 //	                        429 with Retry-After: 1 (counted as Hits("/shop/limited:429", "")).
-//	/robots.txt             DefaultRobots (Disallow: /shop/private/); SetRobots replaces it per
-//	                        server, e.g. with a Crawl-delay.
+//	/robots.txt             DefaultRobots (Disallow: /shop/private/) and, while it is the default,
+//	                        Sitemap: http://HOST/sitemap.xml; SetRobots replaces it per server,
+//	                        e.g. with a Crawl-delay.
+//	/sitemap.xml            a sitemap index naming /sitemap-shop.xml, which lists the ShopSize
+//	                        products /shop/product/N with <lastmod> ShopLastmod(N) (2026-01-01
+//	                        for 1, a day later for each next); URLs on the host the client asked for.
 //
 // ShopCatalog returns the products for comparison, ShopRequests every /shop/ request with its
 // time, host and status.

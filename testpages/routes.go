@@ -71,6 +71,9 @@ func (s *Site) routeTable() map[string]route {
 		"/shop/":      {h: s.shopRoute}, // crawl.go
 		"/robots.txt": {h: s.robotsTxt},
 
+		"/sitemap.xml":      {h: s.sitemapIndex}, // sitemap.go
+		"/sitemap-shop.xml": {h: s.sitemapShop},
+
 		"/_hits":  {h: s.hitsEndpoint},
 		"/_event": {h: s.event},
 	}
@@ -128,7 +131,9 @@ var indexEntries = []entry{
 	{"/catalog?id=demo&flaky=3,7&fail=1", "/catalog", "200 products over 20 pages; pages listed in flaky answer 503 for their first fail requests"},
 	{"/product/1", "/product/N", "one product (N = 1..200)"},
 	{"/shop/catalog?page=1", "/shop/", "a shop to crawl: 47 products behind a.next pages of 10 (the count is never shown), products linking to related ones, a robots-disallowed and an off-host link; /shop/limited/… the same at 5 requests a second, then 429"},
-	{"/robots.txt", "/robots.txt", "Disallow: /shop/private/ (tests set their own, e.g. with a Crawl-delay)"},
+	{"/robots.txt", "/robots.txt", "Disallow: /shop/private/ and Sitemap: /sitemap.xml (tests set their own, e.g. with a Crawl-delay)"},
+	{"/sitemap.xml", "/sitemap.xml", "a sitemap index naming /sitemap-shop.xml"},
+	{"/sitemap-shop.xml", "/sitemap-shop.xml", "the 47 products of /shop/, each with a lastmod (product N: 2026-01-01 + N-1 days)"},
 	{"/checks?fail=1", "/checks", "checkboxes, radios, a styled and an ARIA checkbox; #revert is unchecked again by the page the first fail times, #revert-always every time"},
 	{"/states?ms=300", "/states", "after ms an element is removed, one hidden, one shown, one inserted, a button enabled and a text changed"},
 	{"/form", "/form", "an input, a password, a textarea, selects, a checkbox and a contenteditable to read values from"},
