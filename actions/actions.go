@@ -255,7 +255,7 @@ func (s *Session) fill(ctx context.Context, sel, value string, secret bool) erro
 				Gone   bool `json:"gone"`
 				Erased bool `json:"erased"`
 			}
-			if err := s.evalInto(p, readBackJS, map[string]any{"sel": sel, "want": value, "settle": s.cfg.fillSettle.Milliseconds()}, &rb); err != nil {
+			if err := s.evalInto(p, readBackJS, map[string]any{"sel": sel, "want": value, "settle": s.cfg.fillSettle.Milliseconds(), "fields": textFields}, &rb); err != nil {
 				return err
 			}
 			if rb.Gone {
@@ -322,6 +322,10 @@ func typeText(p *rod.Page, value string) error {
 // maxKeyTyped is the longest value (in bytes) Fill types key by key.
 const maxKeyTyped = 256
 
+// textFields are the elements Fill types into inside an element that is not a field itself
+// (locate.js's TEXT_FIELDS).
+const textFields = `input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=button]):not([type=submit]):not([type=reset]):not([type=file]):not([type=image]),textarea,[contenteditable]:not([contenteditable=false])`
+
 // readBackJS watches the value for settle ms and answers as soon as it differs.
 var readBackJS = withQuery(`(o) => new Promise((resolve) => {
   const query = /*QUERY*/null;
@@ -335,6 +339,15 @@ var readBackJS = withQuery(`(o) => new Promise((resolve) => {
       el = (l.length > 1 && l.whole && l.whole.length === 1 ? l.whole[0] : l[0]) || null;
     } catch (e) {}
     if (!el) return null;
+    // The field locate.js typed into: el, its label's control, or the one text field it holds.
+    const tag = el.localName;
+    if (!(tag === 'input' || tag === 'textarea' || tag === 'select' || el.isContentEditable || (tag.includes('-') && 'value' in el))) {
+      if (tag === 'label' && el.control) el = el.control;
+      else {
+        const inner = Array.from(el.querySelectorAll(o.fields)).filter((f) => f.getClientRects().length > 0);
+        if (inner.length === 1) el = inner[0];
+      }
+    }
     if ('value' in el && el.tagName !== 'BUTTON') return String(el.value);
     return (el.innerText || '').replace(/\n$/, '');
   };

@@ -39,6 +39,21 @@ async (o) => {
     const t = String(e.innerText !== undefined ? e.innerText : e.textContent || '').replace(/\s+/g, ' ').trim();
     return desc(e) + (t ? ' ' + JSON.stringify(t.length > 40 ? t.slice(0, 39) + '…' : t) : '');
   }).join(', ') + (list.length > 4 ? ', …' : '');
+  // What Fill types into for the element el: itself when it takes text (a field, a
+  // contenteditable, a <select> Fill refuses later), the control of a <label>, or the one
+  // visible text field el holds. Several: refused at once; none yet: waited for (an editor
+  // that builds its field late), then refused naming el.
+  const TEXT_FIELDS = 'input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=button]):not([type=submit]):not([type=reset]):not([type=file]):not([type=image]),textarea,[contenteditable]:not([contenteditable=false])';
+  const fieldOf = (el) => {
+    const tag = el.localName;
+    if (tag === 'input' || tag === 'textarea' || tag === 'select' || el.isContentEditable ||
+      (tag.includes('-') && 'value' in el)) return { el }; // a custom element with a value: a field of its own
+    if (tag === 'label' && el.control) return { el: el.control };
+    const inner = Array.from(el.querySelectorAll(TEXT_FIELDS)).filter(visible);
+    if (inner.length === 1) return { el: inner[0] };
+    if (inner.length > 1) return { fatal: { ok: false, reason: 'unusable', detail: desc(el) + ' holds ' + inner.length + ' fields (' + inner.slice(0, 4).map(desc).join(', ') + '): name one' } };
+    return { wait: 'unusable', detail: desc(el) + ' is not a field (input, textarea, contenteditable) and holds none' };
+  };
   // The element the user's selector means, or why there is none yet.
   const pick = () => {
     let list;
@@ -198,7 +213,14 @@ async (o) => {
     const p = pick();
     if (p.fatal) return p;
     if (p.wait) return { wait: p.wait, count: p.count };
-    const el = p.el;
+    let el = p.el;
+    if (o.op === 'fill') {
+      // Fill names a field, its <label>, or something that holds one (react-select's container).
+      const f = fieldOf(el);
+      if (f.fatal) return f;
+      if (f.wait) return { wait: f.wait, detail: f.detail, count: p.count };
+      el = f.el;
+    }
     // A <select> whose options load later (a fetch fills it): wait for the wanted ones.
     if (o.op === 'select' && el.tagName === 'SELECT') {
       const miss = missingOption(el);

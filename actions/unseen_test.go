@@ -110,3 +110,49 @@ i.addEventListener('input', () => { typed.textContent = i.value; document.queryS
 func once(ctx context.Context) context.Context {
 	return actions.WithCallOptions(ctx, retry.MaxAttempts(1))
 }
+
+// The id a new user sees in the inspector is often the widget's, not its input's: Fill on a
+// <label> types into its control, on an element holding one text field into that field
+// (react-select's container, a wrapper div). One holding several is refused at once naming
+// them; one holding none is waited for (an editor builds its field late), then refused saying so.
+func TestFillFindsTheFieldOfALabelOrContainer(t *testing.T) {
+	srv := servePages(t, map[string]string{"/": `
+<div id="state" class="select-container"><div class="control"><div class="placeholder">Select State</div>
+  <div><input id="react-select-3-input" type="text" tabindex="0"></div></div><div class="indicator" aria-hidden="true">▾</div></div>
+<label for="email">Email</label><input id="email" type="email">
+<div id="name-wrapper"><input id="first" placeholder="First Name"><input id="last" placeholder="Last Name"></div>
+<div id="empty">nothing to type into</div>
+<div id="editor"></div>
+<script>setTimeout(() => { const d = document.createElement('div'); d.contentEditable = 'true'; d.className = 'ql-editor'; editor.append(d); }, 300);</script>`})
+	s, _ := newSession(t)
+	ctx := ctxT(t)
+	_, err := s.Navigate(ctx, srv.URL+"/")
+	require.NoError(t, err)
+
+	for _, c := range []struct{ sel, field, value string }{
+		{"#state", "#react-select-3-input", "NCR"},
+		{"label[for=email]", "#email", "ada@example.com"},
+		{"text=Email", "#email", "grace@example.com"},
+		{"#editor", ".ql-editor", "Hello"},
+	} {
+		require.NoError(t, s.Fill(ctx, c.sel, c.value), c.sel)
+		v, err := s.Value(ctx, c.field)
+		require.NoError(t, err)
+		assert.Equal(t, c.value, v, c.sel)
+	}
+
+	start := time.Now()
+	err = s.Fill(ctx, "#name-wrapper", "Ada")
+	var na *actions.NotActionableError
+	require.True(t, errors.As(err, &na), "%v", err)
+	assert.Equal(t, actions.ReasonUnusable, na.Reason)
+	assert.Contains(t, err.Error(), "div#name-wrapper holds 2 fields (input#first, input#last): name one")
+	assert.Less(t, time.Since(start), 2*time.Second, "refused at once")
+
+	err = s.Fill(ctx, "#empty", "x")
+	require.True(t, errors.As(err, &na), "%v", err)
+	assert.Contains(t, err.Error(), "div#empty is not a field (input, textarea, contenteditable) and holds none")
+	var ae *actions.ActionError
+	require.True(t, errors.As(err, &ae))
+	assert.Equal(t, 1, ae.Attempts(), "not retried: waiting longer cannot make a div a field")
+}
