@@ -120,6 +120,15 @@ async (o) => {
     for (let n = node; n; n = up(n)) if (n === el) return true;
     return false;
   };
+  // Does the pointer on node reach el: node is inside el, or inside a <label> of el (Bootstrap's
+  // custom checkbox: the transparent input lies under its label, and a click on the label is a
+  // click on the input)?
+  const owns = (el, node) => {
+    if (contains(el, node)) return true;
+    if (!el.labels || !el.labels.length) return false;
+    for (const l of el.labels) if (contains(l, node)) return true;
+    return false;
+  };
   // The element under the top-viewport point, through open shadow roots and same-origin frames.
   const deepHit = (x, y) => {
     let hit = document.elementFromPoint(x, y), ox = 0, oy = 0;
@@ -161,7 +170,7 @@ async (o) => {
       const [x, y] = pts[i];
       const inside = x >= 0 && y >= 0 && x < innerWidth && y < innerHeight;
       const hit = inside ? deepHit(x, y) : null;
-      if (hit && contains(el, hit)) return { x, y, centre: i === 0 };
+      if (hit && owns(el, hit)) return { x, y, centre: i === 0 };
       if (!first) first = hit;
     }
     if (!first) return { cover: null, coverDesc: 'nothing (outside the viewport)' };
@@ -372,9 +381,9 @@ async (o) => {
       const st = window.__smartretry = { token: o.token, hit: null, bad: '', link, clicked: false, clickSeen: false, prevented: false, submitted: false, submitPrevented: false };
       // The element the selector names at press time: a framework may have re-rendered it.
       const current = (t) => {
-        if (contains(el, t)) return true;
+        if (owns(el, t)) return true;
         const p = pick();
-        return !!(p.el && contains(p.el, t));
+        return !!(p.el && owns(p.el, t));
       };
       // Check at press time that the pointer lands on the element; block the press if not.
       const guard = (e) => {

@@ -156,3 +156,40 @@ func TestFillFindsTheFieldOfALabelOrContainer(t *testing.T) {
 	require.True(t, errors.As(err, &ae))
 	assert.Equal(t, 1, ae.Attempts(), "not retried: waiting longer cannot make a div a field")
 }
+
+// Bootstrap's custom checkbox and radio: the input is transparent under its label's drawn box.
+// Click on the input reaches it through the label, as a person's click on the box does.
+func TestClickReachesAnInputThroughItsLabel(t *testing.T) {
+	srv := servePages(t, map[string]string{"/": `<style>
+.custom-control { position: relative; display: inline-flex; padding-left: 1.5rem; margin: 1rem }
+.custom-control-input { position: absolute; left: 0; z-index: -1; width: 1rem; height: 1.25rem; opacity: 0 }
+.custom-control-label { position: relative; cursor: pointer }
+.custom-control-label::before { position: absolute; top: .25rem; left: -1.5rem; width: 1rem; height: 1rem; content: ""; border: 1px solid #777 }
+</style>
+<div class="custom-control"><input type="checkbox" id="hobbies-checkbox-1" class="custom-control-input"><label for="hobbies-checkbox-1" class="custom-control-label">Sports</label></div>
+<div class="custom-control"><input type="radio" name="g" id="gender-radio-1" class="custom-control-input"><label for="gender-radio-1" class="custom-control-label">Male</label></div>
+<div style="position:relative;margin:1rem"><input type="checkbox" id="under"><div id="cover" style="position:absolute;inset:-5px;background:#fc0">a cover</div></div>`})
+	s, _ := newSession(t)
+	ctx := ctxT(t)
+	_, err := s.Navigate(ctx, srv.URL+"/")
+	require.NoError(t, err)
+	for _, sel := range []string{"#hobbies-checkbox-1", "#gender-radio-1"} {
+		require.NoError(t, s.Click(ctx, sel))
+		v, err := s.Value(ctx, sel)
+		require.NoError(t, err)
+		assert.Equal(t, "true", v, sel)
+	}
+	require.NoError(t, s.Click(ctx, "#hobbies-checkbox-1"))
+	v, err := s.Value(ctx, "#hobbies-checkbox-1")
+	require.NoError(t, err)
+	assert.Equal(t, "false", v, "one click per call: unticked again")
+
+	// A 10s attempt: under load a 3s one can end before the cover has stood for WithCoverTimeout.
+	s10, _ := newSession(t, actions.WithTimeout(10*time.Second))
+	_, err = s10.Navigate(ctx, srv.URL+"/")
+	require.NoError(t, err)
+	err = s10.Click(once(ctx), "#under")
+	var na *actions.NotActionableError
+	require.True(t, errors.As(err, &na), "%v", err)
+	assert.Contains(t, err.Error(), "div#cover", "a cover that is not its label is still refused")
+}

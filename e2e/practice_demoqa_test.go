@@ -387,3 +387,34 @@ func TestPractice_DemoQA_PracticeForm(t *testing.T) {
 	}
 	assert.Equal(t, want, got)
 }
+
+// The same form with the other selectors a new user tries first: the dropdowns' container ids
+// (the input inside is typed into), the custom checkbox and radio inputs themselves (under
+// their labels' drawn boxes: clicked through the labels).
+func TestPractice_DemoQA_PracticeFormWidgetIDs(t *testing.T) {
+	t.Parallel()
+	ctx, s, _ := demoqa(t, "/automation-practice-form")
+	require.NoError(t, s.Fill(ctx, `role=textbox[name="First Name"]`, "Grace"))
+	require.NoError(t, s.Fill(ctx, `role=textbox[name="Last Name"]`, "Hopper"))
+	require.NoError(t, s.Click(ctx, "#gender-radio-1"))
+	require.NoError(t, s.Fill(ctx, "#userNumber", "9876543210"))
+	require.NoError(t, s.Click(ctx, "#hobbies-checkbox-1"))
+	require.NoError(t, s.Fill(ctx, "#subjectsContainer", "comp"))
+	require.NoError(t, s.Press(ctx, "", "Enter"))
+	require.NoError(t, s.Fill(ctx, "#state", "Har"))
+	require.NoError(t, s.Press(ctx, "", "Enter"))
+	require.NoError(t, s.Fill(ctx, "#city", "pani"))
+	require.NoError(t, s.Press(ctx, "", "Enter"))
+	require.NoError(t, s.Click(ctx, "text=Submit"))
+	recs, err := s.Extract(ctx, ".modal-body tbody tr", map[string]string{"label": "td:nth-child(1)", "value": "td:nth-child(2)"})
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, r := range recs {
+		got[r["label"]] = r["value"]
+	}
+	assert.Equal(t, "Grace Hopper", got["Student Name"])
+	assert.Equal(t, "Male", got["Gender"])
+	assert.Equal(t, "Sports", got["Hobbies"])
+	assert.Equal(t, "Computer Science", got["Subjects"])
+	assert.Equal(t, "Haryana Panipat", got["State and City"])
+}
