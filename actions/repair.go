@@ -51,6 +51,19 @@ func (s *Session) repair(ctx context.Context, sp spec, a *retry.Attempt) error {
 			// The element is missing because a wall stands in front of the page.
 			return &ChallengeError{Vendor: snap.Challenge.Vendor, Kind: snap.Challenge.Kind, URL: snap.URL, Evidence: snap.Challenge.Evidence}
 		}
+		if snap.LoginWall {
+			// A sign-in form the page was sent to (a script's redirect after the load):
+			// the content waits behind it.
+			asked := s.getLastURL()
+			if asked == "" {
+				asked = snap.URL
+			}
+			return &LoginWallError{URL: asked, Landed: snap.URL, Err: a.LastError, Comment: "the page shows a sign-in form"}
+		}
+		if snap.NotFound != "" {
+			// The page is not the one the selector belongs to, and will not become it.
+			return &NotFoundPageError{URL: snap.URL, Status: snap.Status, Evidence: snap.NotFound, Err: a.LastError}
+		}
 	case retry.StaleElement:
 		a.SetSolution("reresolve")
 		if !unresponsive {
@@ -132,7 +145,7 @@ func (s *Session) quickSnapshot(ctx context.Context, within time.Duration) (*sna
 	ctx, cancel := context.WithTimeout(ctx, within)
 	defer cancel()
 	p := s.Page().Context(ctx)
-	return snapshot.Take(ctx, p)
+	return snapshot.TakeWith(ctx, p, snapshot.Options{RequestedURL: s.getLastURL()})
 }
 
 const settleJS = `(o) => new Promise((resolve) => {

@@ -49,6 +49,7 @@ type pageResult struct {
 	Truncated       int        `json:"truncated"`
 	Challenge       *Challenge `json:"challenge"`
 	PasswordVisible bool       `json:"password_visible"`
+	Heading         string     `json:"heading"`
 }
 
 // ErrNoAnswer is wrapped by the errors of Take, DetectChallenge and WriteError when the page did not

@@ -16,7 +16,7 @@
     'OPTION', 'IFRAME', 'SVG']);
   const out = {
     url: location.href, title: document.title, status: 0, redirects: 0,
-    elements: [], frames: [], truncated: 0, challenge: null, password_visible: false,
+    elements: [], frames: [], truncated: 0, challenge: null, password_visible: false, heading: '',
   };
   try {
     const nav = performance.getEntriesByType('navigation')[0];
@@ -387,6 +387,14 @@
     }
   };
   visit(document, '', '', 0);
+  // The page's main heading as a person sees it: the first rendered h1, else h2 (a not-found page
+  // says so there when its title does not).
+  if (opts.elements) {
+    for (const sel of ['h1', 'h2']) {
+      const h = Array.from(document.querySelectorAll(sel)).find(isRendered);
+      if (h) { out.heading = shorten(collapse(h.textContent), 200); break; }
+    }
+  }
   if (best) { delete best.rank; out.challenge = best; }
   return out;
 })

@@ -29,8 +29,14 @@ type Snapshot struct {
 	// Challenge is the CAPTCHA or bot wall on the page, nil when none was seen.
 	Challenge *Challenge `json:"challenge,omitempty"`
 	// LoginWall reports a page that wants a login before it shows the content; see Take for the rule.
-	LoginWall bool      `json:"login_wall"`
-	TakenAt   time.Time `json:"taken_at"`
+	LoginWall bool `json:"login_wall"`
+	// Heading is the text of the page's main heading (its first rendered h1, else h2), at most
+	// 200 characters; "" when it has none.
+	Heading string `json:"heading,omitempty"`
+	// NotFound is set when the page says it was not found although its status is not an error
+	// (a "soft 404"): the evidence, e.g. `title "Page not found – Shop"`. See SoftNotFound.
+	NotFound string    `json:"not_found,omitempty"`
+	TakenAt  time.Time `json:"taken_at"`
 }
 
 // Element is one interactive element. Selector re-finds exactly this element in its document (the
@@ -140,6 +146,10 @@ func TakeWith(ctx context.Context, page *rod.Page, o Options) (*Snapshot, error)
 	}
 	redirected := r.Redirects > 0 || (o.RequestedURL != "" && !sameURL(o.RequestedURL, r.URL))
 	s.LoginWall = loginWall(s.Challenge, s.Status, r.PasswordVisible, redirected)
+	s.Heading = r.Heading
+	if s.Challenge == nil && !s.LoginWall {
+		s.NotFound = SoftNotFound(s.Status, s.Title, s.Heading)
+	}
 	return s, nil
 }
 
@@ -209,6 +219,9 @@ func (s *Snapshot) String() string {
 	}
 	if s.LoginWall {
 		b.WriteString("login wall: sign-in required before the content\n")
+	}
+	if s.NotFound != "" {
+		fmt.Fprintf(&b, "not-found page: %s\n", s.NotFound)
 	}
 	for _, f := range s.Frames {
 		if !f.Visible {
