@@ -458,7 +458,13 @@ async (o) => {
         out.value = el.value;
       }
     } else if (o.op === 'select') {
-      if (el.tagName !== 'SELECT') return { err: 'not a <select> element: ' + desc(el) };
+      if (el.tagName !== 'SELECT') {
+        // A custom dropdown (react-select, a listbox of divs) is used as a person uses it.
+        const typed = el.querySelector(TEXT_FIELDS);
+        return { err: 'not a <select> element: ' + desc(el) + (typed
+          ? ' (a custom dropdown: Fill it — its input ' + desc(typed) + ' — with the option\'s text, then Press Enter; or Click it, then Click the option)'
+          : ' (a custom dropdown: Click it, then Click the option)') };
+      }
       const want = o.values || [];
       const opts = Array.from(el.options);
       const chosen = [];

@@ -193,3 +193,21 @@ func TestClickReachesAnInputThroughItsLabel(t *testing.T) {
 	require.True(t, errors.As(err, &na), "%v", err)
 	assert.Contains(t, err.Error(), "div#cover", "a cover that is not its label is still refused")
 }
+
+// Select on a custom dropdown (react-select's container) is refused at once, saying how a
+// person uses one.
+func TestSelectOnACustomDropdownSaysHow(t *testing.T) {
+	srv := servePages(t, map[string]string{"/": `
+<div id="state"><div class="placeholder">Select State</div><input id="react-select-3-input" type="text"></div>
+<div id="menu" role="listbox"><div role="option">NCR</div><div role="option">Haryana</div></div>`})
+	s, _ := newSession(t)
+	ctx := ctxT(t)
+	_, err := s.Navigate(ctx, srv.URL+"/")
+	require.NoError(t, err)
+	err = s.Select(ctx, "#state", "NCR")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not a <select> element: div#state (a custom dropdown: Fill it — its input input#react-select-3-input — with the option's text, then Press Enter; or Click it, then Click the option)")
+	err = s.Select(ctx, "#menu", "NCR")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not a <select> element: div#menu (a custom dropdown: Click it, then Click the option)")
+}
