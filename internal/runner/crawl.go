@@ -518,60 +518,97 @@ func (cr *crawler) step(ctx context.Context, s *actions.Session, st flow.Step, i
 // load navigates to the item's URL, each try let through by the domain's limiter, which hears
 // how it went: a 429/503 makes it wait (Retry-After) and slow the domain down, then the page is
 // asked again, up to maxOverloads times. Other failures are the engine's to judge.
+//
+// The domain's breaker (its cooloff, its half-open probe) is waited for before a limiter slot is
+// taken, never while one is held: the item that holds the probe may need that very slot, and
+// had waited for it while the slot's holder waited for the probe (every page of the domain
+// stalled until the breaker's max wait). The navigation itself never waits for the breaker:
+// when the domain refuses it after the slot was taken (the breaker opened meanwhile), the slot
+// is given back, unused, and the load waits again.
 func (cr *crawler) load(ctx context.Context, s *actions.Session, it crawl.Item) error {
 	u, err := url.Parse(it.URL)
 	if err != nil {
 		return err
 	}
-	for n := 0; ; n++ {
-		tk, err := cr.limiter.Acquire(ctx, u.Host)
-		if err != nil {
-			return err
-		}
-		if err := cr.pace(ctx, u.Host); err != nil {
-			tk.Done(crawl.Outcome{})
-			return err
-		}
-		t0 := time.Now()
-		nav, err := s.Navigate(actions.WithCallOptions(ctx, retry.MaxAttempts(1)), it.URL)
-		o := crawl.Outcome{Status: nav.Status, Latency: time.Since(t0)}
-		if err == nil {
-			if d, ok := serverTime(ctx, s); ok {
-				o.Latency = d
-			}
-		}
-		if err != nil {
-			var he *retry.HTTPError
-			switch {
-			case errors.As(err, &he):
-				o.Status, o.RetryAfter = he.StatusCode, he.RetryAfter
-			case ctx.Err() == nil:
-				o.Failed = true
-			}
-			if ra, ok := retry.RetryAfterOf(err); ok {
-				o.RetryAfter = ra
-			}
-			if o.Status == 0 {
-				switch retry.Classify(err) {
-				case retry.RateLimit:
-					o.Status = 429
-				case retry.ServerError:
-					o.Status = 503
-				}
-			}
-		}
-		tk.Done(o)
+	domain := retry.Info{"url": it.URL}.Domain() // the engine's name for it
+	for n := 0; ; {
+		status, refused, err := cr.loadOnce(ctx, s, it, u.Host, domain)
 		if err == nil {
 			return nil
 		}
+		if refused && ctx.Err() == nil {
+			continue // the domain's breaker refused the page before it went: wait for it again
+		}
+		n++
 		t := retry.Classify(err)
-		if (t == retry.RateLimit || o.Status == 503) && n+1 < maxOverloads && ctx.Err() == nil {
+		if (t == retry.RateLimit || status == 503) && n < maxOverloads && ctx.Err() == nil {
 			cr.c.Logger.Info("page load refused: the domain slows down", zap.String("url", it.URL),
-				zap.Int("status", o.Status), zap.Duration("delay", cr.limiter.Stats(u.Host).Delay))
+				zap.Int("status", status), zap.Duration("delay", cr.limiter.Stats(u.Host).Delay))
 			continue
 		}
 		return err
 	}
+}
+
+// loadOnce is one try of load: the breaker, then a limiter slot, then the navigation. status is
+// the page's (0: none); refused says the domain's breaker refused the page after its slot was
+// taken, before it was asked for.
+func (cr *crawler) loadOnce(ctx context.Context, s *actions.Session, it crawl.Item, host, domain string) (status int, refused bool, err error) {
+	m := cr.c.Manager
+	pctx, release, err := m.AwaitDomain(ctx, domain, retry.ActionName("load"))
+	if err != nil {
+		return 0, false, err // waited as long as the engine allows, or the run ends
+	}
+	defer release()
+	tk, err := cr.limiter.Acquire(ctx, host)
+	if err != nil {
+		return 0, false, err
+	}
+	if err := cr.pace(ctx, host); err != nil {
+		tk.Done(crawl.Outcome{})
+		return 0, false, err
+	}
+	// Still let through, now that the slot is taken? (Inside the probe: at once.)
+	nctx, release2, err := m.AwaitDomain(pctx, domain, retry.MaxBreakerWait(-1))
+	if err != nil {
+		tk.Done(crawl.Outcome{}) // nothing was sent: the limiter learns nothing
+		return 0, true, err
+	}
+	defer release2()
+	t0 := time.Now()
+	nav, err := s.Navigate(actions.WithCallOptions(nctx, retry.MaxAttempts(1), retry.MaxBreakerWait(-1)), it.URL)
+	if err != nil && errors.Is(err, retry.ErrCircuitOpen) && ctx.Err() == nil {
+		tk.Done(crawl.Outcome{}) // refused in the instant since: nothing was sent
+		return 0, true, err
+	}
+	o := crawl.Outcome{Status: nav.Status, Latency: time.Since(t0)}
+	if err == nil {
+		if d, ok := serverTime(ctx, s); ok {
+			o.Latency = d
+		}
+	}
+	if err != nil {
+		var he *retry.HTTPError
+		switch {
+		case errors.As(err, &he):
+			o.Status, o.RetryAfter = he.StatusCode, he.RetryAfter
+		case ctx.Err() == nil:
+			o.Failed = true
+		}
+		if ra, ok := retry.RetryAfterOf(err); ok {
+			o.RetryAfter = ra
+		}
+		if o.Status == 0 {
+			switch retry.Classify(err) {
+			case retry.RateLimit:
+				o.Status = 429
+			case retry.ServerError:
+				o.Status = 503
+			}
+		}
+	}
+	tk.Done(o)
+	return o.Status, false, err
 }
 
 // serverTimeLimit bounds serverTime's call to the page; past it the whole load's time is used.
