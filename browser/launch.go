@@ -89,6 +89,11 @@ func Launch(ctx context.Context, opts ...Option) (*Browser, error) {
 		return nil, err
 	}
 	b, err := connect(ctx, wsURL, cfg, proc)
+	if err == nil && cfg.ignoreHTTPS {
+		if err = b.SetIgnoreHTTPSErrors(ctx, true); err != nil {
+			_ = b.Close()
+		}
+	}
 	if err != nil {
 		proc.kill()
 		return nil, err
@@ -115,6 +120,12 @@ func Connect(ctx context.Context, controlURL string, opts ...Option) (*Browser, 
 	b, err := connect(ctx, wsURL, cfg, nil)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.ignoreHTTPS {
+		if err := b.SetIgnoreHTTPSErrors(ctx, true); err != nil {
+			_ = b.Close()
+			return nil, err
+		}
 	}
 	vctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()

@@ -179,6 +179,9 @@ func (b *Browser) navigate(p *rod.Page, target string) (*Response, error) {
 				return nil, fmt.Errorf("navigate %s: %w", showURL(target), e)
 			}
 		}
+		if h := certHint(res.ErrorText); h != "" {
+			return nil, fmt.Errorf("navigate %s: %w: %s", showURL(target), &rod.NavigationError{Reason: res.ErrorText}, h)
+		}
 		return nil, fmt.Errorf("navigate %s: %w", showURL(target), &rod.NavigationError{Reason: res.ErrorText})
 	}
 	var grace <-chan time.Time

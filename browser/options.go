@@ -41,6 +41,7 @@ type config struct {
 	flags         []flag
 	loadGrace     time.Duration
 	viewport      *Size // nil: the default (see Viewport)
+	ignoreHTTPS   bool
 }
 
 func newConfig(opts []Option) *config {
