@@ -59,8 +59,11 @@ func (s *Session) ExpectDownload(ctx context.Context, dir string, action func(ct
 	defer func() {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), hungProbe)
 		defer cancel()
+		// Events stay on: Chromium has one switch for them per DevTools connection, not per
+		// browser context, and another session's ExpectDownload may still be waiting for its
+		// download to complete (they are only sent for downloads, which are denied here again).
 		_ = proto.BrowserSetDownloadBehavior{Behavior: proto.BrowserSetDownloadBehaviorBehaviorDefault,
-			BrowserContextID: ctxID}.Call(b.Context(cctx))
+			BrowserContextID: ctxID, EventsEnabled: true}.Call(b.Context(cctx))
 	}()
 
 	// The tab's frames: a download another tab starts meanwhile is not this one.
