@@ -366,11 +366,18 @@ var readBackJS = withQuery(`(o) => new Promise((resolve) => {
 // the element is actionable with its centre free, as for Click. Options that are not there yet
 // (a list filled by a later fetch) are waited for until the attempt's deadline; when they never
 // come the call fails without another attempt (ReasonNoOption, invalid_input: a value the page
-// does not offer), naming the options the element has.
+// does not offer), naming the options the element has. When the change posts the form back (a
+// change handler that submits it: ASP.NET's AutoPostBack, a ViewState search form), Select
+// waits for the new page within the attempt's deadline, as Click does, so the next call meets
+// it and not the page being left.
 func (s *Session) Select(ctx context.Context, sel string, values ...string) error {
 	return s.run(ctx, spec{action: "select", selector: sel}, func(p *rod.Page, a *retry.Attempt) error {
-		_, err := s.locate(p, "select", locateReq{Sel: sel, Strict: true, State: stateActionable, Op: "select", Values: values})
-		return err
+		m := s.markNav()
+		if _, err := s.locate(p, "select", locateReq{Sel: sel, Strict: true, State: stateActionable, Op: "select", Values: values}); err != nil {
+			return err
+		}
+		s.waitNavigation(p, false, m)
+		return nil
 	})
 }
 

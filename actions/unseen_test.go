@@ -3,6 +3,9 @@ package actions_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -210,4 +213,48 @@ func TestSelectOnACustomDropdownSaysHow(t *testing.T) {
 	err = s.Select(ctx, "#menu", "NCR")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "not a <select> element: div#menu (a custom dropdown: Click it, then Click the option)")
+}
+
+// A <select> whose change posts the form back (quotes.toscrape's search.aspx, ASP.NET's
+// AutoPostBack): Select returns on the new page, as Click does, so what is read of the page
+// without an action (URL, LastNavigation, Snapshot, an agent's next look) is the new page's.
+func TestSelectWaitsForThePostBack(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		author := r.PostFormValue("author")
+		select { // a server that takes its time: the old page stays meanwhile
+		case <-time.After(200 * time.Millisecond):
+		case <-r.Context().Done():
+		}
+		opts := ""
+		if author != "" {
+			opts = `<option>change</option><option>deep-thoughts</option>`
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><form method="post" action="/filter" id="f"><select name="author" id="author" onchange="f.submit()">
+<option value="">----------</option><option%s>Albert Einstein</option></select>
+<select name="tag" id="tag"><option>----------</option>%s</select></form><p id="who">%s</p>`,
+			map[bool]string{true: " selected", false: ""}[author != ""], opts, author)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	s, _ := newSession(t)
+	ctx := ctxT(t)
+	_, err := s.Navigate(ctx, srv.URL+"/search")
+	require.NoError(t, err)
+	require.NoError(t, s.Select(ctx, "#author", "Albert Einstein"))
+	assert.Equal(t, srv.URL+"/filter", s.URL(), "the post-back had landed when Select returned")
+	assert.Equal(t, navResult(srv.URL+"/filter", 200), s.LastNavigation())
+	n, err := s.Count(ctx, "#tag option")
+	require.NoError(t, err)
+	assert.Equal(t, 3, n, "read on the page the post-back brought")
+	who, err := s.Text(ctx, "#who")
+	require.NoError(t, err)
+	assert.Equal(t, "Albert Einstein", who)
+}
+
+// navResult is the NavResult of url with status.
+func navResult(url string, status int) actions.NavResult {
+	return actions.NavResult{URL: url, Status: status}
 }
