@@ -170,7 +170,7 @@ steps:
 				assert.Equal(t, srv.URL+"/file?name=report.csv", d["url"])
 				p := d["path"].(string)
 				assert.Equal(t, dir, filepath.Dir(p))
-				assert.Regexp(t, `^report( \([12]\))?\.csv$`, filepath.Base(p))
+				assert.Regexp(t, `^report( \(\d+\))?\.csv$`, filepath.Base(p), "the site's name, numbered when taken")
 				assert.False(t, seen[p], "two items saved to %s", p)
 				seen[p] = true
 				data, err := os.ReadFile(p)
