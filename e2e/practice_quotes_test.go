@@ -131,6 +131,7 @@ func TestPractice_Quotes_SearchViewState(t *testing.T) {
 	ctx, s, base := quotesSite(t)
 	navigate(t, ctx, s, base+"/search.aspx")
 	require.NoError(t, s.Select(ctx, "#author", "Albert Einstein"))
+	assert.Equal(t, base+"/filter.aspx", s.URL(), "Select returned on the post-back's page")
 	require.NoError(t, s.Select(ctx, "#tag", "deep-thoughts"))
 	require.NoError(t, s.Click(ctx, `role=button[name="Search"]`))
 	recs, err := s.Extract(ctx, ".results .quote", map[string]string{"text": ".content", "author": ".author", "tag": ".tag"})
