@@ -225,3 +225,45 @@ steps:
 		assert.Contains(t, l.Error, "step 1 (line 4)")
 	}
 }
+
+// In a crawl, a stage's popup and download steps run as in a batch: the popup's reads and the
+// download's file go into the page's record.
+func TestPopupAndDownloadInACrawl(t *testing.T) {
+	srv := windowsSite(t)
+	dir := t.TempDir()
+	o := runFlow(t, fmt.Sprintf(`
+crawl: {robots: ignore}
+stages:
+  page:
+    start: ["%s/opener"]
+    steps:
+      - popup:
+          action: "text=Open the window"
+          steps: [{text: {selector: h3, as: popup}}]
+      - enqueue: {urls: ["/files?name=x.csv"], stage: files}
+  files:
+    steps:
+      - download: {action: "text=named", save_as: "crawl/d${item.depth}.csv"}
+`, srv.URL), func(c *Config) { c.Downloads = dir }, nil)
+	require.NoError(t, o.err)
+	require.Len(t, o.items, 2)
+	for _, l := range o.items {
+		require.Equal(t, results.StatusOK, l.Status, "%s: %s", l.ErrorType, l.Error)
+	}
+	var popup string
+	var file map[string]any
+	for _, rec := range o.records {
+		if v, ok := rec["popup"].(string); ok {
+			popup = v
+		}
+		if v, ok := rec["download"].(map[string]any); ok {
+			file = v
+		}
+	}
+	assert.Equal(t, "New Window link", popup)
+	require.NotNil(t, file)
+	assert.Equal(t, filepath.Join(dir, "crawl", "d1.csv"), file["path"])
+	data, err := os.ReadFile(filepath.Join(dir, "crawl", "d1.csv"))
+	require.NoError(t, err)
+	assert.Equal(t, "id,name\n1,x.csv\n", string(data))
+}
