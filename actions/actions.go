@@ -147,8 +147,8 @@ func (s *Session) waitNavigation(p *rod.Page, expect bool, m navMark) {
 				continue
 			case newest > m.work && newest != turned:
 				// All answered: the page's handlers run in its next tasks. Give them that turn
-				// (a navigation or request they start is announced before the turn's answer),
-				// and look again.
+				// (a navigation or request they start is announced before the turn's answer;
+				// syncEvents makes sure the watcher has it), and look again.
 				turned, handedOver = newest, false
 				s.pageTurn(p)
 				continue
@@ -156,13 +156,7 @@ func (s *Session) waitNavigation(p *rod.Page, expect bool, m navMark) {
 				// What the page announced before our last answer (the input's, the turn's) may
 				// still be on its way to the watcher: a request the click's handler started.
 				handedOver = true
-				t := time.NewTimer(eventHandover)
-				select {
-				case <-changed:
-				case <-t.C:
-				case <-ctx.Done():
-				}
-				t.Stop()
+				s.syncEvents(p)
 				continue
 			case !expect:
 				return
@@ -180,11 +174,6 @@ func (s *Session) waitNavigation(p *rod.Page, expect bool, m navMark) {
 		}
 	}
 }
-
-// eventHandover bounds how long an event the page sent before an evaluation's answer may take to
-// reach the session's watcher after that answer: a hand-over between goroutines of this process,
-// not the page's time.
-const eventHandover = 50 * time.Millisecond
 
 // pageTurn lets the page run the tasks already queued: two timer turns, for the handlers of
 // answers that just arrived and a setTimeout(0) hop of theirs.

@@ -111,6 +111,8 @@ type navState struct {
 	// number), so an action can wait for what its click started (a slow fetch, then location).
 	work     uint64
 	inflight map[proto.NetworkRequestID]uint64
+	// lifecycle counts Page.lifecycleEvent: syncEvents asks for them as a barrier.
+	lifecycle uint64
 	// served is the status each document URL of the tab was last served with, for pages the
 	// back-forward cache restores (no response then: the same document, shown again).
 	served map[string]int
@@ -419,6 +421,7 @@ func (s *Session) watch(p *rod.Page) (stop func()) {
 				}
 			})
 		},
+		func(e *proto.PageLifecycleEvent) { s.noteNav(func(n *navState) { n.lifecycle++ }) },
 		func(e *proto.NetworkLoadingFinished) { s.endRequest(e.RequestID) },
 		func(e *proto.NetworkLoadingFailed) { s.endRequest(e.RequestID) },
 	)
@@ -477,6 +480,40 @@ func (s *Session) workSince(since uint64) (inflight int, newest uint64) {
 	}
 	return inflight, s.nav.work
 }
+
+// syncEvents returns once the session's watcher has handled every event p sent before it was
+// called: it asks the page for its lifecycle events again (Page.setLifecycleEventsEnabled sends
+// them for the current documents, after whatever was sent before) and waits until the watcher
+// has seen one. A page that does not answer ends it at p's deadline, one that sends none at
+// syncBound.
+func (s *Session) syncEvents(p *rod.Page) {
+	s.st.Lock()
+	before := s.nav.lifecycle
+	s.st.Unlock()
+	if err := (proto.PageSetLifecycleEventsEnabled{Enabled: true}).Call(p); err != nil {
+		return
+	}
+	t := time.NewTimer(syncBound)
+	defer t.Stop()
+	for {
+		s.st.Lock()
+		seen, changed := s.nav.lifecycle > before, s.nav.changed
+		s.st.Unlock()
+		if seen {
+			return
+		}
+		select {
+		case <-changed:
+		case <-t.C:
+			return
+		case <-p.GetContext().Done():
+			return
+		}
+	}
+}
+
+// syncBound ends syncEvents' wait should the page send no lifecycle event at all.
+const syncBound = time.Second
 
 // navCounters is a consistent read of the navigation counters and the channel closed on change.
 func (s *Session) navCounters() (requested, committed, loads uint64, changed <-chan struct{}) {

@@ -74,7 +74,8 @@ func TestHTTPAuthHintSurvivesACrashRepair(t *testing.T) {
 	require.Error(t, err)
 	typ, _ := attempts(t, err)
 	assert.Equal(t, retry.AuthRequired, typ, "%v", err)
-	assert.Equal(t, int64(2), n.Load(), "the repair went back to the page: %v", err)
+	// (Chromium may load an error page's URL again by itself: at least the repair's request.)
+	assert.GreaterOrEqual(t, n.Load(), int64(2), "the repair went back to the page: %v", err)
 	assert.Contains(t, err.Error(), hint)
 }
 
