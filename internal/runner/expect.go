@@ -59,7 +59,8 @@ func (r *run) popup(ctx context.Context, s *actions.Session, st flow.Step, it fl
 }
 
 // DownloadPathError is a download's save_as that, once expanded for an item, would write
-// outside the downloads directory. Permanent: the item's fields say so.
+// outside the downloads directory. Permanent: the item's fields say so. Read-only once made:
+// safe for concurrent use.
 type DownloadPathError struct{ Err error }
 
 func (e *DownloadPathError) Error() string { return e.Err.Error() }
