@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 	"go.uber.org/zap"
 
+	"github.com/smartretry/smartretry/browser"
 	"github.com/smartretry/smartretry/internal/mcpserver"
 )
 
@@ -42,6 +43,7 @@ type mcpOpts struct {
 	budget         int
 	idleTimeout    time.Duration
 	idleSet        bool // --idle-timeout given: it applies to stdio too
+	ignoreHTTPS    bool
 }
 
 func newMCPCmd(io stdio) *cobra.Command {
@@ -71,6 +73,7 @@ The transport is stdio (stdout is the protocol; logs go to stderr), or streamabl
 	f.BoolVar(&o.allowRemote, "allow-remote", false, "allow --http on a non-loopback address (unsafe without --token)")
 	f.StringVar(&o.token, "token", os.Getenv(EnvMCPToken), "bearer token HTTP clients must send (default $"+EnvMCPToken+")")
 	f.BoolVar(&o.headful, "headful", false, "show the browser window (a person can solve CAPTCHAs in it)")
+	f.BoolVar(&o.ignoreHTTPS, "ignore-https-errors", false, "accept certificates the browser would refuse (a test server's self-signed one); never for sites whose identity matters")
 	f.StringVar(&o.browserURL, "browser-url", "", "connect to a running Chromium (ws://… or http://host:port) instead of launching one; only our tabs are closed")
 	f.DurationVar(&o.actionTimeout, "action-timeout", mcpserver.DefaultActionTimeout, "deadline of one attempt of one action")
 	f.StringVar(&o.handoff, "handoff", "auto", "CAPTCHA/login hand-off to a person: auto (through the client's elicitation, when a window can be shown), on, off")
@@ -107,7 +110,12 @@ func runMCP(ctx context.Context, sio stdio, o mcpOpts) error {
 		return exitWith(exitUsage, err)
 	}
 	defer func() { _ = log.Sync() }()
+	var bopts []browser.Option
+	if o.ignoreHTTPS {
+		bopts = append(bopts, browser.IgnoreHTTPSErrors())
+	}
 	srv := mcpserver.New(mcpserver.Config{
+		BrowserOptions: bopts,
 		Headful:        o.headful,
 		BrowserURL:     o.browserURL,
 		ActionTimeout:  o.actionTimeout,

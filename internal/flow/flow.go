@@ -24,6 +24,9 @@ type Flow struct {
 	Steps       []Step
 	// Viewport is the page size of every Session the flow runs (nil: the library's 1280×720).
 	Viewport *Viewport
+	// IgnoreHTTPSErrors is `ignore_https_errors: true`: certificates the browser would refuse
+	// (a test server's self-signed one) are accepted (browser.IgnoreHTTPSErrors).
+	IgnoreHTTPSErrors bool
 	// Shared is `isolated: false`: items share the browser's cookies and storage (a login in one
 	// item is seen by the next). By default each item gets its own browser context.
 	Shared bool
@@ -386,7 +389,7 @@ var WaitStates = []string{"visible", "hidden", "attached", "detached", "gone", "
 var CommonStepFields = []string{"name", "retry", "timeout"}
 
 // TopLevelFields are the fields a flow document may have.
-var TopLevelFields = []string{"name", "start_url", "timeout", "concurrency", "viewport", "isolated", "http_credentials", "dialogs", "variables", "engine", "items", "items_file", "steps"}
+var TopLevelFields = []string{"name", "start_url", "timeout", "concurrency", "viewport", "isolated", "ignore_https_errors", "http_credentials", "dialogs", "variables", "engine", "items", "items_file", "steps"}
 
 // KindNames returns the step kinds, sorted.
 func KindNames() []string {

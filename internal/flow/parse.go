@@ -151,6 +151,9 @@ func (p *parser) parse(data []byte) {
 	if n := fields["isolated"]; n != nil {
 		p.f.Shared = !p.boolean(n, "isolated")
 	}
+	if n := fields["ignore_https_errors"]; n != nil {
+		p.f.IgnoreHTTPSErrors = p.boolean(n, "ignore_https_errors")
+	}
 	if n := fields["http_credentials"]; n != nil {
 		p.httpCredentials(n) // inputs.go
 	}

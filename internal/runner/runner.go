@@ -167,6 +167,11 @@ func Run(ctx context.Context, c Config) (Summary, error) {
 	if c.ActionTimeout <= 0 {
 		c.ActionTimeout = f.Timeout
 	}
+	if f.IgnoreHTTPSErrors && c.Browser != nil {
+		if err := c.Browser.SetIgnoreHTTPSErrors(ctx, true); err != nil {
+			return Summary{}, err
+		}
+	}
 	if f.IsCrawl() {
 		return crawlRun(ctx, c) // crawl.go
 	}

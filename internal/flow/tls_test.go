@@ -1,0 +1,25 @@
+package flow
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestIgnoreHTTPSErrorsField(t *testing.T) {
+	f, err := parse(t, "ignore_https_errors: true\nstart_url: https://localhost:8443/\nsteps:\n  - click: a\n")
+	require.NoError(t, err)
+	assert.True(t, f.IgnoreHTTPSErrors)
+
+	f, err = parse(t, "start_url: https://localhost:8443/\nsteps:\n  - click: a\n")
+	require.NoError(t, err)
+	assert.False(t, f.IgnoreHTTPSErrors, "certificates are checked by default")
+
+	_, err = parse(t, "ignore_https_errors: please\nstart_url: https://h/\nsteps:\n  - click: a\n")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "ignore_https_errors: want true or false")
+	_, err = parse(t, "ignore_http_errors: true\nstart_url: https://h/\nsteps:\n  - click: a\n")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `did you mean "ignore_https_errors"?`)
+}
