@@ -93,3 +93,46 @@ steps:
 	require.NoError(t, err)
 	assert.NotContains(t, string(data)+r.stderr+r.stdout, password)
 }
+
+// quotes.toscrape's "Next →" pagination as a crawl a new user writes without knowing how many
+// pages there are: every quote once, in ten pages.
+func TestRunQuotesCrawl(t *testing.T) {
+	quotes := httptest.NewServer(practice.Quotes())
+	t.Cleanup(quotes.Close)
+	dir := t.TempDir()
+	flowFile := filepath.Join(dir, "quotes.yaml")
+	require.NoError(t, os.WriteFile(flowFile, []byte(`name: quotes
+crawl: {max_items: 50}      # a stage that enqueues itself needs a limit (the flow says so when it has none)
+stages:
+  pages:
+    start: ["${QUOTES}/"]
+    steps:
+      - extract:
+          container: .quote
+          fields:
+            text: .text
+            author: .author
+            tags: {selector: .keywords, attr: content}
+      - enqueue: {links: "li.next a"}
+`), 0o644))
+	out := filepath.Join(dir, "out.jsonl")
+	r := run(t, dir, []string{"QUOTES=" + quotes.URL}, "run", "--out", out, flowFile)
+	require.Equal(t, 0, r.code, r.stderr)
+	seen := map[string]bool{}
+	items := 0
+	for _, l := range readResults(t, out) {
+		if l.Kind != results.KindRecord {
+			assert.Equal(t, results.StatusOK, l.Status, l.Error)
+			items++
+			continue
+		}
+		text, _ := l.Data["text"].(string)
+		assert.False(t, seen[text], "twice: %s", text)
+		seen[text] = true
+	}
+	assert.Equal(t, 10, items, "ten pages")
+	require.Len(t, seen, len(practice.AllQuotes))
+	for _, q := range practice.AllQuotes {
+		assert.True(t, seen[q.Text], q.Text)
+	}
+}
