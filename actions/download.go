@@ -27,8 +27,9 @@ type Download struct {
 
 // ExpectDownload runs action (typically a Click on a download link, the-internet's /download)
 // and saves the file it makes the session's tab download into dir (absolute; created if
-// missing), waiting for the download to finish within the session's timeout (WithTimeout) per
-// step: its start, then its end. Navigate refuses download URLs (*browser.NotAPageError): this is
+// missing), waiting for the download within the session's timeout (WithTimeout): for its start,
+// then for each piece of data until it ends (a big file that keeps arriving takes as long as it
+// takes; one that stalls for the timeout fails). Navigate refuses download URLs (*browser.NotAPageError): this is
 // the way to get them.
 //
 // Downloads are allowed in the session's browser context only while ExpectDownload runs (then
@@ -124,13 +125,21 @@ func (s *Session) ExpectDownload(ctx context.Context, dir string, action func(ct
 		wctx, cancel := context.WithTimeout(ctx, s.cfg.timeout)
 		for {
 			mu.Lock()
-			bg, st := begun, state
+			bg, st, got := begun, state, size
 			mu.Unlock()
 			if (phase == 0 && bg != nil) || (phase == 1 && (st == proto.BrowserDownloadProgressStateCompleted || st == proto.BrowserDownloadProgressStateCanceled)) {
 				break
 			}
 			select {
 			case <-changed:
+				mu.Lock()
+				grew := size > got
+				mu.Unlock()
+				if phase == 1 && grew {
+					// Still receiving: the timeout bounds a silence, not the whole file.
+					cancel()
+					wctx, cancel = context.WithTimeout(ctx, s.cfg.timeout)
+				}
 				continue
 			case <-wctx.Done():
 			}
@@ -141,7 +150,7 @@ func (s *Session) ExpectDownload(ctx context.Context, dir string, action func(ct
 			if phase == 0 {
 				return Download{}, fmt.Errorf("%w within %s", ErrNoDownload, s.cfg.timeout)
 			}
-			return Download{}, fmt.Errorf("actions: download of %s did not finish within %s", bg.URL, s.cfg.timeout)
+			return Download{}, fmt.Errorf("actions: download of %s received nothing for %s (%d bytes so far)", bg.URL, s.cfg.timeout, int64(got))
 		}
 		cancel()
 	}
