@@ -388,6 +388,11 @@ func (s *Session) watch(p *rod.Page) (stop func()) {
 			}
 		},
 		func(e *proto.NetworkResponseReceived) {
+			if e.Response != nil && streamed(e.Response.MIMEType) {
+				// A stream (server-sent events, NDJSON over fetch) may flow for minutes: the
+				// page acts on its first answer, so an action does not wait for its end.
+				s.endRequest(e.RequestID)
+			}
 			if e.Type != proto.NetworkResourceTypeDocument || e.Response == nil {
 				return
 			}
@@ -446,6 +451,13 @@ func (s *Session) noteNav(f func(n *navState)) {
 
 // maxInflight bounds navState.inflight: requests whose end never came are not held forever.
 const maxInflight = 256
+
+// streamed reports whether a response of this MIME type is a stream rather than a document.
+func streamed(mime string) bool {
+	mime = strings.ToLower(mime)
+	return strings.Contains(mime, "event-stream") || strings.Contains(mime, "ndjson") || strings.Contains(mime, "jsonl") ||
+		strings.Contains(mime, "x-json-stream")
+}
 
 // endRequest notes that a Fetch/XHR request was answered (or failed).
 func (s *Session) endRequest(id proto.NetworkRequestID) {

@@ -142,7 +142,17 @@ func TestClickNavigationThatStartsLate(t *testing.T) {
 		"/start": htmlPage(0, `<h1 id="t">start</h1>
 <button id="fetch" onclick="fetch('/api').then((r) => r.text()).then(() => { location.href = '/done?fetch' })">fetch, then go</button>
 <form id="f" action="/done" onsubmit="event.preventDefault(); fetch('/api').then(() => this.submit())"><input name="q" value="submit"><button id="send">submit</button></form>
-<button id="timer" onclick="setTimeout(() => { location.href = '/slowdone' }, 200)">later</button>`),
+<button id="timer" onclick="setTimeout(() => { location.href = '/slowdone' }, 200)">later</button>
+<button id="stream" onclick="fetch('/stream').then(() => { document.querySelector('#t').textContent = 'streaming' })">stream</button>`),
+		"/stream": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/event-stream")
+			_, _ = w.Write([]byte("data: first\n\n"))
+			w.(http.Flusher).Flush()
+			select { // a stream that flows for longer than the attempt
+			case <-time.After(30 * time.Second):
+			case <-r.Context().Done():
+			}
+		},
 		"/api": func(w http.ResponseWriter, r *http.Request) {
 			select {
 			case <-time.After(1800 * time.Millisecond): // longer than Click's old 1s grace
@@ -182,6 +192,16 @@ func TestClickNavigationThatStartsLate(t *testing.T) {
 			assert.Equal(t, srv.URL+tc.landed, s.LastNavigation().URL)
 		})
 	}
+	// A click that opens a stream (server-sent events over fetch) is not held until the stream
+	// ends: the page acts on its first answer.
+	s, _ := newSession(t, actions.WithTimeout(10*time.Second))
+	ctx := ctxT(t)
+	_, err := s.Navigate(ctx, srv.URL+"/start")
+	require.NoError(t, err)
+	start := time.Now()
+	require.NoError(t, s.Click(ctx, "#stream"))
+	assert.Less(t, time.Since(start), 8*time.Second, "the click waited for the stream's end")
+	require.NoError(t, s.WaitForText(ctx, "#t", "streaming"))
 }
 
 // A page that scrolls by itself (a smooth-scroll library: the wheel is prevented, the page
