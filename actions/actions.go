@@ -27,7 +27,10 @@ import (
 //
 // When the click starts a navigation (a link, a submit button, or the page's script), Click waits
 // for the new document's load event within the attempt's deadline; LastNavigation tells where it
-// landed. A click is never repeated once its press reached the element.
+// landed. A script that navigates after requests the click started (a handler that fetches from a
+// slow server, then sets location; a submit handler that asks the server first) is waited for
+// too: Click waits for those requests, lets the page act on their answers, then for the
+// navigation. A click is never repeated once its press reached the element.
 func (s *Session) Click(ctx context.Context, sel string) error { return s.click(ctx, sel, 0, true) }
 
 // ClickNth is Click on the n-th (0-based; -1 is the last) of the elements sel matches, without the
