@@ -210,7 +210,10 @@ func (s Step) String() string {
 		}
 		return "press " + s.Fields["key"]
 	case "extract":
-		return "extract " + s.Fields["container"]
+		if c := s.Fields["container"]; c != "" {
+			return "extract " + c
+		}
+		return "extract page"
 	case "screenshot":
 		return "screenshot " + s.Fields["path"]
 	case "assert_text":
@@ -372,7 +375,7 @@ var Kinds = map[string]KindSpec{
 		"selector": {Kind: String, Required: true, Doc: "the list's items"},
 		"count":    {Kind: Integer, Required: true, Min: 1, Max: MaxScrollCount}}},
 	"extract": {Doc: "one record per container element", Fields: map[string]FieldSpec{
-		"container": {Kind: String, Required: true, Doc: "CSS selector of each record"},
+		"container": {Kind: String, Doc: "CSS selector of each record (none: the whole page, one record)"},
 		"fields":    {Kind: Fields, Required: true, Doc: "name: selector, or name: {selector, attr}"}}},
 	"screenshot": {Shorthand: "path", Doc: "save a PNG (relative to --artifacts)", Fields: map[string]FieldSpec{
 		"path": {Kind: String, Required: true}}},

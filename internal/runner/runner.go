@@ -484,6 +484,9 @@ func (r *run) step(ctx context.Context, s *actions.Session, st flow.Step, it flo
 		if err != nil {
 			return nil, err
 		}
+		if container == "" {
+			container = ":root" // the whole page: one record
+		}
 		fields := map[string]string{}
 		for _, ef := range st.Extract {
 			q, _, err := f.Resolve(ef.Selector, it)
