@@ -28,6 +28,7 @@ func windowsSite(t *testing.T) *httptest.Server {
 	mux.HandleFunc("/opener", func(w http.ResponseWriter, r *http.Request) {
 		page(w, `<h1>Opener</h1>
 <a target="_blank" href="/child?from=link">Open the window</a>
+<a target="_blank" rel="noopener noreferrer" href="/child?from=noopener">Open without opener</a>
 <button id="wopen" onclick="window.w = window.open('/child?from=script')">window.open</button>
 <button id="login" onclick="window.open('/auth', 'auth', 'width=400,height=400')">Log in</button>
 <button id="nothing">Opens nothing</button>
@@ -59,8 +60,9 @@ func windowsSite(t *testing.T) *httptest.Server {
 }
 
 // A popup's steps run in the tab the action opened, its reads go into the item's record, and the
-// item goes on in the opener once the popup is closed: a target=_blank link, window.open, and an
-// OAuth-like window that answers its opener and closes itself.
+// item goes on in the opener once the popup is closed: a target=_blank link, window.open, an
+// OAuth-like window that answers its opener and closes itself, and a rel="noopener noreferrer"
+// link (most sites' "open in a new tab").
 func TestPopupSteps(t *testing.T) {
 	srv := windowsSite(t)
 	o := runFlow(t, fmt.Sprintf(`
@@ -86,6 +88,9 @@ steps:
         - click: "#allow"
   - wait_for: {selector: "#who", text: ada}
   - text: {selector: "#who", as: who}
+  - popup:
+      action: "text=Open without opener"
+      steps: [{text: {selector: h3, as: noopener}}]
 `, srv.URL), nil, nil)
 	require.NoError(t, o.err)
 	require.Len(t, o.items, 1)
@@ -100,6 +105,7 @@ steps:
 	assert.Equal(t, "Opener", rec["opener"], "back in the opener after the popup")
 	assert.Equal(t, "New Window script", rec["script_title"])
 	assert.Equal(t, "ada", rec["who"], "the window that closed itself answered its opener")
+	assert.Equal(t, "New Window noopener", rec["noopener"], "a rel=noopener noreferrer link's tab is found too")
 }
 
 // An action that opens no tab fails the item, naming the popup step's line; a failing step in
