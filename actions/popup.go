@@ -20,8 +20,8 @@ var ErrNoPopup = errors.New("actions: the action opened no new tab")
 //
 // The popup Session has the opener's options (manager, timeout, logger, dialogs, escalator,
 // HTTP credentials) and its own retries; its Close closes the tab, and the opener's Close closes
-// it too. Only tabs that keep their opener are found: a rel=noopener link's tab has none (open
-// its href with Navigate instead). An action error is returned as it is; no tab within the
+// it too. A rel="noopener" link's tab is found too: the page cannot reach it, but Chromium
+// still reports which tab opened it. An action error is returned as it is; no tab within the
 // session's timeout (WithTimeout) after a successful action is an error wrapping ErrNoPopup. Once
 // the tab is there, its first document gets the timeout again (a popup left on an empty
 // about:blank is waited for that long: its navigation may still come).
