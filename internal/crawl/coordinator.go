@@ -150,6 +150,7 @@ func (l *Limiter) acquireShared(ctx context.Context, t *Ticket) error {
 			if s.Wait <= 0 {
 				return nil
 			}
+			l.wait(t.domain, time.Now().Add(s.Wait))
 			timer := time.NewTimer(s.Wait)
 			defer timer.Stop()
 			select {

@@ -162,6 +162,34 @@ func TestLimiterPerDomainAndMinDelay(t *testing.T) {
 	assert.Equal(t, []time.Duration{2 * time.Second}, clk.Sleeps(), "the second page waits min_delay")
 }
 
+// A page that waits for its domain's next start says so, and until when (the progress line
+// shows it); a page that goes at once says nothing.
+func TestLimiterTellsItsWaits(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	clk := retrytest.NewFakeClock(t0)
+	type wait struct {
+		domain string
+		until  time.Time
+	}
+	var waits []wait
+	l := NewLimiter(Politeness{PerDomain: 2, MinDelay: 2 * time.Second, Fixed: true}, clk,
+		WithWaitObserver(func(d string, until time.Time) { waits = append(waits, wait{d, until}) }))
+	ctx := context.Background()
+	a, err := l.Acquire(ctx, "d")
+	require.NoError(t, err)
+	assert.Empty(t, waits)
+	b, err := l.Acquire(ctx, "d")
+	require.NoError(t, err)
+	assert.Equal(t, []wait{{"d", t0.Add(2 * time.Second)}}, waits)
+	a.Done(Outcome{Status: 429, RetryAfter: 10 * time.Second})
+	b.Done(Outcome{Status: 200})
+	c, err := l.Acquire(ctx, "d")
+	require.NoError(t, err)
+	c.Done(Outcome{Status: 200})
+	require.Len(t, waits, 2)
+	assert.Equal(t, wait{"d", t0.Add(12 * time.Second)}, waits[1], "the Retry-After")
+}
+
 func TestLimiterCrawlDelayAndRetryAfter(t *testing.T) {
 	clk := retrytest.NewFakeClock(time.Unix(1000, 0))
 	l := NewLimiter(Politeness{PerDomain: 4, Fixed: true}, clk)

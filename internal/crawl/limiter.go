@@ -67,6 +67,8 @@ type Limiter struct {
 	p     Politeness
 	clock Clock
 	co    *coordinated // nil: the limits are this process's own
+	// waiting hears of every wait for a domain's next start (nil: nobody listens).
+	waiting func(domain string, until time.Time)
 
 	mu sync.Mutex
 	d  map[string]*domainState
@@ -166,6 +168,7 @@ func (l *Limiter) Acquire(ctx context.Context, domain string) (*Ticket, error) {
 		}
 		if wait := d.next.Sub(now); wait > 0 {
 			l.mu.Unlock()
+			l.wait(domain, now.Add(wait))
 			if err := l.clock.Sleep(ctx, wait); err != nil {
 				return nil, err
 			}
@@ -185,6 +188,20 @@ func (l *Limiter) Acquire(ctx context.Context, domain string) (*Ticket, error) {
 		}
 		return t, nil
 	}
+}
+
+// wait tells the WithWaitObserver function that a page of domain waits for its start until.
+func (l *Limiter) wait(domain string, until time.Time) {
+	if l.waiting != nil {
+		l.waiting(domain, until)
+	}
+}
+
+// WithWaitObserver has f told whenever a page waits for its domain's next start (the delay
+// between starts, a Retry-After, the job's booked start), and until when: a progress line
+// says what the crawl waits for. f must be quick and safe for concurrent use.
+func WithWaitObserver(f func(domain string, until time.Time)) LimiterOption {
+	return func(l *Limiter) { l.waiting = f }
 }
 
 // recent drops the starts older than a second.

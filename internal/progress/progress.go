@@ -31,15 +31,17 @@ type Tracker struct {
 	now      func() time.Time
 }
 
-// wait is what actions of one domain wait for: the end of its cooloff, or (probe) the
-// half-open probe in flight.
+// wait is what actions of one domain wait for: the end of its cooloff; (probe) the half-open
+// probe in flight, until the breaker closes or opens again; or (pace) the domain's next start
+// in a crawl (its delay between pages, a Retry-After).
 type wait struct {
 	until time.Time
 	probe bool
+	pace  bool
 }
 
-// probeShown is how long "waiting for D probe" stays on the line without a new event.
-const probeShown = 5 * time.Second
+// paceShown is the shortest wait for a domain's next page that the line mentions.
+const paceShown = time.Second
 
 // NewTracker starts counting a batch of total items.
 func NewTracker(total int) *Tracker {
@@ -59,6 +61,9 @@ func (t *Tracker) Observe(ev retry.Event) {
 	case retry.EventBreakerOpen:
 		t.breakers[ev.Domain] = true
 		t.brEvents++
+		if t.waiting[ev.Domain].probe {
+			delete(t.waiting, ev.Domain) // the probe failed: the waits for the new cooloff follow
+		}
 	case retry.EventBreakerHalfOpen:
 		t.brEvents++
 	case retry.EventBreakerClosed:
@@ -67,16 +72,20 @@ func (t *Tracker) Observe(ev retry.Event) {
 		t.brEvents++
 	case retry.EventBreakerWait:
 		// An action met an open breaker (or a Retry-After cooloff) and waits instead of failing:
-		// its item is deferred. Waiting for the probe in flight (Delay 0) follows a wait for the
-		// cooloff, or is short: it is shown, not counted again.
+		// its item is deferred. Waiting for the probe in flight (Delay 0: this process's own;
+		// a half-open reason: another worker's, asked again every second) follows a wait for the
+		// cooloff, or is short: it is not counted again, and shown until the breaker closes or
+		// opens again, however long the probe takes (the waits are silent meanwhile).
 		now := t.now()
 		if ev.Delay > 0 {
 			t.deferred++
-			if w := t.waiting[ev.Domain]; w.probe || w.until.Before(now.Add(ev.Delay)) {
-				t.waiting[ev.Domain] = wait{until: now.Add(ev.Delay)}
-			}
-		} else {
-			t.waiting[ev.Domain] = wait{until: now.Add(probeShown), probe: true}
+		}
+		w := t.waiting[ev.Domain]
+		switch {
+		case ev.Delay == 0 || strings.Contains(ev.Reason, "half-open"):
+			t.waiting[ev.Domain] = wait{probe: true}
+		case w.probe || w.pace || w.until.Before(now.Add(ev.Delay)):
+			t.waiting[ev.Domain] = wait{until: now.Add(ev.Delay)}
 		}
 	}
 }
@@ -90,6 +99,26 @@ func (t *Tracker) ItemDeferred(domain string, until time.Time) {
 	if domain != "" {
 		t.waiting[domain] = wait{until: until}
 	}
+}
+
+// Pacing notes that a crawl's page waits for its domain's next start until then (the delay
+// between its pages, a Retry-After): the line says so when no breaker wait of the domain says
+// more, and the wait is a second or longer. It counts no deferral.
+func (t *Tracker) Pacing(domain string, until time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := t.now()
+	if until.Sub(now) < paceShown {
+		return
+	}
+	w, ok := t.waiting[domain]
+	switch {
+	case ok && !w.pace && (w.probe || now.Before(w.until)):
+		return // the breaker's wait
+	case ok && w.pace && w.until.After(until):
+		return
+	}
+	t.waiting[domain] = wait{until: until, pace: true}
 }
 
 // SetJob sets the totals of the shared job this run works for (run --queue), shown after this
@@ -132,28 +161,36 @@ type Snapshot struct {
 	// held back until it ended instead of failing.
 	Deferred       int
 	FailuresByType map[string]int
-	// Waiting is what deferred items wait for now, one entry per domain, in domain order.
+	// Waiting is what items wait for now (a breaker, a crawl's delay), one entry per domain,
+	// in domain order.
 	Waiting []Waiting
 	// Job is the shared job's totals (SetJob), "" when the run is alone.
 	Job     string
 	Elapsed time.Duration
 }
 
-// Waiting is one domain that deferred items wait for: Left of its cooloff, or the half-open
-// probe in flight (Probe). Safe for concurrent use (a value).
+// Waiting is one domain that items wait for: Left of its cooloff, the half-open probe in flight
+// (Probe), or (Pace) Left until a crawl's next page of the domain may start (its delay between
+// pages, a Retry-After). Safe for concurrent use (a value).
 type Waiting struct {
 	Domain string
 	Left   time.Duration
 	Probe  bool
+	Pace   bool
 }
 
-// String is "waiting for 127.0.0.1:8080 cooloff 42s" or "waiting for 127.0.0.1:8080 probe".
+// String is "waiting for 127.0.0.1:8080 cooloff 42s", "waiting for 127.0.0.1:8080 probe" or
+// "waiting for 127.0.0.1:8080 delay 12s".
 func (w Waiting) String() string {
 	if w.Probe {
 		return "waiting for " + w.Domain + " probe"
 	}
 	secs := int((w.Left + time.Second - 1) / time.Second)
-	return fmt.Sprintf("waiting for %s cooloff %ds", w.Domain, secs)
+	what := "cooloff"
+	if w.Pace {
+		what = "delay"
+	}
+	return fmt.Sprintf("waiting for %s %s %ds", w.Domain, what, secs)
 }
 
 // Rate is items finished per second in this run.
@@ -175,11 +212,15 @@ func (t *Tracker) Snapshot() Snapshot {
 	now := t.now()
 	var ws []Waiting
 	for d, w := range t.waiting {
+		if w.probe {
+			ws = append(ws, Waiting{Domain: d, Probe: true})
+			continue
+		}
 		if !now.Before(w.until) {
 			delete(t.waiting, d)
 			continue
 		}
-		ws = append(ws, Waiting{Domain: d, Left: w.until.Sub(now), Probe: w.probe})
+		ws = append(ws, Waiting{Domain: d, Left: w.until.Sub(now), Pace: w.pace})
 	}
 	sort.Slice(ws, func(i, j int) bool { return ws[i].Domain < ws[j].Domain })
 	return Snapshot{Total: t.total, Done: t.done, Failed: t.failed, Skipped: t.skipped, Records: t.records,

@@ -82,9 +82,54 @@ func TestTrackerDeferrals(t *testing.T) {
 	s = tr.Snapshot()
 	assert.Equal(t, 3, s.Deferred, "waiting for the probe is the same deferral")
 	assert.Equal(t, "waiting for 127.0.0.1:8080 probe", s.Waiting[0].String())
+	now = now.Add(3 * time.Minute)
+	assert.Equal(t, "waiting for 127.0.0.1:8080 probe", tr.Snapshot().Waiting[0].String(),
+		"a long probe: its waiters are silent, the line still says what they wait for")
 	tr.Observe(retry.Event{Kind: retry.EventBreakerClosed, Domain: "127.0.0.1:8080"})
 	s = tr.Snapshot()
 	assert.Empty(t, s.Waiting, "b.example's cooloff ended too")
 	assert.NotContains(t, s.Line(), "waiting")
 	assert.Equal(t, 3, s.Deferred)
+}
+
+// Another worker's probe (a shared store: asked again every second) is shown as the probe too;
+// a failed probe gives way to the new cooloff.
+func TestTrackerProbeElsewhereAndReopen(t *testing.T) {
+	tr := NewTracker(5)
+	now := tr.start
+	tr.now = func() time.Time { return now }
+	tr.Observe(retry.Event{Kind: retry.EventBreakerWait, Domain: "d", Delay: time.Second,
+		Reason: "Domain d half-open: waiting for the probe in flight"})
+	now = now.Add(time.Minute)
+	assert.Equal(t, "waiting for d probe", tr.Snapshot().Waiting[0].String())
+	tr.Observe(retry.Event{Kind: retry.EventBreakerOpen, Domain: "d"})
+	assert.Empty(t, tr.Snapshot().Waiting)
+	tr.Observe(retry.Event{Kind: retry.EventBreakerWait, Domain: "d", Delay: 30 * time.Second})
+	assert.Equal(t, "waiting for d cooloff 30s", tr.Snapshot().Waiting[0].String())
+}
+
+// A crawl's page waiting a second or more for its domain's next start is on the line; a
+// breaker's wait says more and stays; the wait ends with its time.
+func TestTrackerPacing(t *testing.T) {
+	tr := NewTracker(5)
+	now := tr.start
+	tr.now = func() time.Time { return now }
+	tr.Pacing("a", now.Add(500*time.Millisecond))
+	assert.Empty(t, tr.Snapshot().Waiting, "a short wait is not worth a mention")
+	tr.Pacing("a", now.Add(12*time.Second))
+	tr.Pacing("a", now.Add(3*time.Second))
+	s := tr.Snapshot()
+	assert.Equal(t, []Waiting{{Domain: "a", Left: 12 * time.Second, Pace: true}}, s.Waiting)
+	assert.Contains(t, s.Line(), " · waiting for a delay 12s")
+	assert.Zero(t, s.Deferred)
+
+	tr.Observe(retry.Event{Kind: retry.EventBreakerWait, Domain: "b", Delay: 20 * time.Second})
+	tr.Pacing("b", now.Add(30*time.Second))
+	s = tr.Snapshot()
+	assert.Equal(t, "waiting for b cooloff 20s", s.Waiting[1].String(), "the breaker's wait stays")
+	tr.Observe(retry.Event{Kind: retry.EventBreakerWait, Domain: "a", Delay: 5 * time.Second})
+	assert.Equal(t, "waiting for a cooloff 5s", tr.Snapshot().Waiting[0].String(), "a breaker wait replaces a delay")
+
+	now = now.Add(time.Minute)
+	assert.Empty(t, tr.Snapshot().Waiting)
 }

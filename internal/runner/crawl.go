@@ -98,8 +98,12 @@ func crawlRun(ctx context.Context, c Config) (Summary, error) {
 	if j, ok := c.Queue.(interface{ Coordinator() crawl.Coordinator }); ok {
 		co = j.Coordinator()
 	}
+	limOpts := []crawl.LimiterOption{crawl.WithCoordinator(co, c.Logger.Named("politeness"))}
+	if c.Tracker != nil { // a page waiting for its domain's next start: the progress line says so
+		limOpts = append(limOpts, crawl.WithWaitObserver(c.Tracker.Pacing))
+	}
 	lim := crawl.NewLimiter(crawl.Politeness{PerDomain: cs.PerDomainConcurrency, MinDelay: cs.MinDelay, Fixed: !cs.Adaptive}, nil,
-		crawl.WithCoordinator(co, c.Logger.Named("politeness")))
+		limOpts...)
 	cr := &crawler{c: c, r: &run{c: c, lastErr: map[string]itemErr{}, slots: newSlots(c)},
 		norm:    crawl.Normalizer{KeepQueryOrder: !cs.SortQuery, StripParams: cs.StripParams},
 		scope:   &crawl.Scope{SameDomain: cs.SameDomain, Domains: cs.Domains, Include: cs.Include, Exclude: cs.Exclude},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -129,4 +130,49 @@ func TestCrawlPagesWaitForTheBreakerWithoutASlot(t *testing.T) {
 	checkBreakerCrawl(t, o, pages)
 	assert.Positive(t, opened.Load(), "the broken pages opened the breaker")
 	assert.Less(t, time.Since(start), 30*time.Second, "nothing waited for the breaker's max wait")
+}
+
+// A crawl waiting for its domain's delay between pages says so on its progress line.
+func TestCrawlProgressSaysItWaitsForTheDelay(t *testing.T) {
+	pages := []string{"/ok/0", "/ok/1"}
+	srv := breakerSite(t, pages, nil)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	var seen atomic.Value
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	o := runFlow(t, fmt.Sprintf(`
+concurrency: 2
+crawl: {per_domain_concurrency: 2, min_delay: 2s, robots: ignore}
+stages:
+  listing:
+    start: ["%s/list"]
+    steps:
+      - enqueue: {links: "a.p", stage: page}
+  page:
+    steps:
+      - text: {selector: h1, as: name}
+`, srv.URL), func(c *Config) {
+		tr := c.Tracker
+		go func() {
+			defer close(done)
+			tick := time.NewTicker(20 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-tick.C:
+					if l := tr.Snapshot().Line(); strings.Contains(l, "waiting for "+host+" delay") {
+						seen.Store(l)
+					}
+				}
+			}
+		}()
+	}, nil)
+	close(stop)
+	<-done
+	require.NoError(t, o.err)
+	assert.Len(t, o.items, 3)
+	l, _ := seen.Load().(string)
+	assert.Regexp(t, `waiting for `+regexp.QuoteMeta(host)+` delay [12]s`, l, "the line said what the crawl waited for")
 }
