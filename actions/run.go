@@ -208,6 +208,8 @@ func (s *Session) target(sp spec) string {
 func (s *Session) fail(ctx context.Context, sp spec, err error) error {
 	if s.closedDuring(ctx) {
 		err = closedDuring(err)
+	} else {
+		err = s.withConsentHint(ctx, err)
 	}
 	ae := &ActionError{Action: sp.action, Target: s.target(sp), URL: s.URL(), Err: err}
 	t := classify(err)
