@@ -109,7 +109,8 @@ func (s *Session) ExpectPopup(ctx context.Context, action func(ctx context.Conte
 // A popup still on an empty about:blank is waited for: pages open an empty window at once (popup
 // blockers allow only that) and send it to its URL after a slow step, so no time without a
 // navigation proves none is coming. A blank popup the opener wrote into (document.write, or
-// content added to its body) is a page already; one that stays empty costs the whole wait.
+// content added to its body) is a page already, also while a document.write without close()
+// keeps it "loading"; one that stays empty costs the whole wait.
 func (s *Session) waitFirstDocument(ctx context.Context, p *rod.Page) (url string) {
 	pc := p.Context(ctx)
 	for ctx.Err() == nil {
@@ -117,14 +118,18 @@ func (s *Session) waitFirstDocument(ctx context.Context, p *rod.Page) (url strin
 			URL   string `json:"url"`
 			State string `json:"state"`
 			Empty bool   `json:"empty"`
+			// Written: the opener wrote the document (document.write without close(): it stays
+			// "loading" for good, at the opener's URL).
+			Written bool `json:"written"`
 		}
 		// While a navigation waits for its server, DevTools holds this call until the document
 		// comes: the wait is for that, not a poll.
 		if err := evalExpr(pc, `({url: location.href, state: document.readyState,
-			empty: !document.body || (document.body.childElementCount === 0 && document.body.textContent.trim() === '' && document.head.childElementCount === 0)})`, &st); err == nil {
+			empty: !document.body || (document.body.childElementCount === 0 && document.body.textContent.trim() === '' && document.head.childElementCount === 0),
+			written: (() => { try { return !!window.opener && document.readyState !== 'complete' && location.href === window.opener.location.href; } catch (e) { return false; } })()})`, &st); err == nil {
 			url = st.URL
 			blank := st.URL == "about:blank" || st.URL == ""
-			if st.State == "complete" && (!blank || !st.Empty) {
+			if (st.State == "complete" || st.Written) && (!blank || !st.Empty) {
 				return url
 			}
 		}

@@ -85,7 +85,8 @@ func TestHTTPAuthHintSurvivesACrashRepair(t *testing.T) {
 func TestExpectPopupWhoseNavigationStartsLate(t *testing.T) {
 	srv := slowServer(t, map[string]http.HandlerFunc{
 		"/opener": htmlPage(0, `<button id="late" onclick="const w = window.open(''); setTimeout(() => { w.location = '/new' }, 1500)">late</button>
-<button id="slow" onclick="setTimeout(() => window.open('/slow'), 2500)">slow</button>`),
+<button id="slow" onclick="setTimeout(() => window.open('/slow'), 2500)">slow</button>
+<button id="written" onclick="window.open('', 'msg').document.write('<h3>Written Window</h3>')">written</button>`),
 		"/new":  htmlPage(0, `<h3>New Window</h3>`),
 		"/slow": htmlPage(2500*time.Millisecond, `<h3>Slow Window</h3>`),
 	})
@@ -103,6 +104,16 @@ func TestExpectPopupWhoseNavigationStartsLate(t *testing.T) {
 		assert.Contains(t, got, "Window", sel)
 		require.NoError(t, popup.Close())
 	}
+	// A popup its opener writes into without closing the document (which then stays "loading"
+	// for good) is ready at once, not after the whole timeout.
+	start := time.Now()
+	popup, err := s.ExpectPopup(ctx, func(ctx context.Context) error { return s.Click(ctx, "#written") })
+	require.NoError(t, err)
+	assert.Less(t, time.Since(start), 3*time.Second)
+	got, err := popup.Text(ctx, "h3")
+	require.NoError(t, err)
+	assert.Equal(t, "Written Window", got)
+	require.NoError(t, popup.Close())
 }
 
 // A heavy page busy for seconds (a long script: hydration on a slow machine) is not a hung one:
