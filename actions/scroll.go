@@ -109,6 +109,27 @@ func wheel(p *rod.Page, x, y, dx, dy float64) error {
 	return proto.InputDispatchMouseEvent{Type: proto.InputDispatchMouseEventTypeMouseWheel, X: x, Y: y, DeltaX: dx, DeltaY: dy}.Call(p)
 }
 
+// awaitRequests waits, within p's deadline, until the Fetch/XHR requests the tab started after
+// request number since are answered. It reports whether there were any.
+func (s *Session) awaitRequests(p *rod.Page, since uint64) bool {
+	busy, _ := s.workSince(since)
+	if busy == 0 {
+		return false
+	}
+	for busy > 0 {
+		_, _, _, changed := s.navCounters()
+		if busy, _ = s.workSince(since); busy == 0 {
+			break
+		}
+		select {
+		case <-changed:
+		case <-p.GetContext().Done():
+			return true
+		}
+	}
+	return true
+}
+
 // ScrollError says ScrollUntil's list was still growing, short of the count asked for, when an
 // attempt's time ran out. Its retry type is SelectorNotFound: the next attempt goes on scrolling
 // from where the page is (raise WithTimeout for long lists).
@@ -133,7 +154,9 @@ func (e *ScrollError) RetryType() retry.ErrorType { return retry.SelectorNotFoun
 // the matches (their nearest ancestor that scrolls vertically, else the page) and turns the mouse
 // wheel over it, towards its end; after each turn the page watches its DOM: once new matches have
 // arrived and the DOM has been quiet for ScrollQuiet it scrolls again, and when nothing at all
-// changed for ScrollIdle and the container cannot scroll further, the list has ended.
+// changed for ScrollIdle and the container cannot scroll further, the list has ended — unless the
+// page is still waiting for requests it sent after the wheel (a slow server's next batch): those
+// are waited for, and the page watched again.
 //
 // A list that ends with fewer than n matches is not an error: ScrollUntil returns the count it
 // reached and nil (compare it with n). Nothing matching sel at all is selector_not_found. A list
@@ -167,21 +190,34 @@ func (s *Session) ScrollUntil(ctx context.Context, sel string, n int) (int, erro
 			if budget < ScrollIdle+ScrollQuiet {
 				return &ScrollError{Selector: sel, Want: n, Reached: reached, Waited: time.Since(start)}
 			}
+			m := s.markNav()
 			if err := wheel(p, res.X, res.Y, 0, res.DY); err != nil {
 				return err
 			}
 			wheels++
 			prev := res
-			res = scrollRes{}
-			if err := s.evalInto(p, scrollJS, scrollReq{Op: "more", Sel: sel, Before: reached, Idle: ScrollIdle.Milliseconds(),
-				Quiet: ScrollQuiet.Milliseconds(), Max: (budget - ScrollQuiet).Milliseconds()}, &res); err != nil {
-				return err
-			}
-			reached = max(reached, res.Count)
-			if !res.Grew && (res.End || res.Pos == prev.Pos) {
-				s.cfg.log.Debug("scroll_until: the list ended", zap.String("selector", s.shown(sel)), zap.Int("count", reached),
-					zap.Int("want", n), zap.Int("wheels", wheels))
-				return nil
+			for waited := false; ; waited = true {
+				res = scrollRes{}
+				if err := s.evalInto(p, scrollJS, scrollReq{Op: "more", Sel: sel, Before: reached, Idle: ScrollIdle.Milliseconds(),
+					Quiet: ScrollQuiet.Milliseconds(), Max: (budget - ScrollQuiet).Milliseconds()}, &res); err != nil {
+					return err
+				}
+				reached = max(reached, res.Count)
+				if res.Grew || !(res.End || res.Pos == prev.Pos) {
+					break
+				}
+				// Nothing came within ScrollIdle. A slow server is no end of the list: when the
+				// page is still waiting for requests it sent since the wheel (the next batch),
+				// look again once they are answered (once per wheel: a page that polls all the
+				// time does not hold the list open).
+				if waited || !s.awaitRequests(p, m.work) {
+					s.cfg.log.Debug("scroll_until: the list ended", zap.String("selector", s.shown(sel)), zap.Int("count", reached),
+						zap.Int("want", n), zap.Int("wheels", wheels))
+					return nil
+				}
+				if budget = jsBudget(p); budget < ScrollIdle+ScrollQuiet {
+					return &ScrollError{Selector: sel, Want: n, Reached: reached, Waited: time.Since(start)}
+				}
 			}
 		}
 		s.cfg.log.Debug("scroll_until: reached", zap.String("selector", s.shown(sel)), zap.Int("count", reached), zap.Int("wheels", wheels))

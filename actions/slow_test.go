@@ -265,3 +265,28 @@ function step() {
 	assert.Less(t, time.Since(start), 4*time.Second, "nothing to scroll: not waited for the whole settle bound")
 	assert.Zero(t, scrollY())
 }
+
+// An infinite list whose server takes longer for the next batch than ScrollUntil's idle span
+// (1.5s): the list has not ended while the page waits for it. (ScrollUntil returned 10 of 30.)
+func TestScrollUntilWaitsForASlowServersNextBatch(t *testing.T) {
+	srv := slowServer(t, map[string]http.HandlerFunc{
+		"/feed": htmlPage(0, `<div id="feed"></div><p id="end" hidden>end</p><script>
+let n = 0, loading = false;
+const add = (k) => { for (let i = 0; i < k; i++) feed.insertAdjacentHTML('beforeend', '<div class="item" style="height:200px">item ' + (++n) + '</div>'); };
+add(10);
+addEventListener('scroll', () => {
+  if (loading || n >= 40 || innerHeight + scrollY < document.body.scrollHeight - 300) return;
+  loading = true;
+  fetch('/batch').then((r) => r.text()).then(() => { add(10); loading = false; });
+});
+</script>`),
+		"/batch": htmlPage(2500*time.Millisecond, "ok"),
+	})
+	s, _ := newSession(t, actions.WithTimeout(20*time.Second))
+	ctx := ctxT(t)
+	_, err := s.Navigate(ctx, srv.URL+"/feed")
+	require.NoError(t, err)
+	got, err := s.ScrollUntil(ctx, ".item", 30)
+	require.NoError(t, err)
+	assert.Equal(t, 30, got)
+}
