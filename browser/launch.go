@@ -39,7 +39,8 @@ type Browser struct {
 	cancel     context.CancelFunc // ends every rod goroutine bound to that lifetime
 	proc       *process           // nil when connected to someone else's browser
 	watch      *watcher
-	viewport   *Size // set on every new page; nil: none
+	viewport   *Size  // set on every new page; nil: none
+	userAgent  string // set on every new page of a connected browser (a launched one has the flag)
 
 	mu       sync.Mutex
 	owned    []*rod.Page                            // pages this Browser opened (closed on Close when connected)
@@ -67,6 +68,9 @@ type Browser struct {
 func Launch(ctx context.Context, opts ...Option) (*Browser, error) {
 	cfg := newConfig(opts)
 	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := CheckUserAgent(cfg.userAgent); err != nil {
 		return nil, err
 	}
 	bin, err := findBin(ctx, cfg)
@@ -100,6 +104,7 @@ func Launch(ctx context.Context, opts ...Option) (*Browser, error) {
 	}
 	b.headless = cfg.headless
 	b.viewport = cfg.viewportFor()
+	b.userAgent = cfg.userAgent
 	cfg.logger.Info("chromium launched", zap.String("bin", bin), zap.Int("pid", proc.pid),
 		zap.Bool("headless", cfg.headless), zap.String("control_url", wsURL))
 	return b, nil
@@ -111,6 +116,9 @@ func Launch(ctx context.Context, opts ...Option) (*Browser, error) {
 func Connect(ctx context.Context, controlURL string, opts ...Option) (*Browser, error) {
 	cfg := newConfig(opts)
 	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := CheckUserAgent(cfg.userAgent); err != nil {
 		return nil, err
 	}
 	wsURL, err := resolveControlURL(ctx, controlURL)
@@ -134,6 +142,7 @@ func Connect(ctx context.Context, controlURL string, opts ...Option) (*Browser, 
 	}
 	cfg.headless = b.headless
 	b.viewport = cfg.viewportFor()
+	b.userAgent = cfg.userAgent
 	cfg.logger.Info("chromium connected", zap.String("control_url", wsURL), zap.Bool("headless", b.headless))
 	return b, nil
 }
@@ -259,6 +268,11 @@ func (b *Browser) attach(rb *rod.Browser, id proto.TargetTargetID) (*rod.Page, e
 	// Network is enabled once for good so Navigate's subscriptions never toggle it for others.
 	if err := (proto.InspectorEnable{}).Call(p); err != nil {
 		return nil, err
+	}
+	if b.userAgent != "" && b.proc == nil { // a launched browser has --user-agent for every target
+		if err := (proto.NetworkSetUserAgentOverride{UserAgent: b.userAgent}).Call(p); err != nil {
+			return nil, err
+		}
 	}
 	if err := (proto.NetworkEnable{}).Call(p); err != nil {
 		return nil, err

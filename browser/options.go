@@ -42,6 +42,7 @@ type config struct {
 	loadGrace     time.Duration
 	viewport      *Size // nil: the default (see Viewport)
 	ignoreHTTPS   bool
+	userAgent     string // "" : the browser's own
 }
 
 func newConfig(opts []Option) *config {

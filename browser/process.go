@@ -103,6 +103,9 @@ func chromiumArgs(cfg *config, dir string) []string {
 	if os.Geteuid() == 0 {
 		list = append(list, kv{"no-sandbox", nil})
 	}
+	if cfg.userAgent != "" {
+		list = append(list, kv{"user-agent", []string{cfg.userAgent}})
+	}
 	for _, f := range cfg.flags {
 		name := strings.TrimLeft(f.name, "-")
 		replaced := false

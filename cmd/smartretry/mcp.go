@@ -44,6 +44,7 @@ type mcpOpts struct {
 	idleTimeout    time.Duration
 	idleSet        bool // --idle-timeout given: it applies to stdio too
 	ignoreHTTPS    bool
+	userAgent      string
 }
 
 func newMCPCmd(io stdio) *cobra.Command {
@@ -74,6 +75,7 @@ The transport is stdio (stdout is the protocol; logs go to stderr), or streamabl
 	f.StringVar(&o.token, "token", os.Getenv(EnvMCPToken), "bearer token HTTP clients must send (default $"+EnvMCPToken+")")
 	f.BoolVar(&o.headful, "headful", false, "show the browser window (a person can solve CAPTCHAs in it)")
 	f.BoolVar(&o.ignoreHTTPS, "ignore-https-errors", false, "accept certificates the browser would refuse (a test server's self-signed one); never for sites whose identity matters")
+	f.StringVar(&o.userAgent, "user-agent", "", "the User-Agent every page sends and reports (default: the browser's own)")
 	f.StringVar(&o.browserURL, "browser-url", "", "connect to a running Chromium (ws://… or http://host:port) instead of launching one; only our tabs are closed")
 	f.DurationVar(&o.actionTimeout, "action-timeout", mcpserver.DefaultActionTimeout, "deadline of one attempt of one action")
 	f.StringVar(&o.handoff, "handoff", "auto", "CAPTCHA/login hand-off to a person: auto (through the client's elicitation, when a window can be shown), on, off")
@@ -113,6 +115,12 @@ func runMCP(ctx context.Context, sio stdio, o mcpOpts) error {
 	var bopts []browser.Option
 	if o.ignoreHTTPS {
 		bopts = append(bopts, browser.IgnoreHTTPSErrors())
+	}
+	if o.userAgent != "" {
+		if err := browser.CheckUserAgent(o.userAgent); err != nil {
+			return exitWith(exitUsage, fmt.Errorf("--user-agent: %w", err))
+		}
+		bopts = append(bopts, browser.UserAgent(o.userAgent))
 	}
 	srv := mcpserver.New(mcpserver.Config{
 		BrowserOptions: bopts,

@@ -21,8 +21,8 @@ func addBrowserURLFlag(f *pflag.FlagSet, p *string) {
 }
 
 // startBrowser connects to --browser-url (or $SMARTRETRY_BROWSER_URL) when set, else launches
-// a Chromium. Errors are exit codes: 3 (no browser), 130 (interrupted).
-func startBrowser(ctx context.Context, url string, headful bool, log *zap.Logger) (*browser.Browser, error) {
+// a Chromium, with opts. Errors are exit codes: 3 (no browser), 130 (interrupted).
+func startBrowser(ctx context.Context, url string, headful bool, log *zap.Logger, opts ...browser.Option) (*browser.Browser, error) {
 	if url == "" {
 		url = os.Getenv(envBrowserURL)
 	}
@@ -31,9 +31,9 @@ func startBrowser(ctx context.Context, url string, headful bool, log *zap.Logger
 		err error
 	)
 	if url != "" {
-		b, err = browser.Connect(ctx, url, browser.WithLogger(log))
+		b, err = browser.Connect(ctx, url, append(opts, browser.WithLogger(log))...)
 	} else {
-		b, err = browser.Launch(ctx, browser.Headless(!headful), browser.WithLogger(log))
+		b, err = browser.Launch(ctx, append(opts, browser.Headless(!headful), browser.WithLogger(log))...)
 	}
 	if err == nil {
 		return b, nil

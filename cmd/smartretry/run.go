@@ -185,7 +185,11 @@ func runFlow(ctx context.Context, io stdio, path string, o runOpts) error {
 		return err
 	}
 
-	b, err := startBrowser(ctx, o.job.browserURL, o.headful, log.Named("browser"))
+	var bopts []browser.Option
+	if fl.UserAgent != "" {
+		bopts = append(bopts, browser.UserAgent(fl.UserAgent))
+	}
+	b, err := startBrowser(ctx, o.job.browserURL, o.headful, log.Named("browser"), bopts...)
 	if err != nil {
 		return err
 	}

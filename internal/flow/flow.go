@@ -27,6 +27,9 @@ type Flow struct {
 	// IgnoreHTTPSErrors is `ignore_https_errors: true`: certificates the browser would refuse
 	// (a test server's self-signed one) are accepted (browser.IgnoreHTTPSErrors).
 	IgnoreHTTPSErrors bool
+	// UserAgent is `user_agent`: the User-Agent every page sends ("": the browser's own), as
+	// written (no templates). browser.UserAgent.
+	UserAgent string
 	// Shared is `isolated: false`: items share the browser's cookies and storage (a login in one
 	// item is seen by the next). By default each item gets its own browser context.
 	Shared bool
@@ -392,7 +395,7 @@ var WaitStates = []string{"visible", "hidden", "attached", "detached", "gone", "
 var CommonStepFields = []string{"name", "retry", "timeout"}
 
 // TopLevelFields are the fields a flow document may have.
-var TopLevelFields = []string{"name", "start_url", "timeout", "concurrency", "viewport", "isolated", "ignore_https_errors", "http_credentials", "dialogs", "variables", "engine", "items", "items_file", "steps"}
+var TopLevelFields = []string{"name", "start_url", "timeout", "concurrency", "viewport", "isolated", "ignore_https_errors", "user_agent", "http_credentials", "dialogs", "variables", "engine", "items", "items_file", "steps"}
 
 // KindNames returns the step kinds, sorted.
 func KindNames() []string {

@@ -151,6 +151,18 @@ func (p *parser) parse(data []byte) {
 	if n := fields["isolated"]; n != nil {
 		p.f.Shared = !p.boolean(n, "isolated")
 	}
+	if n := fields["user_agent"]; n != nil {
+		ua := strings.TrimSpace(p.str(n, "user_agent"))
+		switch {
+		case ua == "" && n.Kind == yaml.ScalarNode && n.Tag != "!!null":
+			p.errAt(n, "user_agent", "must not be empty (leave it out for the browser's own)")
+		case len(ua) > 1024:
+			p.errAt(n, "user_agent", "%d bytes, want at most 1024", len(ua))
+		case strings.ContainsFunc(ua, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+			p.errAt(n, "user_agent", "a header cannot hold control characters or line breaks")
+		}
+		p.f.UserAgent = ua
+	}
 	if n := fields["ignore_https_errors"]; n != nil {
 		p.f.IgnoreHTTPSErrors = p.boolean(n, "ignore_https_errors")
 	}

@@ -23,3 +23,21 @@ func TestIgnoreHTTPSErrorsField(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `did you mean "ignore_https_errors"?`)
 }
+
+func TestUserAgentField(t *testing.T) {
+	f, err := parse(t, "user_agent: \"shopbot/1.0 (+https://example.com/bot)\"\nstart_url: https://h/\nsteps:\n  - click: a\n")
+	require.NoError(t, err)
+	assert.Equal(t, "shopbot/1.0 (+https://example.com/bot)", f.UserAgent)
+	f, err = parse(t, "start_url: https://h/\nsteps:\n  - click: a\n")
+	require.NoError(t, err)
+	assert.Empty(t, f.UserAgent, "the browser's own")
+	for src, want := range map[string]string{
+		"user_agent: \"\"\n":              "user_agent: must not be empty",
+		"user_agent: \"bot\\r\\nX: 1\"\n": "user_agent: a header cannot hold control characters",
+		"user_agent: [a, b]\n":            "user_agent: want a string",
+	} {
+		_, err := parse(t, src+"start_url: https://h/\nsteps:\n  - click: a\n")
+		require.Error(t, err, src)
+		assert.Contains(t, err.Error(), want, src)
+	}
+}
