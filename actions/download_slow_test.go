@@ -17,7 +17,7 @@ import (
 // timeout bounds a silence, not the whole file (a big report over a slow line took longer than
 // one attempt and failed). A download that stalls still fails after the timeout.
 func TestExpectDownloadSlowButSteady(t *testing.T) {
-	const chunks, every = 12, 250 * time.Millisecond
+	const chunks, every = 16, 250 * time.Millisecond
 	stall := make(chan struct{})
 	t.Cleanup(func() { close(stall) })
 	srv := servePages(t, map[string]string{
@@ -47,7 +47,7 @@ func TestExpectDownloadSlowButSteady(t *testing.T) {
 	})
 	srv.Config.Handler = mux
 
-	const attempt = 2 * time.Second // the file takes chunks×every = 3 s
+	const attempt = 3 * time.Second // the file takes chunks×every = 4 s
 	s, _ := newSession(t, actions.Isolated(), actions.WithTimeout(attempt))
 	ctx := ctxT(t)
 	_, err := s.Navigate(ctx, srv.URL+"/files")
@@ -60,5 +60,5 @@ func TestExpectDownloadSlowButSteady(t *testing.T) {
 
 	_, err = s.ExpectDownload(ctx, t.TempDir(), func(ctx context.Context) error { return s.Click(ctx, "text=stalled") })
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "received nothing for 2s")
+	assert.Contains(t, err.Error(), "received nothing for 3s")
 }

@@ -135,7 +135,7 @@ steps:
         - text: h3
         - text: {selector: "#missing", as: missing}
           timeout: 1s
-`, srv.URL), func(c *Config) { c.ItemAttempts = 1; c.ActionTimeout = 1e9 }, nil)
+`, srv.URL), func(c *Config) { c.ItemAttempts = 1; c.ActionTimeout = 10e9 }, nil) // the popup has 10s to come
 	require.NoError(t, o.err)
 	for _, l := range o.items {
 		assert.Equal(t, results.StatusFail, l.Status)
