@@ -23,7 +23,10 @@ import (
 // of the element is clicked instead. The press is checked in the page: if something else would receive
 // it, the click is blocked and the attempt retried. A selector matching several elements is an
 // error (use ClickNth). An element covered by the same other element for WithCoverTimeout (1s) is
-// refused at once, naming the cover (type invalid_input: retrying cannot uncover it).
+// refused at once, naming the cover (type invalid_input: retrying cannot uncover it) — unless
+// the cover is a fixed or sticky band at the edge of the viewport, clear of its centre (a
+// footer, an advertisement) and the element is one Enter activates (a button, a link, a submit
+// input): that one is focused and pressed with Enter, as a person who cannot point at it does.
 //
 // When the click starts a navigation (a link, a submit button, or the page's script), Click waits
 // for the new document's load event within the attempt's deadline; LastNavigation tells where it
@@ -42,11 +45,19 @@ func (s *Session) ClickNth(ctx context.Context, sel string, n int) error {
 func (s *Session) click(ctx context.Context, sel string, nth int, strict bool) error {
 	return s.run(ctx, spec{action: "click", selector: sel}, func(p *rod.Page, a *retry.Attempt) error {
 		m := s.markNav()
-		res, err := s.locate(p, "click", locateReq{Sel: sel, Nth: nth, Strict: strict, State: stateActionable, Op: "click"})
+		res, err := s.locate(p, "click", locateReq{Sel: sel, Nth: nth, Strict: strict, State: stateActionable, Op: "click", Keys: true})
 		if err != nil {
 			return err
 		}
-		if err := mouseClick(p, res.X, res.Y); err != nil {
+		if res.Keyboard {
+			// A fixed band (a footer, an advertisement) covers the button where the page ends:
+			// focused, it is pressed with Enter, as a person without a way to point at it does.
+			s.cfg.log.Info("click: covered by a fixed band at the edge of the viewport; pressed Enter on it",
+				zap.String("selector", s.shown(sel)), zap.String("band", res.Detail))
+			if err := sendKeys(p, []input.Key{input.Enter}, 0); err != nil {
+				return err
+			}
+		} else if err := mouseClick(p, res.X, res.Y); err != nil {
 			return err
 		}
 		// The press has been dispatched: from here on, nothing may lead to a second click.

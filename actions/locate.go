@@ -54,6 +54,7 @@ type locateReq struct {
 	Op      string            `json:"op"`
 	Value   *string           `json:"value,omitempty"`
 	Clear   bool              `json:"clear,omitempty"`
+	Keys    bool              `json:"keys,omitempty"` // a button a fixed band keeps covering may be pressed with Enter
 	Values  []string          `json:"values,omitempty"`
 	Name    string            `json:"name,omitempty"`
 	Fields  map[string]fieldQ `json:"fields,omitempty"`
@@ -85,6 +86,9 @@ type locateRes struct {
 	Value   string              `json:"value"`
 	Values  []string            `json:"values"`
 	Records []map[string]string `json:"records"`
+	// Keyboard: the element is focused for Enter instead of a pointer (a fixed band covers it,
+	// Detail names the band).
+	Keyboard bool `json:"keyboard"`
 	token   string
 }
 

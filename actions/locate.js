@@ -196,6 +196,26 @@ async (o) => {
     for (const x of a.querySelectorAll(INTERACTIVE)) if (x !== el) return false;
     return true;
   };
+  // Elements Enter activates as a click does.
+  const keyable = (el) => {
+    const tag = el.localName, type = (el.getAttribute('type') || '').toLowerCase();
+    return tag === 'button' || (tag === 'a' && el.hasAttribute('href')) ||
+      (tag === 'input' && ['submit', 'button', 'reset', 'image'].includes(type));
+  };
+  // Is cov (or an ancestor) fixed or sticky, at an edge of the viewport, and clear of its centre?
+  const band = (cov) => {
+    if (!cov || cov.nodeType !== 1) return false;
+    let pinned = false;
+    for (let n = cov; n && n.nodeType === 1; n = n.parentElement) {
+      const pos = getComputedStyle(n).position;
+      if (pos === 'fixed' || pos === 'sticky') { pinned = true; break; }
+    }
+    if (!pinned) return false;
+    const r = cov.getBoundingClientRect();
+    const cx = innerWidth / 2, cy = innerHeight / 2;
+    if (r.left <= cx && r.right >= cx && r.top <= cy && r.bottom >= cy) return false;
+    return r.top <= 0 || r.bottom >= innerHeight - 1 || r.left <= 0 || r.right >= innerWidth - 1;
+  };
   const need = o.state;
   const act = need === 'actionable' || need === 'editable';
   let last = { reason: 'not_found', count: 0, detail: '' };
@@ -327,7 +347,19 @@ async (o) => {
     if (o.op === 'fill' && fieldPart(c.el, h.cover)) return ready(c.el, c.count, { x: c.rect.x + c.rect.w / 2, y: c.rect.y + c.rect.h / 2 });
     if (h.cover !== cover) { cover = h.cover; coverSince = now(); }
     last = { reason: 'covered', detail: h.coverDesc, count: c.count };
-    if (now() - coverSince >= o.coverMs) return finish({ ok: false, reason: 'covered', detail: h.coverDesc, count: c.count, final: true });
+    if (now() - coverSince >= o.coverMs) {
+      // A fixed band at the viewport's edge (a footer, an advertisement) over a button the page
+      // cannot scroll out from under it (the end of the page): a person who cannot reach it with
+      // the pointer tabs to it and presses Enter. A dialog over the middle of the page is not
+      // such a band: that one is closed first.
+      if (o.keys && keyable(c.el) && band(h.cover)) {
+        c.el.focus({ preventScroll: true });
+        if (document.activeElement === c.el || (c.el.getRootNode && c.el.getRootNode().activeElement === c.el)) {
+          return ready(c.el, c.count, { keyboard: true, detail: h.coverDesc });
+        }
+      }
+      return finish({ ok: false, reason: 'covered', detail: h.coverDesc, count: c.count, final: true });
+    }
     frameQueued = true; nextFrame(onFrame);
   };
   let first = true;

@@ -258,3 +258,39 @@ func TestSelectWaitsForThePostBack(t *testing.T) {
 func navResult(url string, status int) actions.NavResult {
 	return actions.NavResult{URL: url, Status: status}
 }
+
+// DemoQA's practice form ends with its Submit button under the fixed footer and advertisement:
+// the page cannot scroll it out from under them. A person tabs to it and presses Enter; Click
+// does the same for what Enter activates (a button, a link, a submit input). A covered element
+// Enter does not activate, and a dialog over the middle of the page, are still refused.
+func TestClickPressesEnterOnAButtonUnderAFixedBand(t *testing.T) {
+	srv := servePages(t, map[string]string{"/": `<style>body{margin:0}</style>
+<p id="r">none</p><div style="height:1500px"></div>
+<button id="submit" style="height:30px;display:block">Submit</button>
+<div id="plain" onclick="r.textContent='div'" style="height:30px">a div</div>
+<footer style="position:fixed;left:0;right:0;bottom:0;height:80px;background:#eee;z-index:5">© footer</footer>
+<script>let n = 0; submit.addEventListener('click', () => { r.textContent = 'submitted ' + (++n); });</script>`,
+		"/modal": `<button id="b" onclick="r.textContent='clicked'">Go</button><p id="r">none</p>
+<div id="dialog" style="position:fixed;top:0;bottom:0;left:0;right:0;background:rgba(0,0,0,.4)">a dialog</div>`})
+	s, _ := newSession(t, actions.WithTimeout(10*time.Second))
+	ctx := ctxT(t)
+	_, err := s.Navigate(ctx, srv.URL+"/")
+	require.NoError(t, err)
+	require.NoError(t, s.Click(ctx, "#submit"))
+	got, err := s.Text(ctx, "#r")
+	require.NoError(t, err)
+	assert.Equal(t, "submitted 1", got, "pressed once")
+
+	err = s.Click(once(ctx), "#plain")
+	var na *actions.NotActionableError
+	require.True(t, errors.As(err, &na), "%v", err)
+	assert.Equal(t, actions.ReasonCovered, na.Reason)
+	assert.Contains(t, err.Error(), "footer")
+
+	_, err = s.Navigate(ctx, srv.URL+"/modal")
+	require.NoError(t, err)
+	err = s.Click(once(ctx), "#b")
+	require.True(t, errors.As(err, &na), "%v", err)
+	assert.Equal(t, actions.ReasonCovered, na.Reason)
+	assert.Contains(t, err.Error(), "div#dialog")
+}
