@@ -89,7 +89,7 @@ type locateRes struct {
 	// Keyboard: the element is focused for Enter instead of a pointer (a fixed band covers it,
 	// Detail names the band).
 	Keyboard bool `json:"keyboard"`
-	token   string
+	token    string
 }
 
 var tokens atomic.Uint64
