@@ -26,7 +26,8 @@ type Download struct {
 }
 
 // ExpectDownload runs action (typically a Click on a download link, the-internet's /download)
-// and saves the file it makes the session's tab download into dir (absolute; created if
+// and saves the file it makes the session's tab download (itself, or in a tab it opens: a
+// target=_blank download link, which Chromium closes again) into dir (absolute; created if
 // missing), waiting for the download within the session's timeout (WithTimeout): for its start,
 // then for each piece of data until it ends (a big file that keeps arriving takes as long as it
 // takes; one that stalls for the timeout fails). Navigate refuses download URLs (*browser.NotAPageError): this is
@@ -97,6 +98,15 @@ func (s *Session) ExpectDownload(ctx context.Context, dir string, action func(ct
 	}
 	ectx, stop := context.WithCancel(ctx)
 	wait := b.Context(ectx).EachEvent(
+		func(e *proto.TargetTargetCreated) {
+			// A tab this one opens (a target=_blank download link, window.open of a file)
+			// starts the download there: its main frame, whose id is the tab's, counts too.
+			if i := e.TargetInfo; i != nil && i.Type == proto.TargetTargetInfoTypePage && i.OpenerID == page.TargetID {
+				mu.Lock()
+				frames[proto.PageFrameID(i.TargetID)] = true
+				mu.Unlock()
+			}
+		},
 		func(e *proto.BrowserDownloadWillBegin) {
 			mu.Lock()
 			if begun == nil && (len(frames) == 0 || frames[e.FrameID]) {
