@@ -46,7 +46,8 @@ func windowsSite(t *testing.T) *httptest.Server {
 		page(w, `<h2>Allow?</h2><button id="allow" onclick="opener.document.getElementById('who').textContent = 'ada'; window.close()">Allow</button>`)
 	})
 	mux.HandleFunc("/files", func(w http.ResponseWriter, r *http.Request) {
-		page(w, `<a href="/file?name=report.csv">report</a> <a href="/file?name=`+r.URL.Query().Get("name")+`">named</a> <a href="/nothing">none</a>`)
+		page(w, `<a href="/file?name=report.csv">report</a> <a href="/file?name=`+r.URL.Query().Get("name")+`">named</a> <a href="/nothing">none</a>
+<a href="/file?name=tab.csv" target="_blank">in a new tab</a>`)
 	})
 	mux.HandleFunc("/file", func(w http.ResponseWriter, r *http.Request) {
 		name := r.URL.Query().Get("name")
@@ -144,8 +145,9 @@ steps:
 }
 
 // A download is saved under the downloads directory, as save_as says or as the site names it,
-// and its path, name, size and URL go into the item's record; items downloading the same name at
-// once each get their own file, with and without a browser context each.
+// and its path, name, size and URL go into the item's record (a target=_blank download link's
+// too); items downloading the same name at once each get their own file, with and without a
+// browser context each.
 func TestDownloadSteps(t *testing.T) {
 	srv := windowsSite(t)
 	for _, isolated := range []bool{true, false} {
@@ -162,6 +164,7 @@ steps:
       action: {click: "text=named"}
       save_as: "by-item/${item.id}/data.csv"
       as: named
+  - download: {action: "text=in a new tab", as: from_tab}
 `, isolated, srv.URL), func(c *Config) { c.Downloads = dir }, nil)
 			require.NoError(t, o.err)
 			require.Len(t, o.items, 3)
@@ -191,6 +194,10 @@ steps:
 				data, err = os.ReadFile(np)
 				require.NoError(t, err)
 				assert.Equal(t, "id,name\n1,"+id+".csv\n", string(data))
+
+				tab := rec["from_tab"].(map[string]any)
+				assert.Equal(t, "tab.csv", tab["name"], "a target=_blank download link's file")
+				assert.EqualValues(t, len("id,name\n1,tab.csv\n"), tab["size"])
 			}
 			left, err := filepath.Glob(filepath.Join(dir, ".partial-*"))
 			require.NoError(t, err)
