@@ -37,7 +37,7 @@ func windowsSite(t *testing.T) *httptest.Server {
 	})
 	mux.HandleFunc("/child", func(w http.ResponseWriter, r *http.Request) {
 		page(w, `<h3>New Window `+r.URL.Query().Get("from")+`</h3><input id="q">
-<a href="/child2">next</a>`)
+<a href="/child2">next</a> <a href="/child2?deeper" target="_blank">deeper</a>`)
 	})
 	mux.HandleFunc("/child2", func(w http.ResponseWriter, r *http.Request) {
 		page(w, `<h3>Second page</h3>`)
@@ -82,6 +82,10 @@ steps:
       action: {click: "#wopen"}
       steps:
         - text: {selector: h3, as: script_title}
+        - popup:                              # a popup of the popup
+            action: "text=deeper"
+            steps: [{text: {selector: h3, as: nested}}]
+        - value: {selector: "#q", as: back_in_first_popup}
   - wait_for: {selector: "#state", text: closed}
   - popup:
       action: "#login"
@@ -105,6 +109,8 @@ steps:
 	assert.Equal(t, "Second page", rec["link_next"], "the popup navigated on its own")
 	assert.Equal(t, "Opener", rec["opener"], "back in the opener after the popup")
 	assert.Equal(t, "New Window script", rec["script_title"])
+	assert.Equal(t, "Second page", rec["nested"], "a popup opened from a popup")
+	assert.Equal(t, "", rec["back_in_first_popup"], "then back in the first popup")
 	assert.Equal(t, "ada", rec["who"], "the window that closed itself answered its opener")
 	assert.Equal(t, "New Window noopener", rec["noopener"], "a rel=noopener noreferrer link's tab is found too")
 }
