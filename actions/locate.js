@@ -34,6 +34,14 @@ async (o) => {
     }
     return undefined;
   };
+  // Is e there for screen readers only (Bootstrap's .sr-only, .visually-hidden): a box of at
+  // most 1px, or clipped away?
+  const srOnly = (e) => {
+    const r = e.getBoundingClientRect();
+    if (r.width <= 1 && r.height <= 1) return true;
+    const st = winOf(e).getComputedStyle(e);
+    return st.position === 'absolute' && (/rect\(0(px)?,? 0(px)?,? 0(px)?,? 0(px)?\)/.test(st.clip) || st.clipPath === 'inset(50%)');
+  };
   // What a selector matching several elements matched: the first few, with their text.
   const several = (list) => list.slice(0, 4).map((e) => {
     const t = String(e.innerText !== undefined ? e.innerText : e.textContent || '').replace(/\s+/g, ' ').trim();
@@ -65,8 +73,12 @@ async (o) => {
     const n = list.length;
     if (n === 0) return { wait: 'not_found', count: 0 };
     if (o.strict && n > 1) {
-      // text=Click Me beside "Double Click Me": the one match that is the whole text.
+      // text=Click Me beside "Double Click Me": the one match that is the whole text; of
+      // several, the one a sighted person sees (not a screen-reader-only "Close" beside the
+      // visible Close button).
       if (list.whole && list.whole.length === 1) return { el: list.whole[0], count: n };
+      const seen = (list.whole && list.whole.length ? list.whole : list).filter((e) => !srOnly(e));
+      if (seen.length === 1) return { el: seen[0], count: n };
       return { fatal: { ok: false, reason: 'multiple', count: n, detail: several(list) } };
     }
     const i = o.nth < 0 ? n + o.nth : o.nth;
@@ -125,6 +137,10 @@ async (o) => {
   // click on the input)?
   const owns = (el, node) => {
     if (contains(el, node)) return true;
+    // Text inside a button or link (text= gives the innermost match: the screen-reader "Close"
+    // of a × button): a press anywhere on the button is a press on it.
+    const ctl = el.parentElement && el.parentElement.closest('button,a[href],[role=button],[role=link]');
+    if (ctl && contains(ctl, node)) return true;
     if (!el.labels || !el.labels.length) return false;
     for (const l of el.labels) if (contains(l, node)) return true;
     return false;

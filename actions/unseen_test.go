@@ -294,3 +294,24 @@ func TestClickPressesEnterOnAButtonUnderAFixedBand(t *testing.T) {
 	assert.Equal(t, actions.ReasonCovered, na.Reason)
 	assert.Contains(t, err.Error(), "div#dialog")
 }
+
+// Bootstrap's × close button says "Close" to screen readers only (a 1px clipped span). Click
+// "text=Close" presses the button the text is in; beside a visible Close button, the visible
+// one is meant.
+func TestClickTextInsideAButtonForScreenReaders(t *testing.T) {
+	sr := `<span style="position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0">Close</span>`
+	srv := servePages(t, map[string]string{
+		"/x":    `<button class="close" onclick="r.textContent='x'" style="font-size:24px"><span aria-hidden="true">×</span>` + sr + `</button><p id="r"></p>`,
+		"/both": `<button class="close" onclick="r.textContent='x'"><span aria-hidden="true">×</span>` + sr + `</button><button id="footer" onclick="r.textContent='footer'">Close</button><p id="r"></p>`,
+	})
+	s, _ := newSession(t)
+	ctx := ctxT(t)
+	for page, want := range map[string]string{"/x": "x", "/both": "footer"} {
+		_, err := s.Navigate(ctx, srv.URL+page)
+		require.NoError(t, err)
+		require.NoError(t, s.Click(ctx, "text=Close"), page)
+		got, err := s.Text(ctx, "#r")
+		require.NoError(t, err)
+		assert.Equal(t, want, got, page)
+	}
+}

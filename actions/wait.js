@@ -51,6 +51,13 @@ async (o) => {
   };
   const textOf = (el) => norm(el.innerText !== undefined ? el.innerText : el.textContent);
   const all = () => query(o.sel, document);
+  // Is e there for screen readers only (as locate.js)?
+  const srOnly = (e) => {
+    const r = e.getBoundingClientRect();
+    if (r.width <= 1 && r.height <= 1) return true;
+    const st = winOf(e).getComputedStyle(e);
+    return st.position === 'absolute' && (/rect\(0(px)?,? 0(px)?,? 0(px)?,? 0(px)?\)/.test(st.clip) || st.clipPath === 'inset(50%)');
+  };
   // What a selector matching several elements matched: the first few, with their text.
   const several = (list) => list.slice(0, 4).map((e) => {
     const t = textOf(e);
@@ -166,6 +173,8 @@ async (o) => {
     const n = list.length;
     if (o.strict && n > 1) {
       if (list.whole && list.whole.length === 1) return { el: list.whole[0], count: n }; // as locate.js
+      const seen = (list.whole && list.whole.length ? list.whole : list).filter((e) => !srOnly(e));
+      if (seen.length === 1) return { el: seen[0], count: n };
       return { fatal: { ok: false, reason: 'multiple', count: n, detail: several(list) } };
     }
     const i = o.nth < 0 ? n + o.nth : o.nth;

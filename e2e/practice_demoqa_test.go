@@ -173,7 +173,7 @@ func TestPractice_DemoQA_WebTables(t *testing.T) {
 	require.NoError(t, s.Fill(ctx, "#firstName", "Nobody"))
 	require.NoError(t, s.Click(ctx, "#submit"))
 	require.NoError(t, s.WaitFor(ctx, "#userForm.was-validated"))
-	require.NoError(t, s.Click(ctx, "button.close"))
+	require.NoError(t, s.Click(ctx, "text=Close"), "the × button, by its screen-reader text")
 	require.NoError(t, s.WaitForState(ctx, "#userForm", actions.Detached))
 	assert.Len(t, rows(), 3)
 }
@@ -254,7 +254,7 @@ func TestPractice_DemoQA_ModalDialogs(t *testing.T) {
 	ctx, s, _ := demoqa(t, "/modal-dialogs")
 	require.NoError(t, s.Click(ctx, "#showSmallModal"))
 	assert.Equal(t, "This is a small modal. It has very less content", text(t, ctx, s, ".modal-body"))
-	require.NoError(t, s.Click(ctx, "#closeSmallModal"))
+	require.NoError(t, s.Click(ctx, "text=Close"), "the visible Close, not the × button's screen-reader text")
 	require.NoError(t, s.WaitForState(ctx, ".modal", actions.Detached))
 
 	require.NoError(t, s.Click(ctx, "text=Large modal"), "the small modal's backdrop is gone")
