@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -89,6 +90,17 @@ func TestPractice_Quotes_JS(t *testing.T) {
 	assert.Equal(t, wantQuotes(0, 10), quoteTexts(t, ctx, s, ".quote"))
 	require.NoError(t, s.Click(ctx, "text=Next"))
 	assert.Equal(t, wantQuotes(10, 20), quoteTexts(t, ctx, s, ".quote"))
+}
+
+// Quotes written 10s after the page loaded: longer than one default attempt (10s), so the
+// read is retried once as a late element and gets all ten.
+func TestPractice_Quotes_JSDelayed(t *testing.T) {
+	t.Parallel()
+	ctx, s, base := quotesSite(t)
+	navigate(t, ctx, s, base+"/js-delayed/")
+	start := time.Now()
+	assert.Equal(t, wantQuotes(0, 10), quoteTexts(t, ctx, s, ".quote"))
+	assert.Greater(t, time.Since(start), 8*time.Second, "the quotes came late")
 }
 
 // An infinite list fed by /api/quotes as the page scrolls: all 100, then the end.

@@ -48,6 +48,8 @@ var AllQuotes = func() []Quote {
 //
 //	/, /page/N/          10 quotes a page, a "Next →" link (li.next a) to the next page
 //	/js/, /js/page/N/    the same quotes, written by a script (no quote in the HTML)
+//	/js-delayed/…        the same, written 10 s after the page loaded (?delay=MS to change it):
+//	                     longer than one default attempt
 //	/scroll              an infinite list: a script fetches /api/quotes?page=N as the page is
 //	                     scrolled to its bottom
 //	/login               a form with a hidden csrf_token bound to the visitor's cookie; any
@@ -65,6 +67,7 @@ func Quotes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", q.list)
 	mux.HandleFunc("/js/", q.js)
+	mux.HandleFunc("/js-delayed/", q.js)
 	mux.HandleFunc("/scroll", q.scroll)
 	mux.HandleFunc("/api/quotes", q.api)
 	mux.HandleFunc("/login", q.login)
@@ -216,22 +219,35 @@ func (q *quotes) list(w http.ResponseWriter, r *http.Request) {
 }
 
 func (q *quotes) js(w http.ResponseWriter, r *http.Request) {
-	n := pageNum(r.URL.Path, "/js/")
+	prefix := "/js/"
+	delay := -1
+	if strings.HasPrefix(r.URL.Path, "/js-delayed/") {
+		prefix, delay = "/js-delayed/", 10000
+		if d, err := strconv.Atoi(r.URL.Query().Get("delay")); err == nil && d >= 0 && d <= 60000 {
+			delay = d
+		}
+	}
+	n := pageNum(r.URL.Path, prefix)
 	if n == 0 {
 		http.NotFound(w, r)
 		return
 	}
 	data, _ := json.Marshal(pageQuotes(n))
-	quotesPage(w, q.user(r), `<div class="row"><div class="col-md-8">
+	write := `document.write(html);`
+	if delay >= 0 {
+		write = `setTimeout(function () { document.getElementById('quotes').insertAdjacentHTML('beforeend', html); }, ` + strconv.Itoa(delay) + `);`
+	}
+	quotesPage(w, q.user(r), `<div class="row"><div class="col-md-8" id="quotes">
 <script>
-var data = `+string(data)+`;
+var data = `+string(data)+`, html = '';
 for (var i in data) {
   var d = data[i];
   var tags = d.tags.map(function (t) { return '<a class="tag">' + t + '</a>'; }).join(' ');
-  document.write('<div class="quote"><span class="text">' + d.text + '</span><span>by <small class="author">' + d.author +
-    '</small></span><div class="tags">Tags: ' + tags + '</div></div>');
+  html += '<div class="quote"><span class="text">' + d.text + '</span><span>by <small class="author">' + d.author +
+    '</small></span><div class="tags">Tags: ' + tags + '</div></div>';
 }
-</script>`+pager("/js/", n)+`</div></div>`)
+`+write+`
+</script></div>`+pager(prefix, n)+`</div>`)
 }
 
 func (q *quotes) scroll(w http.ResponseWriter, r *http.Request) {
