@@ -12,7 +12,13 @@ import (
 // Counters are what the engines of every worker of a job did, added up in the job: a worker's
 // summary and `status` show the job's, not only its own. A worker's counts reach the job with
 // the calls it makes anyway (each item's result, its heartbeat) and when it stops, never with a
-// call of their own. A plain value: safe for concurrent use.
+// call of their own. Each batch counts once, though its call runs twice (a lost reply) or it
+// is sent again after a call that failed. A worker killed (SIGKILL, its machine lost) loses
+// the counts not yet in the job: those since the last result or heartbeat Redis answered,
+// at most a heartbeat period (--claim-after/3, up to 20 s) of its work and its running items'
+// attempts; a stopped worker (SIGINT, SIGTERM, the end of the job) adds all of its own. The
+// results and the per-item failure counts (FailuresByType) are exact whatever dies. A plain
+// value: safe for concurrent use.
 type Counters struct {
 	// Attempts counts the actions' attempts that ended (succeeded, failed, or went to a person).
 	Attempts int `json:"attempts"`
@@ -117,43 +123,64 @@ func (q *Redis) count(name string, n int64) {
 	q.mu.Unlock()
 }
 
-// takeCounts hands out this worker's counts not yet in the job as script arguments (name,
-// amount pairs); giveBack puts them back when the call that carried them failed.
-func (q *Redis) takeCounts() (args []any, taken map[string]int64) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	if len(q.tally) == 0 {
-		return nil, nil
-	}
-	taken = q.tally
-	q.tally = map[string]int64{}
-	for k, v := range taken {
-		args = append(args, k, v)
-	}
-	return args, taken
+// countBatch is a worker's counts handed to one call: its number (seq, from 1 in this process)
+// makes it count once in the job, however often it is sent (a call run again after a lost
+// reply, a batch sent again after a call failed that Redis may have run).
+type countBatch struct {
+	seq    int64
+	counts map[string]int64
 }
 
-func (q *Redis) giveBack(taken map[string]int64) {
-	if len(taken) == 0 {
-		return
-	}
+// takeCounts hands out the worker's next batch of counts as script arguments (this process's
+// name in the job, the batch's number, then name and amount pairs): the batch a failed call
+// carried, else the counts not in the job yet. One call carries counts at a time, so the job
+// applies a process's batches in order and needs only the last number it applied (meta
+// "cseq:WORKER:ID"). settle says whether the call succeeded: a failed call's batch goes with
+// the next one, unchanged. No args: nothing to carry (or another call carries it); settle then
+// does nothing.
+func (q *Redis) takeCounts() (args []any, settle func(ok bool)) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	for k, v := range taken {
-		q.tally[k] += v
+	if q.carrying {
+		return nil, func(bool) {}
+	}
+	if q.unsent == nil {
+		if len(q.tally) == 0 {
+			return nil, func(bool) {}
+		}
+		q.seq++
+		q.unsent = &countBatch{seq: q.seq, counts: q.tally}
+		q.tally = map[string]int64{}
+	}
+	b := q.unsent
+	q.carrying = true
+	args = []any{q.cfg.Worker + ":" + q.countsID, b.seq}
+	for k, v := range b.counts {
+		args = append(args, k, v)
+	}
+	return args, func(ok bool) {
+		q.mu.Lock()
+		defer q.mu.Unlock()
+		q.carrying = false
+		if ok && q.unsent == b {
+			q.unsent = nil
+		}
 	}
 }
 
 // Flush adds this worker's counts to the job now (a summary reads them next). Nothing to add:
 // no call.
 func (q *Redis) Flush(ctx context.Context) error {
-	args, taken := q.takeCounts()
-	if len(args) == 0 {
-		return nil
-	}
-	if err := countScript.Run(ctx, q.c, q.keys, q.argv(args...)...).Err(); err != nil {
-		q.giveBack(taken)
-		return fmt.Errorf("add the engine's counts to job %q: %w", q.cfg.Job, err)
+	for range 2 { // a batch a failed call left, then the counts since
+		args, settle := q.takeCounts()
+		if len(args) == 0 {
+			return nil
+		}
+		err := countScript.Run(ctx, q.c, q.keys, q.argv(args...)...).Err()
+		settle(err == nil)
+		if err != nil {
+			return fmt.Errorf("add the engine's counts to job %q: %w", q.cfg.Job, err)
+		}
 	}
 	return nil
 }

@@ -2,6 +2,10 @@ package queue_test
 
 import (
 	"context"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -84,4 +88,112 @@ func TestCountersSurviveAnOutage(t *testing.T) {
 	tot, err := a.Totals(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 1, tot.Counters.Attempts, "counted once: kept while Redis was gone")
+}
+
+// replyCutter forwards connections to Redis. Armed, it lets the next command through, then cuts
+// the connection before Redis's reply reaches the client: Redis ran the command, the client saw
+// a network error (a lost reply) and sends it again.
+type replyCutter struct {
+	ln     net.Listener
+	target string
+	armed  atomic.Bool
+	cut    chan struct{}
+}
+
+func newReplyCutter(t *testing.T, target string) *replyCutter {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	p := &replyCutter{ln: ln, target: target, cut: make(chan struct{}, 8)}
+	var wg sync.WaitGroup
+	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	wg.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Go(func() { p.serve(c) })
+		}
+	})
+	return p
+}
+
+func (p *replyCutter) serve(c net.Conn) {
+	defer c.Close()
+	r, err := net.Dial("tcp", p.target)
+	if err != nil {
+		return
+	}
+	defer r.Close()
+	go func() { _, _ = io.Copy(r, c); r.Close() }() // the client left: so does Redis's side
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := r.Read(buf)
+		if err != nil {
+			return
+		}
+		if p.armed.CompareAndSwap(true, false) {
+			p.cut <- struct{}{}
+			return // the reply is lost with the connection
+		}
+		if _, err := c.Write(buf[:n]); err != nil {
+			return
+		}
+	}
+}
+
+// The counts a call carries are added to the job once, though the call runs twice in Redis (its
+// reply was lost and it was sent again) or fails after Redis ran it (they go again with a later
+// call): each batch of counts is applied once, whatever carries it.
+func TestCountsCountOnceWhenAReplyIsLost(t *testing.T) {
+	ctx := context.Background()
+	r := testenv.StartRedis(t)
+	p := newReplyCutter(t, r.Addr)
+	c, err := queue.Dial(ctx, "redis://"+p.ln.Addr().String()+"/0", 4, 5*time.Second)
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	// ClaimAfter 10m: no heartbeat in the test, every call below is the test's own.
+	a := open(t, c, queue.RedisConfig{Worker: "a", ClaimAfter: 10 * time.Minute})
+	_, err = a.Add(ctx, items(3)...)
+	require.NoError(t, err)
+	// done stores the next item's result, its reply cut when cut is set.
+	done := func(cut bool) {
+		l, err := a.Next(ctx)
+		require.NoError(t, err)
+		p.armed.Store(cut)
+		_, err = a.Done(ctx, l, ok(l.Item.Key), nil)
+		require.NoError(t, err)
+		if cut {
+			<-p.cut
+		}
+	}
+	a.Observe(retry.Event{Kind: retry.EventSuccess})
+	done(false) // the scripts are loaded: the next result is one EVALSHA
+
+	a.Observe(retry.Event{Kind: retry.EventRetry, Type: retry.ServerError})
+	a.Observe(retry.Event{Kind: retry.EventSuccess})
+	done(true)
+	tot, err := a.Totals(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, queue.Counters{Attempts: 3, Retries: 1, ErrorsByType: map[string]int{"server_error": 1}}, tot.Counters,
+		"the result's counts once, though its call ran twice")
+	assert.Equal(t, 2, tot.OK)
+
+	// A flush whose reply is lost for good (its context ends first): its counts go again with
+	// the next call, and count once.
+	a.Observe(retry.Event{Kind: retry.EventSuccess})
+	p.armed.Store(true)
+	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	err = a.Flush(short)
+	cancel()
+	<-p.cut
+	if err == nil {
+		t.Log("the flush's second try got through within its time")
+	}
+	require.NoError(t, a.Flush(ctx))
+	done(false)
+	tot, err = a.Totals(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 4, tot.Counters.Attempts, "the flush's count once")
 }

@@ -76,6 +76,10 @@ type Redis struct {
 	buffered []*Lease         // claimed, not handed out yet
 	nextScan time.Time        // when to look for items to claim next
 	tally    map[string]int64 // engine counts not in the job yet (counters.go)
+	unsent   *countBatch      // counts a call carried that the job may not have: sent again
+	carrying bool             // a call carries counts now
+	seq      int64            // the last batch's number
+	countsID string           // names this process's batches in the job (with the worker's name)
 
 	slots  *slots // the crawl Coordinator (politeness.go)
 	outage outage
@@ -130,8 +134,10 @@ func OpenRedis(ctx context.Context, c *redis.Client, cfg RedisConfig) (*Redis, e
 	if cfg.SlotLease <= 0 {
 		cfg.SlotLease = DefaultSlotLease
 	}
+	var id [4]byte
+	_, _ = rand.Read(id[:])
 	q := &Redis{c: c, cfg: cfg, keys: Keys(cfg.Job), log: cfg.Logger, inflight: map[string]bool{}, tally: map[string]int64{},
-		stop: make(chan struct{}), done: make(chan struct{})}
+		countsID: hex.EncodeToString(id[:]), stop: make(chan struct{}), done: make(chan struct{})}
 	q.outage.log = q.log
 	q.slots = newSlots(q)
 	res, err := openScript.Run(ctx, c, q.keys, q.argv(cfg.Flow.Hash, cfg.Flow.Name, cfg.Flow.Path, group)...).Slice()
@@ -354,7 +360,7 @@ func (q *Redis) Done(ctx context.Context, l *Lease, line results.Line, records [
 	if status == results.StatusFail {
 		errType = line.ErrorType
 	}
-	counts, taken := q.takeCounts()
+	counts, settle := q.takeCounts()
 	args := q.argv(append([]any{group, l.id, l.Item.Key, status, buf.String(), len(records), l.Item.Stage, errType}, counts...)...)
 	var stored int64
 	run := func(ctx context.Context) error {
@@ -368,8 +374,8 @@ func (q *Redis) Done(ctx context.Context, l *Lease, line results.Line, records [
 		err = run(lctx)
 		cancel()
 	}
+	settle(err == nil)
 	if err != nil {
-		q.giveBack(taken)
 		return false, fmt.Errorf("store the result of %q: %w", l.Item.Key, err)
 	}
 	q.mu.Lock()
@@ -468,9 +474,9 @@ func (q *Redis) beat() {
 }
 
 func (q *Redis) heartbeat(ctx context.Context) error {
-	counts, taken := q.takeCounts()
+	counts, settle := q.takeCounts()
 	q.mu.Lock()
-	args := q.argv(append([]any{group, q.cfg.Worker, len(counts) / 2}, counts...)...)
+	args := q.argv(append([]any{group, q.cfg.Worker, len(counts)}, counts...)...)
 	for id := range q.inflight {
 		args = append(args, id)
 	}
@@ -478,11 +484,9 @@ func (q *Redis) heartbeat(ctx context.Context) error {
 		args = append(args, l.id)
 	}
 	q.mu.Unlock()
-	if err := heartbeatScript.Run(ctx, q.c, q.keys, args...).Err(); err != nil {
-		q.giveBack(taken)
-		return err
-	}
-	return nil
+	err := heartbeatScript.Run(ctx, q.c, q.keys, args...).Err()
+	settle(err == nil)
+	return err
 }
 
 // retry runs fn until it succeeds or ctx ends, backing off from 50ms to 2s while Redis does not

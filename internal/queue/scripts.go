@@ -48,10 +48,19 @@ touch()
 return n
 `)
 
-// addCounts adds a worker's engine counts since its last call (Counters: meta "c:NAME") from
-// ARGV[i] on: pairs of name and amount, up to ARGV[last].
+// addCounts adds a batch of a worker's engine counts (Counters: meta "c:NAME") from ARGV[i]
+// up to ARGV[last]: the name of the worker's process, the batch's number, then pairs of name and
+// amount. A process's batches come in order, one at a time: a number not above the last one
+// applied (meta "cseq:PROCESS") is a batch the job has (a call run again after a lost reply, a
+// batch sent again after a failed call), and counts nothing. No batch (i > last): nothing.
 const addCounts = `
 local function addCounts(i, last)
+  if i + 1 > last then return end
+  local f = 'cseq:' .. ARGV[i]
+  local seq = tonumber(ARGV[i+1])
+  if tonumber(redis.call('HGET', KEYS[1], f) or '0') >= seq then return end
+  redis.call('HSET', KEYS[1], f, seq)
+  i = i + 2
   while i < last do
     redis.call('HINCRBY', KEYS[1], 'c:' .. ARGV[i], ARGV[i+1])
     i = i + 2
@@ -63,7 +72,8 @@ end
 // stream entry, in one step; it adds the worker's engine counts on the way (no call of its own
 // for them). ARGV: 3 group, 4 entry id, 5 item key, 6 status ("ok"|"failed"), 7 the result's
 // JSON lines, 8 records, 9 the item's crawl stage ("" outside a crawl), 10 its error type ("" when
-// ok), then pairs (counter, amount). Returns 1 when stored, 0 when the item already had one.
+// ok), then the worker's batch of counts (addCounts), if any. Returns 1 when stored, 0 when the
+// item already had one.
 var doneScript = redis.NewScript(touchKeys + addCounts + `
 addCounts(11, #ARGV)
 local stored = 0
@@ -104,13 +114,13 @@ return out
 
 // heartbeatScript says a worker is alive and keeps its running entries from being claimed
 // (resets their idle time) while they are still its own, and adds its engine counts since its
-// last call. ARGV: 3 group, 4 consumer, 5 the number C of count pairs, C pairs (counter, amount),
-// then the ids.
+// last call. ARGV: 3 group, 4 consumer, 5 the number C of arguments of its batch of counts (0:
+// none), the C arguments (addCounts), then the ids.
 var heartbeatScript = redis.NewScript(touchKeys + addCounts + `
 redis.call('ZADD', KEYS[5], ARGV[2], ARGV[4])
 redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', ARGV[2] - 86400000)
-local first = 6 + 2 * tonumber(ARGV[5])
-addCounts(6, first)
+local first = 6 + tonumber(ARGV[5])
+addCounts(6, first - 1)
 for i = first, #ARGV do
   local p = redis.call('XPENDING', KEYS[3], ARGV[3], ARGV[i], ARGV[i], 1)
   if p[1] and p[1][2] == ARGV[4] then
@@ -193,8 +203,8 @@ redis.call('HSET', KEYS[1], f, at + tonumber(ARGV[4]))
 return at - now
 `)
 
-// countScript adds a worker's engine counts (its last ones, when it stops). ARGV: 3.. pairs
-// (counter, amount).
+// countScript adds a worker's batch of engine counts (its last ones, when it stops). ARGV: 3..
+// the batch (addCounts).
 var countScript = redis.NewScript(touchKeys + addCounts + `
 addCounts(3, #ARGV)
 touch()
