@@ -3,6 +3,7 @@ package actions_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -34,7 +35,9 @@ func TestCoveredByConsentBannerSaysWhichButtons(t *testing.T) {
 		{"/modal", nil, "#newsletter"},
 	} {
 		t.Run(c.path, func(t *testing.T) {
-			s, _ := newSession(t)
+			// A cover is refused once it has stayed 1 s; on a loaded machine that takes more
+			// than the usual 3 s attempt.
+			s, _ := newSession(t, actions.WithTimeout(10*time.Second))
 			ctx := ctxT(t)
 			_, err := s.Navigate(ctx, srv.URL+c.path)
 			require.NoError(t, err)
