@@ -90,7 +90,7 @@ local fast = tonumber(redis.call('HGET', KEYS[1], ff) or '0')
 local cut = 0
 local function docut(factor)
   local last = tonumber(redis.call('HGET', KEYS[1], 'cut:' .. d) or '0')
-  if last > 0 and tonumber(ARGV[7]) < last then return end
+  if last > 0 and tonumber(ARGV[7]) <= last then return end -- a start booked after a cut comes after its ms
   local rate = 100
   if iv > 0 then rate = 1000 / iv end
   redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 1000)
