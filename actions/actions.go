@@ -127,8 +127,10 @@ func mouseClick(p *rod.Page, x, y float64) error {
 // requested is waited for, or one the action's requests lead to: a click handler that fetches
 // from a slow server and then sets location, a submit handler that asks the server first. While
 // Fetch/XHR requests started since m are in flight it waits for them (however slow the server),
-// then lets the page act on their answers before it decides that no navigation is coming. It
-// never fails the action: the action happened.
+// then lets the page act on their answers before it decides that no navigation is coming; for
+// maxRequestWait at most, so that a request that never ends (a tracker that does not answer, a
+// long poll) does not hold every click for its whole attempt: the next action waits for what it
+// needs. It never fails the action: the action happened.
 func (s *Session) waitNavigation(p *rod.Page, expect bool, m navMark) {
 	ctx := p.GetContext()
 	start := time.Now()
@@ -138,6 +140,8 @@ func (s *Session) waitNavigation(p *rod.Page, expect bool, m navMark) {
 	defer grace.Stop()
 	var turned uint64 // the newest request whose answer the page has had its turn to act on
 	handedOver := false
+	var reqCap <-chan time.Time // ends the wait for the action's requests
+	capped := false
 	for {
 		req, com, load, changed := s.navCounters()
 		started := req > m.requested || com > m.committed
@@ -150,10 +154,19 @@ func (s *Session) waitNavigation(p *rod.Page, expect bool, m navMark) {
 		if !started {
 			busy, newest := s.workSince(m.work)
 			switch {
-			case busy > 0:
+			case busy > 0 && !capped:
 				// The action's requests are on their way: what they lead to is not known yet.
+				if reqCap == nil {
+					t := time.NewTimer(maxRequestWait - time.Since(start))
+					defer t.Stop()
+					reqCap = t.C
+				}
 				select {
 				case <-changed:
+				case <-reqCap:
+					s.cfg.log.Debug("requests after the action still running: not waited for further",
+						zap.Int("requests", busy), zap.Duration("waited", time.Since(start).Round(time.Millisecond)))
+					capped = true
 				case <-ctx.Done():
 					s.cfg.log.Debug("requests after the action did not finish in time", zap.Error(ctx.Err()))
 					return
@@ -188,6 +201,10 @@ func (s *Session) waitNavigation(p *rod.Page, expect bool, m navMark) {
 		}
 	}
 }
+
+// maxRequestWait bounds how long an action waits for the Fetch/XHR requests it started, to see
+// whether they lead to a navigation: a login's or a search's request answers well within it.
+const maxRequestWait = 3 * time.Second
 
 // pageTurn lets the page run the tasks already queued: two timer turns, for the handlers of
 // answers that just arrived and a setTimeout(0) hop of theirs.
