@@ -32,7 +32,8 @@ import (
 // for the new document's load event within the attempt's deadline; LastNavigation tells where it
 // landed. A script that navigates after requests the click started (a handler that fetches from a
 // slow server, then sets location; a submit handler that asks the server first) is waited for
-// too: Click waits for those requests, lets the page act on their answers, then for the
+// too: Click waits for those requests (3 s of them at most: one that never ends, a hanging tracker
+// or a long poll, does not hold the click), lets the page act on their answers, then for the
 // navigation. A click is never repeated once its press reached the element.
 func (s *Session) Click(ctx context.Context, sel string) error { return s.click(ctx, sel, 0, true) }
 
@@ -126,7 +127,7 @@ func mouseClick(p *rod.Page, x, y float64) error {
 // expect says one is likely (a link or submit was clicked); otherwise only a navigation already
 // requested is waited for, or one the action's requests lead to: a click handler that fetches
 // from a slow server and then sets location, a submit handler that asks the server first. While
-// Fetch/XHR requests started since m are in flight it waits for them (however slow the server),
+// Fetch/XHR requests started since m are in flight it waits for them (slow ones too),
 // then lets the page act on their answers before it decides that no navigation is coming; for
 // maxRequestWait at most, so that a request that never ends (a tracker that does not answer, a
 // long poll) does not hold every click for its whole attempt: the next action waits for what it
