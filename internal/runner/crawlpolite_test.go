@@ -23,22 +23,38 @@ import (
 )
 
 // Two workers with three tabs each crawl one site whose per_domain_concurrency is 2: the site
-// never has more than two pages loading at once (each worker alone would load two).
+// never has more than two pages loading at once (each worker alone would load two), and both
+// workers take products (the list is answered once both ask the job for items).
 func TestSharedCrawlConcurrencyIsJobWide(t *testing.T) {
 	requireEnv(t)
 	const products = 16
 	var mu sync.Mutex
 	loading, most, pages := 0, 0, 0
+	ready := make(chan struct{}) // both workers read the job
+	paired := make(chan struct{})
+	var pairOnce sync.Once
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/list" && !strings.HasPrefix(r.URL.Path, "/p/") {
 			http.NotFound(w, r) // favicon
 			return
 		}
+		if r.URL.Path == "/list" {
+			waitOrTimeout(r, ready)
+		}
 		mu.Lock()
 		loading++
 		pages++
 		most = max(most, loading)
+		first := pages == 2 // the first product
+		if loading == 2 {
+			pairOnce.Do(func() { close(paired) })
+		}
 		mu.Unlock()
+		if first {
+			// It waits for a second page to load beside it: the two slots are used together
+			// at least once, however slowly a loaded machine sends the pages.
+			waitOrTimeout(r, paired)
+		}
 		select { // a slow site: the pages overlap unless something holds them apart
 		case <-time.After(150 * time.Millisecond):
 		case <-r.Context().Done():
@@ -58,7 +74,7 @@ func TestSharedCrawlConcurrencyIsJobWide(t *testing.T) {
 		fmt.Fprintf(w, "<html><body><h1>%s</h1></body></html>", r.URL.Path)
 	}))
 	defer srv.Close()
-	sums := crawlTwoWorkers(t, srv.URL, "polite", 3)
+	sums := crawlTwoWorkers(t, srv.URL, "polite", 3, ready)
 
 	for i, s := range sums {
 		assert.Zero(t, s.Failed, "worker %d", i)
@@ -68,7 +84,7 @@ func TestSharedCrawlConcurrencyIsJobWide(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	assert.Equal(t, products+1, pages, "each page loaded once")
-	assert.Equal(t, 2, most, "pages of the site loading at once, both workers together")
+	assert.Equal(t, 2, most, "pages of the site loading at once, both workers together: at most the limit, and the limit reached")
 }
 
 // Two workers crawl a site that answers one page with a 429: the job's delay for the site goes
@@ -80,6 +96,7 @@ func TestSharedCrawlBackoffSlowsEveryWorker(t *testing.T) {
 	var mu sync.Mutex
 	var starts []time.Time
 	refusedAt := -1
+	ready := make(chan struct{}) // both workers read the job
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/list" && !strings.HasPrefix(r.URL.Path, "/p/") {
 			http.NotFound(w, r)
@@ -87,6 +104,7 @@ func TestSharedCrawlBackoffSlowsEveryWorker(t *testing.T) {
 		}
 		w.Header().Set("Content-Type", "text/html")
 		if r.URL.Path == "/list" {
+			waitOrTimeout(r, ready)
 			var b strings.Builder
 			for i := range products {
 				fmt.Fprintf(&b, `<a class="p" href="/p/%d">product %d</a>`, i, i)
@@ -109,7 +127,7 @@ func TestSharedCrawlBackoffSlowsEveryWorker(t *testing.T) {
 		fmt.Fprintf(w, "<html><body><h1>%s</h1></body></html>", r.URL.Path)
 	}))
 	defer srv.Close()
-	sums := crawlTwoWorkers(t, srv.URL, "backoff", 2)
+	sums := crawlTwoWorkers(t, srv.URL, "backoff", 2, ready)
 
 	assert.Equal(t, products+1, sums[0].OK+sums[1].OK, "the refused page was loaded again, not failed")
 	assert.Positive(t, sums[0].OK)
@@ -140,7 +158,10 @@ func TestSharedCrawlBackoffSlowsEveryWorker(t *testing.T) {
 
 // crawlTwoWorkers runs two workers (a, b) with conc tabs each on one Redis job, crawling site's
 // /list and the products it links to (per_domain_concurrency 2), and returns their summaries.
-func crawlTwoWorkers(t *testing.T, site, job string, conc int) []Summary {
+// It closes ready once both workers have asked the job for an item: a site that answers /list
+// only then has both take products (a worker that starts late, on a loaded machine, found the
+// job nearly done and took none).
+func crawlTwoWorkers(t *testing.T, site, job string, conc int, ready chan struct{}) []Summary {
 	t.Helper()
 	f, err := flow.Parse([]byte(fmt.Sprintf(`
 concurrency: %d
@@ -163,6 +184,17 @@ stages:
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var wg sync.WaitGroup
+	asked := make(chan struct{}, 2)
+	wg.Go(func() {
+		defer close(ready)
+		for range 2 {
+			select {
+			case <-asked:
+			case <-ctx.Done():
+				return
+			}
+		}
+	})
 	sums := make([]Summary, 2)
 	for i, name := range []string{"a", "b"} {
 		q, err := queue.OpenRedis(ctx, rc, queue.RedisConfig{Job: job, Worker: name,
@@ -172,10 +204,32 @@ stages:
 		wg.Go(func() {
 			m := retry.NewManager(retry.WithClassifier(browser.Classify))
 			var err error
-			sums[i], err = Run(ctx, Config{Flow: f, Browser: env.b, Manager: m, Results: results.NewWriter(io.Discard), Queue: q})
+			sums[i], err = Run(ctx, Config{Flow: f, Browser: env.b, Manager: m, Results: results.NewWriter(io.Discard),
+				Queue: askingQueue{Redis: q, once: new(sync.Once), asked: asked}})
 			assert.NoError(t, err, "worker %s", name)
 		})
 	}
 	wg.Wait()
 	return sums
+}
+
+// askingQueue is a worker's job that tells the test when the worker first asks it for an item.
+type askingQueue struct {
+	*queue.Redis
+	once  *sync.Once
+	asked chan<- struct{}
+}
+
+func (q askingQueue) Next(ctx context.Context) (*queue.Lease, error) {
+	q.once.Do(func() { q.asked <- struct{}{} })
+	return q.Redis.Next(ctx)
+}
+
+// waitOrTimeout holds a test site's answer to r until ch is closed (or 30s, or r is gone).
+func waitOrTimeout(r *http.Request, ch <-chan struct{}) {
+	select {
+	case <-ch:
+	case <-time.After(30 * time.Second):
+	case <-r.Context().Done():
+	}
 }
