@@ -38,6 +38,9 @@
 // not wait that long (WithMaxBreakerWait, default DefaultMaxBreakerWait = 15 min;
 // MaxBreakerWait per call; a ctx deadline too close) gives up, typed CircuitOpen, matching
 // ErrCircuitOpen, with the cooloff left in its message and in RetryAfterOf: run it again later.
+// A call made inside the half-open probe (with the ctx its fn got) is part of that probe and
+// goes through. Manager.AwaitDomain waits for a domain (and takes its probe) without running
+// anything: for a caller that must not wait while it holds what the probe may need.
 //
 // Learnt state lives in a Store, one atomic step per method: a MemoryStore by default (bounded
 // by WithMemoryLimit), or any other through WithStore — a store shared by many workers
