@@ -206,6 +206,10 @@ stages:
 		dir := t.TempDir()
 		out := filepath.Join(dir, "out.jsonl")
 		r := run(t, dir, []string{site}, "run", "--item-attempts", "3", "--out", out, writeFlow(t, dir, flowOf(polite)))
+		// Each run ends by itself, fixed rate too: one still going after 3 minutes was stuck (a
+		// crawl once stalled so, and only the adaptive run's count showed it).
+		assert.NotContains(t, r.stderr, "SIGQUIT", "the run (%s) was stuck and killed", polite)
+		assert.Contains(t, []int{0, 1}, r.code, "the run (%s) ended by itself: %s", polite, r.stderr)
 		items, _, _ := crawlCounts(t, out)
 		return len(items), srv.Hits("/shop/limited:429", ""), fmt.Sprintf("exit %d\n%s", r.code, r.stderr)
 	}
