@@ -29,7 +29,8 @@ func demoqa(t *testing.T, path string, opts ...actions.Option) (context.Context,
 	t.Cleanup(srv.Close)
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	t.Cleanup(cancel)
-	s, err := actions.NewSession(env.b, append([]actions.Option{actions.WithManager(retry.NewManager())}, opts...)...)
+	// Isolated, as the quotes replica's: its cookies stay out of the tests beside it.
+	s, err := actions.NewSession(env.b, append([]actions.Option{actions.WithManager(retry.NewManager()), actions.Isolated()}, opts...)...)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	res, err := s.Navigate(ctx, srv.URL+path)

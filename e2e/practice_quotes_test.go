@@ -26,7 +26,10 @@ func quotesSite(t *testing.T) (context.Context, *actions.Session, string) {
 	t.Cleanup(srv.Close)
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	t.Cleanup(cancel)
-	s, err := actions.NewSession(env.b, actions.WithManager(retry.NewManager()))
+	// Isolated: the replica's login sets a "session" cookie for 127.0.0.1, which cookies share
+	// whatever the port; in the browser's default context the test site's /account, in a test
+	// running beside this one, took it for a login and did not redirect to its sign-in form.
+	s, err := actions.NewSession(env.b, actions.WithManager(retry.NewManager()), actions.Isolated())
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	return ctx, s, srv.URL
