@@ -71,7 +71,7 @@ func Launch(ctx context.Context, opts ...Option) (*Browser, error) {
 		return nil, err
 	}
 	if err := CheckUserAgent(cfg.userAgent); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("user agent: %w", err)
 	}
 	bin, err := findBin(ctx, cfg)
 	if err != nil {
@@ -119,7 +119,7 @@ func Connect(ctx context.Context, controlURL string, opts ...Option) (*Browser, 
 		return nil, err
 	}
 	if err := CheckUserAgent(cfg.userAgent); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("user agent: %w", err)
 	}
 	wsURL, err := resolveControlURL(ctx, controlURL)
 	if err != nil {

@@ -1,6 +1,7 @@
 package browser
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -19,12 +20,10 @@ func UserAgent(ua string) Option {
 // cannot hold line breaks or other control characters, and a very long one is likely a mistake.
 func CheckUserAgent(ua string) error {
 	if len(ua) > 1024 {
-		return fmt.Errorf("user agent: %d bytes, want at most 1024", len(ua))
+		return fmt.Errorf("%d bytes, want at most 1024", len(ua))
 	}
-	for _, r := range ua {
-		if r < 0x20 || r == 0x7f {
-			return fmt.Errorf("user agent: control character %q is not allowed in a header", r)
-		}
+	if strings.ContainsFunc(ua, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return errors.New("a header cannot hold control characters or line breaks")
 	}
 	return nil
 }

@@ -69,6 +69,6 @@ func TestUserAgent(t *testing.T) {
 	t.Run("refused", func(t *testing.T) {
 		_, err := Launch(testCtx(t), UserAgent("bot/1.0\r\nX-Evil: 1"))
 		require.Error(t, err)
-		assert.Contains(t, err.Error(), "control character")
+		assert.Contains(t, err.Error(), "user agent: a header cannot hold control characters")
 	})
 }

@@ -18,6 +18,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/smartretry/smartretry/browser"
 	"github.com/smartretry/smartretry/retry"
 )
 
@@ -153,13 +154,10 @@ func (p *parser) parse(data []byte) {
 	}
 	if n := fields["user_agent"]; n != nil {
 		ua := strings.TrimSpace(p.str(n, "user_agent"))
-		switch {
-		case ua == "" && n.Kind == yaml.ScalarNode && n.Tag != "!!null":
+		if ua == "" && n.Kind == yaml.ScalarNode && n.Tag != "!!null" {
 			p.errAt(n, "user_agent", "must not be empty (leave it out for the browser's own)")
-		case len(ua) > 1024:
-			p.errAt(n, "user_agent", "%d bytes, want at most 1024", len(ua))
-		case strings.ContainsFunc(ua, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-			p.errAt(n, "user_agent", "a header cannot hold control characters or line breaks")
+		} else if err := browser.CheckUserAgent(ua); err != nil {
+			p.errAt(n, "user_agent", "%v", err)
 		}
 		p.f.UserAgent = ua
 	}
