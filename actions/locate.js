@@ -303,15 +303,28 @@ async (o) => {
       return kf.some((k) => Object.keys(k).some((prop) => geometry.test(prop)));
     });
   };
-  let stalls = 0, stillFrames = 0;
-  // Is any animation (finite or not) running on the element or an ancestor?
-  const animatedOn = (el) => {
+  let stalls = 0, stillFrames = 0, prevPose = '';
+  // The animations (finite or not) running on the element or an ancestor.
+  const animationsOn = (el) => {
     const doc = el.ownerDocument || document;
-    if (!doc.getAnimations) return false;
-    return doc.getAnimations().some((an) => {
+    if (!doc.getAnimations) return [];
+    return doc.getAnimations().filter((an) => {
       const t = an.playState === 'running' && an.effect && an.effect.target;
       return !!(t && t.nodeType === 1 && contains(t, el));
     });
+  };
+  // Where those animations hold the element now: the computed transforms of their targets, and
+  // whether one has yet to start. A box alone is not enough: a spin shows the same box at 0° and
+  // 180°, and an animation waiting for the compositor to start it holds its first frame for as
+  // many frames as a loaded machine takes (the box stands still, then the element spins).
+  const poseOf = (anims) => {
+    let pose = '';
+    for (const an of anims) {
+      if (an.pending) return null;
+      const t = an.effect.target, cs = (t.ownerDocument.defaultView || window).getComputedStyle(t);
+      pose += cs.transform + '|' + cs.rotate + '|' + cs.scale + '|' + cs.translate + ';';
+    }
+    return pose;
   };
   const ready = (el, count, extra) => finish(Object.assign({ ok: true, count, tag: el.tagName.toLowerCase() }, prepare(el), extra || {}));
   const onFrame = (real) => {
@@ -326,12 +339,13 @@ async (o) => {
     // for 5 fallbacks in a row is taken as it is.)
     // An element an animation runs on (an endless spin too) must hold still over two rendered
     // frames: a rotating box can show the same bounding box twice in a row.
-    const still = c.el === prevEl && same(c.rect, prev);
+    const anims = animationsOn(c.el), pose = poseOf(anims);
+    const still = c.el === prevEl && same(c.rect, prev) && pose !== null && pose === prevPose;
     stillFrames = still && real ? stillFrames + 1 : (still ? stillFrames : 0);
     const waitFrame = !real && stalls < 5;
-    if (!still || waitFrame || moving(c.el) || (stillFrames < 2 && animatedOn(c.el))) {
+    if (!still || waitFrame || moving(c.el) || (stillFrames < 2 && anims.length > 0)) {
       stalls = real ? 0 : stalls + 1;
-      prevEl = c.el; prev = c.rect; last = { reason: 'unstable', count: c.count };
+      prevEl = c.el; prev = c.rect; prevPose = pose; last = { reason: 'unstable', count: c.count };
       cover = undefined; // a cover only counts while the target stands still under it
       frameQueued = true; nextFrame(onFrame); return;
     }
@@ -397,7 +411,7 @@ async (o) => {
       const h = hitTest(c.el, c.rect);
       if (h.centre) return ready(c.el, c.count, { x: h.x, y: h.y });
     }
-    prevEl = c.el; prev = c.rect;
+    prevEl = c.el; prev = c.rect; prevPose = poseOf(animationsOn(c.el));
     frameQueued = true; nextFrame(onFrame);
   };
   // Scrolls el (its scrollable ancestors and the page) through the alignments until its centre
