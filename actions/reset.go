@@ -185,7 +185,7 @@ func (s *Session) forget() {
 	s.secrets = map[string][]string{}
 	s.urlSecrets = nil
 	s.lastURL, s.lastNav = "", nil
-	s.nav.url, s.nav.status, s.nav.last, s.nav.served = "", 0, NavResult{}, nil
+	s.nav.url, s.nav.doc, s.nav.inDoc, s.nav.status, s.nav.last, s.nav.served = "", "", false, 0, NavResult{}, nil
 }
 
 // noteOrigin records the origin of a document the session's tab loaded (http and https only:

@@ -100,7 +100,11 @@ type Session struct {
 
 // navState follows the main frame, from the page's events.
 type navState struct {
-	url       string
+	url string
+	// doc is the URL the main frame's document was committed with; inDoc says the page's script
+	// moved url within it since (pushState, replaceState, a fragment): Navigate's end keeps that.
+	doc       string
+	inDoc     bool
 	status    int
 	requested uint64 // main-frame navigations requested
 	committed uint64 // main-frame navigations committed
@@ -367,7 +371,7 @@ func (s *Session) watch(p *rod.Page) (stop func()) {
 			if e.Frame.ParentID == "" {
 				s.noteNav(func(n *navState) {
 					n.committed++
-					n.url = e.Frame.URL + e.Frame.URLFragment
+					n.url, n.doc, n.inDoc = e.Frame.URL+e.Frame.URLFragment, e.Frame.URL, false
 					switch {
 					case e.Type == proto.PageNavigationTypeBackForwardCacheRestore:
 						n.last = NavResult{URL: n.url, Status: n.served[e.Frame.URL]}
@@ -384,7 +388,7 @@ func (s *Session) watch(p *rod.Page) (stop func()) {
 		},
 		func(e *proto.PageNavigatedWithinDocument) {
 			if e.FrameID == main {
-				s.noteNav(func(n *navState) { n.url = e.URL; n.last.URL = e.URL })
+				s.noteNav(func(n *navState) { n.url, n.inDoc = e.URL, true; n.last.URL = e.URL })
 			}
 		},
 		func(e *proto.NetworkResponseReceived) {
@@ -539,8 +543,14 @@ func (s *Session) setLastURL(u string, res NavResult, no *navOpts) {
 	s.st.Lock()
 	defer s.st.Unlock()
 	s.lastURL, s.lastNav = u, no
-	s.nav.url = res.URL
 	s.nav.last = res
+	if s.nav.inDoc && s.nav.url != "" && s.nav.doc == res.URL {
+		// The page's script moved on as it loaded (a single-page app's router sent a private
+		// page to its login with replaceState): the session is where the page is.
+		s.nav.last.URL = s.nav.url
+		return
+	}
+	s.nav.url = res.URL
 }
 
 func (s *Session) getLastURL() string {
