@@ -135,7 +135,8 @@ type Step struct {
 	// text, attr, value: which of the matches to read (0-based); nil reads the one element the
 	// selector names (several matches are then an error).
 	Nth *int
-	// scroll_until: how many elements to scroll for; click: how many clicks (0: one).
+	// scroll_until: how many elements to scroll for; click: how many clicks (0: one);
+	// paginate: max_pages (0: the default).
 	Count int
 	// upload: the files, templates as written (relative ones are relative to the flow file).
 	Files []string
@@ -143,7 +144,7 @@ type Step struct {
 	DX, DY float64
 	// popup, download: the step that opens the tab or starts the download.
 	Action *Step
-	// popup: the steps run in the new tab.
+	// popup: the steps run in the new tab; paginate: the steps run on every page.
 	Steps []Step
 }
 
@@ -274,6 +275,8 @@ func (s Step) String() string {
 		return fmt.Sprintf("scroll %s by %g,%g", where, s.DX, s.DY)
 	case "scroll_until":
 		return fmt.Sprintf("scroll_until %d × %s", s.Count, s.Fields["selector"])
+	case "paginate":
+		return fmt.Sprintf("paginate by %s (%d steps a page)", s.Fields["next"], len(s.Steps))
 	}
 	return s.Kind + " " + s.Fields["selector"]
 }

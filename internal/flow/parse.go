@@ -618,7 +618,7 @@ func (p *parser) step(n *yaml.Node, path string) (Step, bool) {
 			switch name {
 			case "nth":
 				s.Nth = &x
-			case "count":
+			case "count", "max_pages":
 				s.Count = x
 			}
 		case Number:
@@ -638,7 +638,11 @@ func (p *parser) step(n *yaml.Node, path string) (Step, bool) {
 				ok = false
 			}
 		case StepList:
-			s.Steps = p.popupSteps(v, fp) // expect.go
+			if s.Kind == "paginate" {
+				s.Steps = p.pageSteps(v, fp) // paginate.go
+			} else {
+				s.Steps = p.popupSteps(v, fp) // expect.go
+			}
 		}
 		if fs.Enum != nil && s.Fields[name] != "" && !contains(fs.Enum, s.Fields[name]) {
 			got := s.Fields[name]
@@ -680,6 +684,8 @@ func (p *parser) checkStep(s *Step, nodes map[string]*yaml.Node, kindNode *yaml.
 	switch s.Kind {
 	case "popup", "download":
 		ok = p.checkExpect(s, nodes, kindNode, kp) // expect.go
+	case "paginate":
+		ok = p.checkPaginate(s, nodes, kp) // paginate.go
 	case "wait_for":
 		if nodes["state"] != nil && nodes["text"] != nil {
 			p.errAt(nodes["text"], kp+".text", "use either state or text (a text is waited for in a visible element)")

@@ -267,6 +267,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("start_url: http://h/\nsteps:\n  - navigate: {url: 'http://h/', expect_status: [404, 9e9, any]}\n  - scroll: {dy: -1e5}\n  - text: {selector: a, nth: 1, as: a}\n  - attr: {selector: a, name: href, as: a}\n"))
 	f.Add([]byte("viewport: {width: 100, height: 10000}\nisolated: true\nstart_url: http://h/\nsteps:\n  - wait_for: {selector: a, state: gone}\n  - scroll_until: {selector: a, count: 1}\n"))
 	f.Add([]byte("start_url: http://h/\nhttp_credentials: {username: u, password: p, origins: ['http://h']}\nsteps:\n  - click: {selector: a, button: right, count: 2}\n  - upload: {selector: a, files: ['${item.f}']}\n  - drag: {from: a, to: b}\n  - back:\n  - reload: {expect_status: any}\nitems: [{f: /x}]\n"))
+	f.Add([]byte(paginateFlow))
+	f.Add([]byte("start_url: http://h/\nsteps:\n  - paginate: {next: 'text=More', max_pages: 2, steps: [{extract: {fields: {a: b}}}, {text: {selector: a, as: t}}]}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fl, err := Parse(data, Options{File: "fuzz.yaml", Env: testEnv, ReadFile: noFiles})
 		if err != nil {
@@ -282,7 +284,8 @@ func FuzzParse(f *testing.F) {
 				}
 				_ = s.String()
 				if s.Nth != nil && *s.Nth < 0 || s.Kind == "scroll_until" && s.Count < 1 || s.Kind == "click" && s.Count > 3 ||
-					s.Kind == "upload" && len(s.Files) == 0 {
+					s.Kind == "upload" && len(s.Files) == 0 ||
+					s.Kind == "paginate" && (s.Count < 0 || strings.TrimSpace(s.Fields["next"]) == "" || s.Retry != nil) {
 					t.Fatalf("accepted a bad step: %+v", s)
 				}
 				for _, c := range s.ExpectStatus {

@@ -538,6 +538,8 @@ func (r *run) step(ctx context.Context, s *actions.Session, st flow.Step, it flo
 		return r.popup(ctx, s, st, it, reads) // expect.go
 	case "download":
 		return r.download(ctx, s, st, it, reads) // expect.go
+	case "paginate":
+		return r.paginate(ctx, s, st, it, reads) // paginate.go
 	}
 	return nil, fmt.Errorf("unknown step kind %q", st.Kind)
 }

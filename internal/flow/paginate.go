@@ -1,0 +1,78 @@
+package flow
+
+import (
+	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// paginate walks a list whose pages come from a next control (Session.Paginate): a "Next" link,
+// a button that loads the next page by XHR without changing the URL, a "Load more" button. Its
+// steps run on every page, the first included.
+
+// MaxPagesLimit bounds a paginate step's max_pages.
+const MaxPagesLimit = 100000
+
+func init() {
+	Kinds["paginate"] = KindSpec{Doc: "run steps on every page of a list, clicking its next control until it is gone, hidden or disabled (a Next link or button, an AJAX pager, a Load more button)", Fields: map[string]FieldSpec{
+		"next":      {Kind: String, Required: true, Doc: "the next control (Next link or button, Load more); of several matches the first usable one is clicked"},
+		"steps":     {Kind: StepList, Doc: "the steps run on every page, the first included (no enqueue, no paginate); none: only click until the control is done, then read the whole list with the next steps"},
+		"max_pages": {Kind: Integer, Min: 1, Max: MaxPagesLimit, Doc: "stop after this many pages (default 1000)"}}}
+}
+
+// pageSteps reads a paginate step's steps.
+func (p *parser) pageSteps(n *yaml.Node, path string) []Step {
+	if n.Kind != yaml.SequenceNode {
+		p.errAt(n, path, "want a list of steps (run on every page), got %s", kindName(n))
+		return nil
+	}
+	if len(n.Content) == 0 {
+		p.errAt(n, path, "at least one step is required (run on every page); leave steps out to only click until the next control is done")
+		return nil
+	}
+	if len(n.Content) > MaxSteps {
+		p.errAt(n, path, "too many steps (%d, at most %d)", len(n.Content), MaxSteps)
+		return nil
+	}
+	var out []Step
+	for i, sn := range n.Content {
+		sp := fmt.Sprintf("%s[%d]", path, i)
+		if sn.Kind == yaml.MappingNode {
+			bad := false
+			for j := 0; j+1 < len(sn.Content); j += 2 {
+				switch k := sn.Content[j]; k.Value {
+				case "enqueue":
+					p.errAt(k, sp+".enqueue", "enqueue adds the links of the item's page, not of each page of a paginate: put it outside the paginate")
+					bad = true
+				case "paginate":
+					p.errAt(k, sp+".paginate", "a paginate inside a paginate is not supported")
+					bad = true
+				}
+			}
+			if bad {
+				continue
+			}
+		}
+		if s, ok := p.step(sn, sp); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// checkPaginate checks what paginate needs beyond its fields: a next selector, and no retry of
+// its own (it would apply to every step on every page).
+func (p *parser) checkPaginate(s *Step, nodes map[string]*yaml.Node, kp string) bool {
+	ok := true
+	if v := nodes["next"]; v != nil && strings.TrimSpace(s.Fields["next"]) == "" {
+		p.errAt(v, kp+".next", "must not be empty")
+		ok = false
+	}
+	if s.Retry != nil {
+		p.errs = append(p.errs, &Error{File: p.o.File, Line: s.Line, Field: strings.TrimSuffix(kp, ".paginate") + ".retry",
+			Msg: "a paginate step is not retried as a whole (a page could be read twice): give retry to its steps"})
+		ok = false
+	}
+	return ok
+}
