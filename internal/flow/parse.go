@@ -909,6 +909,10 @@ func (p *parser) addItem(it Item, path string, line int, file string) {
 	}
 	if u, ok := it.Fields["url"]; ok {
 		if msg := badURL(u); msg != "" {
+			if strings.Contains(u, "${") {
+				// Items are data: a user who wrote "${SITE}/page" expected a template.
+				msg += "; items are data, ${…} is not expanded in them: put the variable part in start_url (start_url: \"${SITE}${item.path}\", items: [{path: /page}])"
+			}
 			p.errs = append(p.errs, &Error{File: orStr(file, p.o.File), Line: line, Column: it.col, Field: join(path, "url"), Msg: msg})
 			it.badURL = true
 		}
