@@ -3,6 +3,7 @@ package actions
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -44,6 +45,24 @@ type NotActionableError struct {
 	Waited   time.Duration // how long the page watched before answering
 }
 
+// digitID finds a CSS #id or .class that starts with a digit, which CSS does not allow unescaped
+// (scrapethissite's year links are <a id="2015">: "#2015" is a syntax error).
+var digitID = regexp.MustCompile(`(?:^|[^\\\d"'])([#.])(\d[\w-]*)`)
+
+// digitIDHint says how to write the #id or .class a selector starts with a digit ("" when it
+// has none).
+func digitIDHint(sel string) string {
+	m := digitID.FindStringSubmatch(sel)
+	if m == nil || len(sel) > 2000 {
+		return ""
+	}
+	attr := "id"
+	if m[1] == "." {
+		attr = "class~"
+	}
+	return fmt.Sprintf(" (an id or class that starts with a digit must be escaped in CSS: write [%s=\"%s\"])", attr, m[2])
+}
+
 func (e *NotActionableError) Error() string {
 	sel := clip(e.Selector) // a 300 kB selector gives a readable error
 	w := ""
@@ -54,7 +73,7 @@ func (e *NotActionableError) Error() string {
 	case ReasonNotFound:
 		return fmt.Sprintf("no element matches %q%s", sel, w)
 	case ReasonInvalid:
-		return fmt.Sprintf("invalid selector %q: %s", sel, e.Detail)
+		return fmt.Sprintf("invalid selector %q: %s%s", sel, e.Detail, digitIDHint(e.Selector))
 	case ReasonMultiple:
 		if e.Detail != "" {
 			return fmt.Sprintf("selector %q matches %d elements (%s), %s needs exactly one: make it more specific or use the Nth variant", sel, e.Count, e.Detail, e.Action)
