@@ -152,7 +152,7 @@ func statusType(code int, text bool) (ErrorType, bool) {
 		return RateLimit, true
 	case code == 408:
 		return NetworkTimeout, true
-	case code == 404 || code == 410:
+	case code == 404 || code == 410 || code == 451: // 451: withheld for legal reasons, as lasting as a 410
 		return NotFound, true
 	case code == 401 || code == 403 || code == 407:
 		return AuthRequired, true
@@ -160,12 +160,22 @@ func statusType(code int, text bool) (ErrorType, bool) {
 		return ServerError, true
 	case text:
 		return Unknown, false
-	case code == 400 || code == 405 || code == 411 || code == 413 || code == 414 || code == 415 || code == 422:
+	case permanentClientError(code):
 		return InvalidInput, true
 	case code >= 400 && code <= 499:
-		return Unknown, true
+		return Unknown, true // 409, 421, 423, 424, 425 and unassigned codes: the same request may pass later
 	}
 	return Unknown, false
+}
+
+// permanentClientError reports whether a 4xx says the request itself cannot succeed as sent:
+// retrying it unchanged only asks again (418 included: the server means it).
+func permanentClientError(code int) bool {
+	switch code {
+	case 400, 405, 406, 411, 412, 413, 414, 415, 416, 417, 418, 422, 426, 428, 431:
+		return true
+	}
+	return false
 }
 
 // The text rules, in priority order: the first group with a match decides. Matching is ASCII
