@@ -390,14 +390,23 @@ var readBackJS = withQuery(`(o) => new Promise((resolve) => {
 // does not offer), naming the options the element has. When the change posts the form back (a
 // change handler that submits it: ASP.NET's AutoPostBack, a ViewState search form), Select
 // waits for the new page within the attempt's deadline, as Click does, so the next call meets
-// it and not the page being left.
+// it and not the page being left. When the page's change handler puts other options back at once
+// (a controlled <select> that refused the choice) and no page change follows, Select fails
+// without another attempt with a *SelectError (invalid_input) naming both.
 func (s *Session) Select(ctx context.Context, sel string, values ...string) error {
 	return s.run(ctx, spec{action: "select", selector: sel}, func(p *rod.Page, a *retry.Attempt) error {
 		m := s.markNav()
-		if _, err := s.locate(p, "select", locateReq{Sel: sel, Strict: true, State: stateActionable, Op: "select", Values: values}); err != nil {
+		res, err := s.locate(p, "select", locateReq{Sel: sel, Strict: true, State: stateActionable, Op: "select", Values: values})
+		if err != nil {
 			return err
 		}
 		s.waitNavigation(p, false, m)
+		if res.Chosen != nil && !selectKept(res.Chosen, res.Values) {
+			if now := s.markNav(); now.requested == m.requested && now.committed == m.committed {
+				// No page change either (a jump menu resets itself as it leaves): refused.
+				return &SelectError{Selector: sel, Chosen: res.Chosen, Kept: res.Values}
+			}
+		}
 		return nil
 	})
 }

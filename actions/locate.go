@@ -85,6 +85,7 @@ type locateRes struct {
 	Has     bool                `json:"has"`
 	Value   string              `json:"value"`
 	Values  []string            `json:"values"`
+	Chosen  []string            `json:"chosen"` // Select: the values chosen, when Values may differ
 	Records []map[string]string `json:"records"`
 	// Keyboard: the element is focused for Enter instead of a pointer (a fixed band covers it,
 	// Detail names the band).

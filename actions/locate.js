@@ -541,6 +541,9 @@ async (o) => {
       el.dispatchEvent(new Event('input', { bubbles: true }));
       el.dispatchEvent(new Event('change', { bubbles: true }));
       out.values = Array.from(el.selectedOptions).map((x) => x.value);
+      // What was chosen, to tell a page that put its own value back (a controlled <select> whose
+      // handler refused the choice); a <select> the handler took out of the page says nothing.
+      if (el.isConnected) out.chosen = chosen.map((x) => x.value);
     } else if (o.op === 'upload') {
       // The <input type=file> to set: the element, the control of a <label>, or the one file
       // input inside it (a styled drop zone around a hidden input). Kept for the next
