@@ -73,7 +73,7 @@ func (e *NotActionableError) Error() string {
 	case ReasonNotFound:
 		return fmt.Sprintf("no element matches %q%s", sel, w)
 	case ReasonInvalid:
-		return fmt.Sprintf("invalid selector %q: %s%s", sel, e.Detail, digitIDHint(e.Selector))
+		return fmt.Sprintf("invalid selector %q: %s%s", sel, e.Detail, invalidSelectorHint(e.Selector))
 	case ReasonMultiple:
 		if e.Detail != "" {
 			return fmt.Sprintf("selector %q matches %d elements (%s), %s needs exactly one: make it more specific or use the Nth variant", sel, e.Count, e.Detail, e.Action)
