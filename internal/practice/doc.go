@@ -5,7 +5,9 @@
 // put back), react-select dropdowns, react-datepicker, react-checkbox-tree, Bootstrap modals with
 // fade transitions, a fixed advertisement over the bottom of the viewport, ids that change on
 // every load, a form whose second <select> is filled by a post-back, a CSRF-protected login, an
-// infinite list fed by an API.
+// infinite list fed by an API. SauceDemo is Sauce Labs' Swag Labs shop: a single-page app with
+// a cookie login, a transparent sort <select>, buttons replaced on click, a sliding burger menu
+// and users whose pages misbehave on purpose.
 //
 // They serve loopback tests only and need nothing from the network.
 //
