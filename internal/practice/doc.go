@@ -7,7 +7,11 @@
 // every load, a form whose second <select> is filled by a post-back, a CSRF-protected login, an
 // infinite list fed by an API. SauceDemo is Sauce Labs' Swag Labs shop: a single-page app with
 // a cookie login, a transparent sort <select>, buttons replaced on click, a sliding burger menu
-// and users whose pages misbehave on purpose.
+// and users whose pages misbehave on purpose. WebScraper is webscraper.io's e-commerce test
+// sites (numbered pagination links, an AJAX pager that never changes the URL, a Load more button,
+// an infinite scroll, titles cut in the cards, a cookie bar); ScrapeThisSite is
+// scrapethissite.com's sandbox (a search form with pagination, films loaded by AJAX, an iframe,
+// pages that want a browser's headers, a login, a CSRF token).
 //
 // They serve loopback tests only and need nothing from the network.
 //
