@@ -182,6 +182,8 @@ func waitMove(p *rod.Page, move func() error) (*browser.Response, error) {
 		committed, parsed, loaded, bf bool
 		within                        bool
 		landed, unreachable           string
+		loader                        proto.NetworkLoaderID // the main frame's committed document
+		docFailed                     = map[string]string{} // document requests that failed, by id
 	)
 	main := p.FrameID
 	changed := make(chan struct{}, 1)
@@ -204,7 +206,9 @@ func waitMove(p *rod.Page, move func() error) (*browser.Response, error) {
 			if e.Type == proto.NetworkResourceTypeDocument && !e.Canceled {
 				mu.Lock()
 				failed = e.ErrorText
+				docFailed[string(e.RequestID)] = e.ErrorText
 				mu.Unlock()
+				poke()
 			}
 		},
 		func(e *proto.PageFrameNavigated) {
@@ -213,6 +217,7 @@ func waitMove(p *rod.Page, move func() error) (*browser.Response, error) {
 			}
 			mu.Lock()
 			committed, landed, unreachable = true, e.Frame.URL+e.Frame.URLFragment, e.Frame.UnreachableURL
+			loader = e.Frame.LoaderID
 			bf = e.Type == proto.PageNavigationTypeBackForwardCacheRestore
 			mu.Unlock()
 			poke()
@@ -249,6 +254,7 @@ func waitMove(p *rod.Page, move func() error) (*browser.Response, error) {
 	for {
 		mu.Lock()
 		c, pa, l, b, w, r, fail, u, unr := committed, parsed, loaded, bf, within, resp, failed, landed, unreachable
+		cut := docFailed[string(loader)] // the committed document's connection ended before it did
 		mu.Unlock()
 		switch {
 		case !c && w:
@@ -260,6 +266,9 @@ func waitMove(p *rod.Page, move func() error) (*browser.Response, error) {
 			return nil, fmt.Errorf("%s: %w", clip(unr), &rod.NavigationError{Reason: fail})
 		case c && (l || b):
 			return moveResponse(u, r)
+		case c && !pa && cut != "":
+			// The page would stay "loading" until the deadline: a dropped connection.
+			return nil, fmt.Errorf("%s: %w: the connection ended before the page did", clip(u), &rod.NavigationError{Reason: cut})
 		case c && pa && grace == nil:
 			t := time.NewTimer(historyGrace)
 			defer t.Stop()

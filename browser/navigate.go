@@ -190,6 +190,11 @@ func (b *Browser) navigate(p *rod.Page, target string) (*Response, error) {
 		if done {
 			return navResult(target, tr.url(target), r, true)
 		}
+		if reason := tr.broken(res.LoaderID); reason != "" && !parsed {
+			// The page would wait for the rest of its document until the deadline: a
+			// dropped connection, retried as one.
+			return nil, fmt.Errorf("navigate %s: %w: the connection ended before the page did", showURL(target), &rod.NavigationError{Reason: reason})
+		}
 		if parsed && grace == nil && b.loadGrace > 0 {
 			g := b.loadGrace
 			if dl, ok := ctx.Deadline(); ok {
@@ -352,7 +357,8 @@ type navTracker struct {
 	loadSeq   int // seq of the latest Page.loadEventFired
 	dclSeq    int // seq of the latest Page.domContentEventFired
 	responses map[proto.NetworkLoaderID]*proto.NetworkResponse
-	changed   chan struct{} // closed and replaced on every change
+	failed    map[proto.NetworkLoaderID]string // documents whose load failed (net::ERR_…), by loader
+	changed   chan struct{}                    // closed and replaced on every change
 }
 
 // handle records msg; it returns a dialog that needs an answer.
@@ -363,6 +369,7 @@ func (t *navTracker) handle(msg *rod.Message) *proto.PageJavascriptDialogOpening
 		ld proto.PageLoadEventFired
 		dc proto.PageDomContentEventFired
 		dl proto.PageJavascriptDialogOpening
+		lf proto.NetworkLoadingFailed
 	)
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -388,6 +395,18 @@ func (t *navTracker) handle(msg *rod.Message) *proto.PageJavascriptDialogOpening
 		t.dclSeq = t.seq
 	case msg.Load(&dl):
 		return &dl
+	case msg.Load(&lf):
+		// A document's request has its loader's id. One that fails after it committed (the
+		// connection dropped mid-body: net::ERR_CONTENT_LENGTH_MISMATCH) leaves the page
+		// "loading" for good: no DOMContentLoaded, no load event. One cancelled by the next
+		// navigation is not a failure.
+		if lf.Type != proto.NetworkResourceTypeDocument || lf.Canceled {
+			return nil
+		}
+		if t.failed == nil {
+			t.failed = map[proto.NetworkLoaderID]string{}
+		}
+		t.failed[proto.NetworkLoaderID(lf.RequestID)] = lf.ErrorText
 	default:
 		return nil
 	}
@@ -428,6 +447,18 @@ func (t *navTracker) loaded(id proto.NetworkLoaderID) (r *proto.NetworkResponse,
 		return r, true, true, nil
 	}
 	return t.responses[id], true, true, nil
+}
+
+// broken is the network error of the document loader id committed (or of the one committed after
+// it) when that document's load failed before its load event, else "".
+func (t *navTracker) broken(id proto.NetworkLoaderID) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	at, ok := t.committed[id]
+	if !ok || t.loadSeq > at {
+		return ""
+	}
+	return t.failed[t.last]
 }
 
 // awaitResponse waits up to d (and ctx) for the response of loader id.

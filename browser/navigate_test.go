@@ -68,6 +68,22 @@ func newSite(t *testing.T) *site {
 			_ = conn.Close()
 		}
 	})
+	// The connection ends before the document does: a Content-Length not met, a chunked body
+	// without its last chunk.
+	truncated := func(head, body string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			conn, buf, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				_, _ = buf.WriteString(head + body)
+				_ = buf.Flush()
+				_ = conn.Close()
+			}
+		}
+	}
+	mux.HandleFunc("/truncated", truncated("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 4000\r\n\r\n",
+		"<!doctype html><title>t</title><h1>the first half"))
+	mux.HandleFunc("/truncated-chunked", truncated("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n",
+		"12\r\n<h1>the first half\r\n"))
 	mux.HandleFunc("/slow-image", func(w http.ResponseWriter, r *http.Request) {
 		page(w, 200, `<p id="content">here</p><img src="/hang">`)
 	})
@@ -200,6 +216,9 @@ func TestNavigateNetworkErrors(t *testing.T) {
 	}{
 		{s.URL + "/reset", retry.ConnectionReset},
 		{closedURL + "/", retry.ConnectionReset},
+		// Committed, then cut off: the page would stay "loading" until the deadline.
+		{s.URL + "/truncated", retry.ConnectionReset},
+		{s.URL + "/truncated-chunked", retry.ConnectionReset},
 	}
 	p := newPage(t, b)
 	for _, c := range cases {
