@@ -135,6 +135,36 @@ steps:
 	}
 }
 
+// A crawl whose listing pages come by XHR: the paginate step walks each category's pager and its
+// enqueue adds every page's product links; each product page is read once.
+func TestRunWebScraperAjaxCrawlProducts(t *testing.T) {
+	ws := httptest.NewServer(practice.WebScraper())
+	t.Cleanup(ws.Close)
+	recs, _, r := scrapeRun(t, []string{"WS=" + ws.URL}, "ajax-crawl", `name: webscraper-ajax-crawl
+stages:
+  listing:
+    start: ["${WS}/test-sites/e-commerce/ajax/computers/tablets", "${WS}/test-sites/e-commerce/ajax/phones/touch"]
+    steps:
+      - paginate:
+          next: "ul.pagination .next"
+          steps:
+            - enqueue: {links: .thumbnail a.title, stage: product}
+  product:
+    steps:
+      - extract:
+          fields: {title: h4.title, price: h4.price, description: p.description}
+`)
+	require.Equal(t, 0, r.code, r.stderr)
+	var lines []results.Line
+	for _, l := range recs {
+		require.Equal(t, "product", l.Stage)
+		l.Data["url"] = l.URL
+		lines = append(lines, l)
+	}
+	productsOnce(t, lines, "computers/tablets", "phones/touch")
+	assert.Contains(t, r.stderr, "stage product: 30 found, 30 ok, 0 failed")
+}
+
 // "More" until it is hidden, then the whole list; the infinite scroll until it ends. Each
 // laptop once in both.
 func TestRunWebScraperLoadMoreAndScroll(t *testing.T) {

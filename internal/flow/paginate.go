@@ -17,7 +17,7 @@ const MaxPagesLimit = 100000
 func init() {
 	Kinds["paginate"] = KindSpec{Doc: "run steps on every page of a list, clicking its next control until it is gone, hidden or disabled (a Next link or button, an AJAX pager, a Load more button)", Fields: map[string]FieldSpec{
 		"next":      {Kind: String, Required: true, Doc: "the next control (Next link or button, Load more); of several matches the first usable one is clicked"},
-		"steps":     {Kind: StepList, Doc: "the steps run on every page, the first included (no enqueue, no paginate); none: only click until the control is done, then read the whole list with the next steps"},
+		"steps":     {Kind: StepList, Doc: "the steps run on every page, the first included (no paginate; enqueue in a crawl's stage adds each page's links); none: only click until the control is done, then read the whole list with the next steps"},
 		"max_pages": {Kind: Integer, Min: 1, Max: MaxPagesLimit, Doc: "stop after this many pages (default 1000)"}}}
 }
 
@@ -42,9 +42,6 @@ func (p *parser) pageSteps(n *yaml.Node, path string) []Step {
 			bad := false
 			for j := 0; j+1 < len(sn.Content); j += 2 {
 				switch k := sn.Content[j]; k.Value {
-				case "enqueue":
-					p.errAt(k, sp+".enqueue", "enqueue adds the links of the item's page, not of each page of a paginate: put it outside the paginate")
-					bad = true
 				case "paginate":
 					p.errAt(k, sp+".paginate", "a paginate inside a paginate is not supported")
 					bad = true
@@ -57,6 +54,47 @@ func (p *parser) pageSteps(n *yaml.Node, path string) []Step {
 		if s, ok := p.step(sn, sp); ok {
 			out = append(out, s)
 		}
+	}
+	return out
+}
+
+// pageEnqueues finishes the enqueue steps of a crawl stage's paginate (n is the paginate's
+// step node): their target stages, as for the stage's own enqueue steps.
+func (p *parser) pageEnqueues(s *Step, n *yaml.Node, path, stage string, names map[string]*yaml.Node) []enqueueRef {
+	var list *yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if body := n.Content[i+1]; n.Content[i].Value == "paginate" && body.Kind == yaml.MappingNode {
+			for j := 0; j+1 < len(body.Content); j += 2 {
+				if body.Content[j].Value == "steps" && body.Content[j+1].Kind == yaml.SequenceNode {
+					list = body.Content[j+1]
+				}
+			}
+		}
+	}
+	if list == nil {
+		return nil
+	}
+	// The enqueue steps, in order, and their nodes, in order (a flow whose enqueue did not parse
+	// is refused already).
+	var nodes []*yaml.Node
+	var at []int
+	for j, sn := range list.Content {
+		for k := 0; sn.Kind == yaml.MappingNode && k+1 < len(sn.Content); k += 2 {
+			if sn.Content[k].Value == "enqueue" {
+				nodes, at = append(nodes, sn), append(at, j)
+			}
+		}
+	}
+	var out []enqueueRef
+	for i := range s.Steps {
+		sub := &s.Steps[i]
+		if sub.Kind != "enqueue" || len(nodes) == 0 {
+			continue
+		}
+		if ref, ok := p.enqueue(sub, nodes[0], fmt.Sprintf("%s.paginate.steps[%d]", path, at[0]), stage, names); ok {
+			out = append(out, ref)
+		}
+		nodes, at = nodes[1:], at[1:]
 	}
 	return out
 }

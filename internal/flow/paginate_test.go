@@ -1,6 +1,8 @@
 package flow
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -59,7 +61,7 @@ func TestPaginateErrors(t *testing.T) {
 		{"max_pages 0", "  - paginate: {next: a, max_pages: 0}\n", "steps[0].paginate.max_pages: want an integer from 1 to 100000"},
 		{"typo", "  - paginate: {next: a, max_page: 3}\n", `unknown field "max_page" (did you mean "max_pages"?)`},
 		{"bad inner step", "  - paginate:\n      next: a\n      steps:\n        - clik: b\n", `f.yaml:6:11: steps[0].paginate.steps[0].clik: unknown field "clik" (did you mean "click"?)`},
-		{"enqueue inside", "  - paginate: {next: a, steps: [{enqueue: {links: a}}]}\n", "steps[0].paginate.steps[0].enqueue: enqueue adds the links of the item's page, not of each page of a paginate"},
+		{"enqueue without stages", "  - paginate: {next: a, steps: [{enqueue: {links: a}}]}\n", "f.yaml:3: steps[0].paginate.steps[0].enqueue: enqueue adds items to a stage: write the flow with stages:"},
 		{"nested", "  - paginate: {next: a, steps: [{paginate: {next: b}}]}\n", "steps[0].paginate.steps[0].paginate: a paginate inside a paginate is not supported"},
 		{"retry", "  - paginate: {next: a}\n    retry: {max_attempts: 2}\n", "f.yaml:3: steps[0].retry: a paginate step is not retried as a whole (a page could be read twice): give retry to its steps"},
 		{"read twice", "  - text: h1\n  - paginate: {next: a, steps: [{text: h2}]}\n", `steps[1].paginate.steps[0].text: record field "text" is already read by the step on line 3`},
@@ -69,12 +71,54 @@ func TestPaginateErrors(t *testing.T) {
 			_, err := parse(t, src)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
-			if tc.name == "read twice" || tc.name == "empty next" {
-				return // the schema does not know record fields; a blank string has a length
+			if tc.name == "read twice" || tc.name == "empty next" || tc.name == "enqueue without stages" {
+				return // the schema does not know record fields nor crawls; a blank string has a length
 			}
 			var doc any
 			require.NoError(t, yaml.Unmarshal([]byte(src), &doc))
 			assert.NotEmpty(t, validate(s, s, jsonish(doc), "$"), "the schema refuses it too")
 		})
 	}
+}
+
+// In a crawl's stage, a paginate's enqueue adds the links of every page (an AJAX listing's
+// product pages): its stage is checked as the stage's own enqueue steps are, and the stage it
+// names is reached through it.
+func TestPaginateEnqueueInCrawl(t *testing.T) {
+	const src = `
+crawl: {max_items: 100}
+stages:
+  listing:
+    start: ["${SITE}/shop/ajax"]
+    steps:
+      - paginate:
+          next: "ul.pagination .next"
+          steps:
+            - extract: {container: .thumbnail, fields: {title: a.title}}
+            - enqueue: {links: "a.title", stage: %s}
+  product:
+    steps:
+      - text: {selector: h4.title, as: title}
+`
+	f, err := parse(t, fmt.Sprintf(src, "product"))
+	require.NoError(t, err)
+	st := f.Stage("listing")
+	require.NotNil(t, st)
+	require.Len(t, st.Steps, 1)
+	require.Len(t, st.Steps[0].Steps, 2)
+	assert.Equal(t, "product", st.Steps[0].Steps[1].Get("stage"))
+
+	_, err = parse(t, fmt.Sprintf(src, "prodcut"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `f.yaml:11:50: stages.listing.steps[0].paginate.steps[1].enqueue.stage: unknown stage "prodcut" (did you mean "product"?)`)
+
+	self, _, _ := strings.Cut(strings.Replace(fmt.Sprintf(src, "product"), `, stage: product`, ``, 1), "  product:")
+	f, err = parse(t, self)
+	require.NoError(t, err, "the paginate's stage by default, with the crawl's limit")
+	assert.Equal(t, "listing", f.Stage("listing").Steps[0].Steps[1].Get("stage"))
+
+	s := loadSchema(t)
+	var doc any
+	require.NoError(t, yaml.Unmarshal([]byte(fmt.Sprintf(src, "product")), &doc))
+	assert.Empty(t, validate(s, s, jsonish(doc), "$"))
 }

@@ -144,6 +144,12 @@ func (p *parser) crawlFlow(root *yaml.Node, fields map[string]*yaml.Node) {
 				p.errs = append(p.errs, &Error{File: p.o.File, Line: s.Line, Field: fmt.Sprintf("steps[%d].enqueue", i),
 					Msg: "enqueue adds items to a stage: write the flow with stages: (see the Crawling section of the README)"})
 			}
+			for j, sub := range s.Steps {
+				if s.Kind == "paginate" && sub.Kind == "enqueue" {
+					p.errs = append(p.errs, &Error{File: p.o.File, Line: sub.Line, Field: fmt.Sprintf("steps[%d].paginate.steps[%d].enqueue", i, j),
+						Msg: "enqueue adds items to a stage: write the flow with stages: (see the Crawling section of the README)"})
+				}
+			}
 		}
 		return
 	}
@@ -381,6 +387,9 @@ func (p *parser) stage(n *yaml.Node, path string, st *Stage, names map[string]*y
 				continue
 			}
 			out = append(out, ref)
+		}
+		if s.Kind == "paginate" {
+			out = append(out, p.pageEnqueues(&s, stepNode, sp, st.Name, names)...) // paginate.go
 		}
 		st.Steps = append(st.Steps, s)
 	}

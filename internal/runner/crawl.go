@@ -234,10 +234,7 @@ func stageRanks(f *flow.Flow) map[string]int {
 	for len(todo) > 0 {
 		st := todo[0]
 		todo = todo[1:]
-		for _, step := range st.Steps {
-			if step.Kind != "enqueue" {
-				continue
-			}
+		for _, step := range enqueueSteps(st.Steps) { // paginate.go: a paginate's too
 			to := f.Stage(step.Get("stage"))
 			if to == nil {
 				continue
@@ -495,7 +492,20 @@ func (cr *crawler) attempt(ctx context.Context, stage *flow.Stage, fi flow.Item,
 			cands = append(cands, got...)
 			continue
 		}
-		recs, err := cr.step(ctx, s, st, fi, reads)
+		sctx := ctx
+		if st.Kind == "paginate" {
+			// A paginate's enqueue steps add the links of every page it walks.
+			sctx = withEnqueue(ctx, func(ctx context.Context, s *actions.Session, st flow.Step) error { // paginate.go
+				base := base
+				if cur, err := url.Parse(s.URL()); err == nil && cur.Host != "" {
+					base = cur
+				}
+				got, err := cr.enqueue(ctx, s, st, fi, it, base, sk)
+				cands = append(cands, got...)
+				return err
+			})
+		}
+		recs, err := cr.step(sctx, s, st, fi, reads)
 		if err != nil {
 			return nil, nil, &stepError{step: fmt.Sprintf("stage %s step %d (line %d)", stage.Name, i+1, st.Line), err: err}
 		}

@@ -39,3 +39,36 @@ func (r *run) paginate(ctx context.Context, s *actions.Session, st flow.Step, it
 	r.c.Logger.Debug("paginate: done", zap.String("item", it.Key), zap.Int("line", st.Line), zap.Int("pages", pages), zap.Int("records", len(records)))
 	return records, nil
 }
+
+// enqueueKey carries, in a crawl stage's paginate, what its enqueue steps do: add the links of
+// the page they run on to the crawl.
+type enqueueKey struct{}
+
+type enqueueFunc func(ctx context.Context, s *actions.Session, st flow.Step) error
+
+func withEnqueue(ctx context.Context, fn enqueueFunc) context.Context {
+	return context.WithValue(ctx, enqueueKey{}, fn)
+}
+
+// enqueueIn runs an enqueue step inside a paginate through the crawl's hook.
+func enqueueIn(ctx context.Context, s *actions.Session, st flow.Step) error {
+	fn, _ := ctx.Value(enqueueKey{}).(enqueueFunc)
+	if fn == nil {
+		return fmt.Errorf("enqueue (line %d) runs only in a crawl's stage", st.Line)
+	}
+	return fn(ctx, s, st)
+}
+
+// enqueueSteps are the enqueue steps of steps, a paginate's included.
+func enqueueSteps(steps []flow.Step) []flow.Step {
+	var out []flow.Step
+	for _, st := range steps {
+		switch st.Kind {
+		case "enqueue":
+			out = append(out, st)
+		case "paginate":
+			out = append(out, enqueueSteps(st.Steps)...)
+		}
+	}
+	return out
+}

@@ -540,6 +540,8 @@ func (r *run) step(ctx context.Context, s *actions.Session, st flow.Step, it flo
 		return r.download(ctx, s, st, it, reads) // expect.go
 	case "paginate":
 		return r.paginate(ctx, s, st, it, reads) // paginate.go
+	case "enqueue":
+		return nil, enqueueIn(ctx, s, st) // a paginate's, in a crawl's stage: paginate.go
 	}
 	return nil, fmt.Errorf("unknown step kind %q", st.Kind)
 }
