@@ -84,6 +84,9 @@ func (e *PaginateError) RetryType() retry.ErrorType { return retry.InvalidInput 
 // pages each was called on. each may be nil: then Paginate only clicks until the control is
 // done (a "Load more" button), and the whole list is on the page.
 //
+// A next that matches nothing at all on the first page is logged as a warning (often a selector
+// that names nothing on the site), and the one page is the list.
+//
 // Errors: each's error is returned as it is; a click on next that changed nothing within an
 // attempt is a *PaginateError; an invalid selector or maxPages < 0 is invalid_input at once.
 func (s *Session) Paginate(ctx context.Context, next string, maxPages int, each func(ctx context.Context, page int) error) (int, error) {
@@ -125,6 +128,13 @@ func (s *Session) Paginate(ctx context.Context, next string, maxPages int, each 
 		}
 		seen[st.Sig] = page
 		if !st.Usable {
+			if page == 1 && st.Why == "gone" {
+				// Often a selector that names nothing on this site (text=Next beside a "›"
+				// button): one page read, said where a user sees it.
+				s.cfg.log.Warn("paginate: the next control matches nothing on the first page: only that page was read (check the selector if the list has more)",
+					zap.String("next", s.shown(next)), zap.String("url", s.URL()))
+				return page, nil
+			}
 			s.cfg.log.Debug("paginate: the last page", zap.String("next", s.shown(next)), zap.Int("pages", page),
 				zap.String("next_control", st.Why), zap.Int("matches", st.Count))
 			return page, nil

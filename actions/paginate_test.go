@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/smartretry/smartretry/actions"
 	"github.com/smartretry/smartretry/retry"
@@ -206,6 +208,22 @@ func TestPaginateErrors(t *testing.T) {
 	require.True(t, errors.As(err, &ae))
 	assert.Equal(t, retry.InvalidInput, ae.Type())
 	assert.Equal(t, 1, ae.Attempts())
+
+	// A next that matches nothing on the first page: that page is the list, and a warning says
+	// so (a selector that names nothing on the site reads one page).
+	core, logs := observer.New(zap.WarnLevel)
+	s2, _ := newSession(t, actions.WithLogger(zap.New(core)))
+	got, pages, err = collect(ctx, t, s2, srv.URL+"/links", "text=Suivant", 0)
+	require.NoError(t, err)
+	assert.Equal(t, 1, pages)
+	assert.Equal(t, items(3), got)
+	require.Equal(t, 1, logs.Len())
+	assert.Contains(t, logs.All()[0].Message, "matches nothing on the first page")
+	got, pages, err = collect(ctx, t, s2, srv.URL+"/ajax?pages=1", "button.next", 0)
+	require.NoError(t, err)
+	assert.Equal(t, 1, pages)
+	assert.Equal(t, items(3), got)
+	assert.Equal(t, 1, logs.Len(), "a disabled next on the only page is no warning")
 
 	_, _, err = collect(ctx, t, s, srv.URL+"/links", "button[", 0)
 	require.Error(t, err)
