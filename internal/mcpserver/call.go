@@ -207,6 +207,11 @@ func (s *Server) finish(ctx context.Context, t *tab, err error, c *callText) (*m
 	} else if c.noPage {
 		out.URL = t.sess.URL()
 	}
+	if !c.noPage {
+		// What went wrong in the page meanwhile (a click handler that threw): the snapshot may
+		// not show it.
+		b.WriteString(newConsoleText(&t.console))
+	}
 	out.Recovery, out.Error, out.Title = s.redact(out.Recovery), s.redact(out.Error), s.redact(out.Title)
 	res := &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: s.redact(b.String())}}, IsError: err != nil}
 	return res, out, nil

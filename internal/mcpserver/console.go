@@ -27,6 +27,7 @@ type consoleMsg struct {
 	Level string `json:"level" jsonschema:"error, warning, info or debug"`
 	Text  string `json:"text"`
 	nav   int    // the main-frame navigation it came after
+	seq   uint64 // its number in the tab, from 1
 }
 
 // consoleLog collects a tab's console messages from the page's events, and the file chooser it
@@ -35,6 +36,8 @@ type consoleLog struct {
 	mu      sync.Mutex
 	msgs    []consoleMsg
 	nav     int
+	seq     uint64 // the number of the newest message
+	told    uint64 // the newest message a result has shown (newMessages)
 	stop    func()
 	chooser *proto.PageFileChooserOpened // the file chooser the page opened last, for browser_file_upload
 	reqs    []netRequest                 // the current document's requests, in the order they were sent
@@ -56,7 +59,8 @@ func (l *consoleLog) add(level, text string) {
 	if len(l.msgs) >= consoleKeep {
 		l.msgs = append(l.msgs[:0], l.msgs[len(l.msgs)-consoleKeep/2:]...)
 	}
-	l.msgs = append(l.msgs, consoleMsg{Level: level, Text: clip(text, 2000), nav: l.nav})
+	l.seq++
+	l.msgs = append(l.msgs, consoleMsg{Level: level, Text: clip(text, 2000), nav: l.nav, seq: l.seq})
 }
 
 // since returns the messages at level or more severe, of the current document only unless all.
@@ -218,6 +222,7 @@ func (s *Server) consoleMessages(ctx context.Context, req *mcp.CallToolRequest, 
 		}
 		c.noPage = true
 		msgs = t.console.since(level, in.All)
+		t.console.newMessages() // shown here: the next result does not repeat them
 		what := "since the page loaded"
 		if in.All {
 			what = "since the tab opened"
