@@ -404,7 +404,12 @@ async (o) => {
     const c = check();
     if (c.fatal) return finish(c.fatal);
     if (c.wait) { last = { reason: c.wait, count: c.count, detail: c.detail }; return; }
-    if (!act) return ready(c.el, c.count);
+    if (!act) {
+      // A page that renders its content after the containers (skeleton cards, data fetched
+      // after load) would give records of empty fields: wait until some field has a value.
+      if (o.op === 'extract' && !extractFilled()) { last = { reason: 'empty', count: c.count }; return; }
+      return ready(c.el, c.count);
+    }
     // Already there when we looked, and nothing animates: stable without waiting for a frame.
     // (Script-driven motion is caught by the press-time check.)
     if (isFirst && !animating() && !moving(c.el)) {
@@ -591,6 +596,22 @@ async (o) => {
     return out;
   };
 
+  // Has any field of any record a value yet? (No fields: the containers are the answer.)
+  const extractFilled = () => {
+    const fs = Object.values(o.fields || {});
+    if (fs.length === 0) return true;
+    let list;
+    try { list = query(o.sel, document); } catch (e) { return true; } // prepare reports it
+    for (const c of list) {
+      for (const f of fs) {
+        let t = c;
+        if (f.sel) { try { t = query(f.sel, c)[0] || null; } catch (e) { return true; } }
+        if (!t) continue;
+        if (f.attr ? t.hasAttribute(f.attr) : ((t.innerText !== undefined ? t.innerText : t.textContent) || '').trim() !== '') return true;
+      }
+    }
+    return false;
+  };
   tick();
   if (done) return result;
   mo = new MutationObserver(tick);
@@ -598,6 +619,11 @@ async (o) => {
   // Changes no mutation reports (CSS animations, :hover styles, fonts) are caught by a slow poll.
   poll = setInterval(tick, 50);
   timer = setTimeout(() => {
+    if (!done && o.op === 'extract' && last.reason === 'empty') {
+      // Every field stayed empty the whole attempt: that is what the page shows.
+      const c = check();
+      if (c.el) return ready(c.el, c.count);
+    }
     const r = Object.assign({ ok: false, timeout: true }, last);
     if (r.reason === 'not_found') r.count = 0;
     finish(r);
