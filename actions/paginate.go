@@ -149,8 +149,12 @@ func (s *Session) Paginate(ctx context.Context, next string, maxPages int, each 
 			start := time.Now()
 			wait := func(sig string) error {
 				ch = paginateRes{}
+				// The page answers well before the attempt's deadline, even when a loaded machine
+				// runs its timers late: a page that did not change is a PaginateError saying so,
+				// not a timeout.
 				budget := jsBudget(p)
-				return s.evalInto(p, paginateJS, paginateReq{Op: "changed", Sig: sig, Quiet: PageQuiet.Milliseconds(), Max: budget.Milliseconds()}, &ch)
+				budget -= max(budget/4, 500*time.Millisecond)
+				return s.evalInto(p, paginateJS, paginateReq{Op: "changed", Sig: sig, Quiet: PageQuiet.Milliseconds(), Max: max(budget, PageQuiet).Milliseconds()}, &ch)
 			}
 			if err := wait(st.Sig); err != nil {
 				return err

@@ -195,7 +195,7 @@ func TestPaginateLoadMore(t *testing.T) {
 // page); a bad selector is invalid_input.
 func TestPaginateErrors(t *testing.T) {
 	srv := paginationSite(t)
-	s, _ := newSession(t, actions.WithTimeout(3*time.Second))
+	s, _ := newSession(t, actions.WithTimeout(5*time.Second))
 	ctx := ctxT(t)
 	got, pages, err := collect(ctx, t, s, srv.URL+"/noop", "button.next", 0)
 	require.Error(t, err)
