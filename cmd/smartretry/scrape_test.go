@@ -165,8 +165,8 @@ stages:
 	assert.Contains(t, r.stderr, "stage product: 30 found, 30 ok, 0 failed")
 }
 
-// "More" until it is hidden, then the whole list; the infinite scroll until it ends. Each
-// laptop once in both.
+// "More" until it is hidden, then the whole list (the laptops, 20 pages); the infinite scroll
+// until it ends (the tablets). Each product once.
 func TestRunWebScraperLoadMoreAndScroll(t *testing.T) {
 	ws := httptest.NewServer(practice.WebScraper())
 	t.Cleanup(ws.Close)
@@ -183,7 +183,7 @@ steps:
 	productsOnce(t, recs, "computers/laptops")
 
 	recs, _, r = scrapeRun(t, env, "scroll", `name: webscraper-scroll
-start_url: ${WS}/test-sites/e-commerce/scroll/computers/laptops
+start_url: ${WS}/test-sites/e-commerce/scroll/computers/tablets
 steps:
   - scroll_until: {selector: .thumbnail, count: 1000}   # more than there are: until the list ends
   - extract:
@@ -191,7 +191,7 @@ steps:
       fields:`+wsFields(8)+`
 `)
 	require.Equal(t, 0, r.code, r.stderr)
-	productsOnce(t, recs, "computers/laptops")
+	productsOnce(t, recs, "computers/tablets")
 }
 
 // scrapethissite's hockey search: the form, then the result pages by their » link; then every
