@@ -1,7 +1,7 @@
 // Package actions is what smartretry users drive a browser with: a Session whose every action
 // (Navigate, NavigateWith, Back, Forward, Reload, Click, ClickWith, DoubleClick, RightClick,
 // Fill, FillSecret, Select, Press, Hover, Check, Uncheck, SetChecked, SetFiles, Drag, Scroll,
-// ScrollUntil, WaitFor, WaitForState, WaitForText, Text, Attr, Value, Count, the Nth forms,
+// ScrollUntil, Paginate, WaitFor, WaitForState, WaitForText, Text, Attr, Value, Count, the Nth forms,
 // Extract, Screenshot, Snapshot) survives misbehaving pages, and stops at once on what cannot get
 // better. ExpectPopup gives a Session over a tab an action opened, ExpectDownload saves the file
 // an action downloads; WithHTTPCredentials answers HTTP authentication; LastDialog tells what JS
@@ -107,7 +107,9 @@
 // Scroll turns the mouse wheel over an element (or, with "", over the page). ScrollUntil scrolls
 // an infinite list's container with the wheel until n elements match or nothing more arrives
 // (ScrollIdle after a wheel, the page watching its DOM); a list that ends short is no error: the
-// count it reached comes back with nil.
+// count it reached comes back with nil. Paginate walks a list whose pages come from a next
+// control (a Next link, an AJAX pager that never changes the URL, a Load more button), running a
+// function on every page, until the control is gone, hidden or disabled.
 //
 // NavigateWith with ExpectStatus(404…) or AnyStatus() makes a 4xx/5xx page a success: one
 // request, no retry, nothing recorded as a failure, NavResult.Status set, the page usable.

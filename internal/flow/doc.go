@@ -15,7 +15,8 @@
 // Steps are the Session's calls: navigate (with expect_status for a status page read on purpose),
 // back, forward, reload, click (a button, a click count), fill, select, press, hover, check,
 // uncheck, upload (files relative to the flow file: Flow.FilePath), drag, wait_for (a state, or a
-// text), scroll, scroll_until, extract, screenshot, assert_text, and the reads text, attr, value,
+// text), scroll, scroll_until, paginate (steps run on every page of a list, paginate.go),
+// extract, screenshot, assert_text, and the reads text, attr, value,
 // count and dialog, which put one field each (Step.Into) into a single record per item. The flow
 // also says the pages' viewport, whether items share a browser context (isolated: false), the
 // HTTP credentials (http_credentials; the password may be a secret variable) and how JS dialogs
