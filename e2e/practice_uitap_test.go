@@ -391,7 +391,7 @@ hideButton.onclick = () => {
 		"#invisibleButton":    actions.ReasonHidden,
 		"#notdisplayedButton": actions.ReasonHidden,
 	} {
-		err := f.s.WaitFor(ctx, sel)
+		err := pageAnswer(t, func() error { return f.s.WaitFor(ctx, sel) })
 		assert.Equal(t, reason, reasonOf(err), "%s: %v", sel, err)
 	}
 	// What is visible answers at once; a session with room for a loaded machine checks it.
@@ -410,10 +410,10 @@ hideButton.onclick = () => {
 	require.NoError(t, err)
 	require.NoError(t, f.s.Click(f.ctx, "#hideButton"))
 	ctx = once(f.ctx)
-	err = f.s.Click(ctx, "#overlappedButton")
+	err = pageAnswer(t, func() error { return f.s.Click(ctx, "#overlappedButton") })
 	assert.Equal(t, actions.ReasonCovered, reasonOf(err), "%v", err)
 	assert.Contains(t, fmt.Sprint(err), "div#hidingLayer")
-	err = f.s.Click(ctx, "#offscreenButton")
+	err = pageAnswer(t, func() error { return f.s.Click(ctx, "#offscreenButton") })
 	assert.Equal(t, retry.InvalidInput, typeOf(t, err))
 	assert.Contains(t, fmt.Sprint(err), "outside the viewport")
 	require.NoError(t, f.s.Click(ctx, "#transparentButton"), "opacity:0 still takes a real click")
