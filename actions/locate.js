@@ -578,17 +578,7 @@ async (o) => {
       for (const c of list) {
         const rec = {};
         for (const [key, f] of Object.entries(o.fields || {})) {
-          let target = c, attr = f.attr;
-          if (f.sel) {
-            try { target = query(f.sel, c)[0] || null; } catch (e) { return { err: 'field ' + key + ': ' + String(e && e.message || e) }; }
-          }
-          if (!target) { rec[key] = ''; continue; }
-          if (attr) {
-            const v = attr === 'href' || attr === 'src' ? (target[attr] || target.getAttribute(attr) || '') : (target.getAttribute(attr) || '');
-            rec[key] = String(v);
-          } else {
-            rec[key] = ((target.innerText !== undefined ? target.innerText : target.textContent) || '').trim();
-          }
+          try { rec[key] = readField(c, f); } catch (e) { return { err: 'field ' + key + ': ' + String(e && e.message || e) }; }
         }
         out.records.push(rec);
       }
@@ -596,20 +586,23 @@ async (o) => {
     return out;
   };
 
+  // A field's value in container c: the trimmed text of its element, or an attribute (href and
+  // src absolute); "" when the element is missing. Throws on a malformed field selector.
+  const readField = (c, f) => {
+    const t = f.sel ? query(f.sel, c)[0] || null : c;
+    if (!t) return '';
+    if (f.attr) return String(f.attr === 'href' || f.attr === 'src' ? (t[f.attr] || t.getAttribute(f.attr) || '') : (t.getAttribute(f.attr) || ''));
+    return ((t.innerText !== undefined ? t.innerText : t.textContent) || '').trim();
+  };
   // Has any field of any record a value yet? (No fields: the containers are the answer.)
   const extractFilled = () => {
     const fs = Object.values(o.fields || {});
     if (fs.length === 0) return true;
-    let list;
-    try { list = query(o.sel, document); } catch (e) { return true; } // prepare reports it
-    for (const c of list) {
-      for (const f of fs) {
-        let t = c;
-        if (f.sel) { try { t = query(f.sel, c)[0] || null; } catch (e) { return true; } }
-        if (!t) continue;
-        if (f.attr ? t.hasAttribute(f.attr) : ((t.innerText !== undefined ? t.innerText : t.textContent) || '').trim() !== '') return true;
+    try {
+      for (const c of query(o.sel, document)) {
+        for (const f of fs) if (readField(c, f) !== '') return true;
       }
-    }
+    } catch (e) { return true; } // the read reports it
     return false;
   };
   tick();
