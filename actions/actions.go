@@ -529,7 +529,8 @@ func (s *Session) Attr(ctx context.Context, sel, name string) (value string, ok 
 
 // Extract returns one record per element container matches (in document order), once at least
 // one is attached and some field of some record has a value (skeleton cards, text fetched after
-// load; fields that stay empty for the whole attempt give records of empty fields, no error).
+// load), or the page has not changed for 2 s: then the fields empty on this page are "", no
+// error.
 // fields maps a record key to a field selector, relative to the container:
 //
 //	".name"         the trimmed innerText of the first match inside the container

@@ -45,8 +45,8 @@ document.getElementById('load').onclick = () => setTimeout(() => {
 	assert.Equal(t, []map[string]string{{"title": "Late title", "lead": ""}}, recs)
 }
 
-// Fields that stay empty the whole attempt are what the page shows: records of empty fields,
-// not an error.
+// Fields that stay empty while the page stands still are what the page shows: records of empty
+// fields, not an error.
 func TestExtractOfEmptyFieldsEndsWithTheAttempt(t *testing.T) {
 	t.Parallel()
 	srv := servePages(t, map[string]string{"/": `<div class="card"><h2 class="name"></h2></div>`})

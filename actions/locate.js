@@ -407,7 +407,9 @@ async (o) => {
     if (!act) {
       // A page that renders its content after the containers (skeleton cards, data fetched
       // after load) would give records of empty fields: wait until some field has a value.
-      if (o.op === 'extract' && !extractFilled()) { last = { reason: 'empty', count: c.count }; return; }
+      // Until the page has been still for a while: a field that is empty on this page (a
+      // discount most products lack) must not cost every item its whole attempt.
+      if (o.op === 'extract' && now() - changedAt < extractQuietMs && !extractFilled()) { last = { reason: 'empty', count: c.count }; return; }
       return ready(c.el, c.count);
     }
     // Already there when we looked, and nothing animates: stable without waiting for a frame.
@@ -594,6 +596,8 @@ async (o) => {
     if (f.attr) return String(f.attr === 'href' || f.attr === 'src' ? (t[f.attr] || t.getAttribute(f.attr) || '') : (t.getAttribute(f.attr) || ''));
     return ((t.innerText !== undefined ? t.innerText : t.textContent) || '').trim();
   };
+  let changedAt = now(); // the last change to the DOM seen
+  const extractQuietMs = 2000;
   // Has any field of any record a value yet? (No fields: the containers are the answer.)
   const extractFilled = () => {
     const fs = Object.values(o.fields || {});
@@ -607,7 +611,7 @@ async (o) => {
   };
   tick();
   if (done) return result;
-  mo = new MutationObserver(tick);
+  mo = new MutationObserver(() => { changedAt = now(); tick(); });
   mo.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
   // Changes no mutation reports (CSS animations, :hover styles, fonts) are caught by a slow poll.
   poll = setInterval(tick, 50);
