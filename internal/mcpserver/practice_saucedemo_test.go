@@ -15,11 +15,11 @@ import (
 
 // An agent shops on Swag Labs (saucedemo.com's replica, a React single-page app) the way it reads
 // the snapshots: it logs in by the refs of the textboxes and the Login button, sorts with the
-// combobox (a <select> all but transparent over its label), adds the backpack with the "Add to
-// cart" button that follows the product's name (six buttons share that name; a click replaces
-// it with a Remove button), opens the cart through the badge's link (an <a> with no href and
-// no name), then logs out through the burger menu, whose Logout link it clicks while the menu
-// still slides in.
+// combobox (a <select> all but transparent over its label; the result shows the new order),
+// adds the backpack with the "Add to cart" button that follows the product's name (six buttons
+// share that name; a click replaces it with a Remove button), opens the cart through the badge's
+// link (an <a> with no href, named by the count alone), then logs out through the burger menu,
+// whose Logout link it clicks while the menu still slides in.
 func TestMCP_SauceDemoAddToCartByRefs(t *testing.T) {
 	srv := httptest.NewServer(practice.SauceDemo())
 	t.Cleanup(srv.Close)
@@ -34,9 +34,9 @@ func TestMCP_SauceDemoAddToCartByRefs(t *testing.T) {
 
 	combo := regexp.MustCompile(`- combobox \[ref=(e\d+)\]: Name \(A to Z\)`).FindStringSubmatch(snap)
 	require.NotNil(t, combo, "no sort combobox in:\n%s", snap)
-	a.ok("browser_select_option", map[string]any{"element": "sort", "target": combo[1], "values": []string{"Price (low to high)"}})
-	snap = a.snapshotUntil("combobox")
-	require.Contains(t, snap, "Price (low to high)")
+	snap = a.ok("browser_select_option", map[string]any{"element": "sort", "target": combo[1], "values": []string{"Price (low to high)"}})
+	require.Contains(t, snap, "combobox [ref="+combo[1]+"]: Price (low to high)")
+	// The result shows the new order (the products' nodes moved, none changed).
 	assert.Less(t, strings.Index(snap, `"Sauce Labs Onesie"`), strings.Index(snap, `"Sauce Labs Fleece Jacket"`), "cheapest first:\n%s", snap)
 
 	add := regexp.MustCompile(`link "Sauce Labs Backpack" \[ref=e\d+\][^\n]*\n(?:[^\n]*\n)*?\s*- button "Add to cart" \[ref=(e\d+)\]`).FindStringSubmatch(snap)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -149,10 +150,11 @@ func (v *pageView) diff(old *pageView, budget int) (text string, ok bool) {
 	for _, l := range v.Lines {
 		has[l]++
 	}
-	var added, removed []string
+	var added, removed, keptNew, keptOld []string
 	for _, l := range v.Lines {
 		if had[l] > 0 {
 			had[l]--
+			keptNew = append(keptNew, l)
 			continue
 		}
 		added = append(added, l)
@@ -160,9 +162,15 @@ func (v *pageView) diff(old *pageView, budget int) (text string, ok bool) {
 	for _, l := range old.Lines {
 		if has[l] > 0 {
 			has[l]--
+			keptOld = append(keptOld, l)
 			continue
 		}
 		removed = append(removed, l)
+	}
+	if !slices.Equal(keptNew, keptOld) {
+		// The lines that stayed are in another order (a sorted list or table, a reordered
+		// sortable): a diff of lines would call it unchanged.
+		return "", false
 	}
 	var b strings.Builder
 	b.WriteString(v.header())
