@@ -224,7 +224,9 @@ func (s *Session) pageTurn(p *rod.Page) {
 // react-select input under "Select..." — is no cover: nothing else usable shares the small box
 // they sit in), with real key events — keydown, keypress, input and keyup for each character, so pages
 // that only listen for keys see it (a value over 256 bytes is inserted in one go) — then reads it
-// back over WithFillSettle (100ms). If the page erased or changed it, Fill scrolls it into view,
+// back over WithFillSettle (100ms). A value the page formatted as it came (an input mask:
+// "(555) 123-4567" for "5551234567", spaces in a card number, upper case) is kept: the same
+// letters and digits in the same order. If the page erased or changed it, Fill scrolls it into view,
 // focuses it, selects all and types again once; if it still differs the error (*FillError,
 // invalid_input) says so without showing the value. Inputs that cannot be typed into (date,
 // time, color, range…) are set directly, with input and change events.
@@ -372,10 +374,15 @@ var readBackJS = withQuery(`(o) => new Promise((resolve) => {
     if ('value' in el && el.tagName !== 'BUTTON') return String(el.value);
     return (el.innerText || '').replace(/\n$/, '');
   };
+  // An input mask formats what was typed: "(555) 123-4567" for 5551234567, "4111 1111 1111 1111",
+  // "12/31/2024", upper case. The same letters and digits in the same order are the value kept.
+  const bare = (s) => s.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  const wantBare = bare(want);
+  const kept = (v) => v === want || (wantBare !== '' && bare(v) === wantBare);
   const tick = () => {
     const v = read();
     if (v === null) return resolve({ ok: false, gone: true, len: 0 });
-    if (v !== want) return resolve({ ok: false, len: v.length, erased: v === '' });
+    if (!kept(v)) return resolve({ ok: false, len: v.length, erased: v === '' });
     if (performance.now() - t0 >= o.settle) return resolve({ ok: true, len: v.length });
     setTimeout(tick, 10);
   };
