@@ -263,6 +263,9 @@ func waitMove(p *rod.Page, move func() error) (*browser.Response, error) {
 			if fail == "" {
 				fail = "net::ERR_FAILED"
 			}
+			if strings.Contains(fail, "ERR_CACHE_MISS") {
+				return nil, fmt.Errorf("%s: %w: the page was the answer to a form sent with POST, and only sending the form again would show it; navigate to a page instead", clip(unr), &rod.NavigationError{Reason: fail})
+			}
 			return nil, fmt.Errorf("%s: %w", clip(unr), &rod.NavigationError{Reason: fail})
 		case c && (l || b):
 			return moveResponse(u, r)

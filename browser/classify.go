@@ -156,7 +156,10 @@ func classifyNetError(reason string) (retry.ErrorType, bool) {
 	case "ERR_NAME_NOT_RESOLVED", "ERR_FILE_NOT_FOUND":
 		return retry.NotFound, true
 	case "ERR_INVALID_URL", "ERR_UNKNOWN_URL_SCHEME", "ERR_DISALLOWED_URL_SCHEME",
-		"ERR_TOO_MANY_REDIRECTS", "ERR_INVALID_REDIRECT", "ERR_UNSAFE_REDIRECT", "ERR_UNSAFE_PORT":
+		"ERR_TOO_MANY_REDIRECTS", "ERR_INVALID_REDIRECT", "ERR_UNSAFE_REDIRECT", "ERR_UNSAFE_PORT",
+		// A history step to the answer of a form POST: only sending the form again would
+		// load it (a browser asks "Confirm Form Resubmission"); a retry would resubmit it.
+		"ERR_CACHE_MISS":
 		return retry.InvalidInput, true
 	}
 	switch {
