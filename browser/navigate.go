@@ -322,7 +322,14 @@ func httpResult(target string, r *proto.NetworkResponse) (*Response, error) {
 		return resp, nil
 	}
 	he := &retry.HTTPError{StatusCode: r.Status, URL: resp.URL}
-	if d, ok := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+	// A Retry-After date counts from the response's own Date (the server's clock as it answered),
+	// not from now, the end of the navigation: a slow error page (a loaded machine) ate the wait
+	// as it loaded, and a server clock behind ours made any date a past one.
+	now := time.Now()
+	if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+		now = d
+	}
+	if d, ok := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), now); ok {
 		he.RetryAfter = d
 	}
 	return resp, he

@@ -47,6 +47,13 @@ func newSite(t *testing.T) *site {
 		w.Header().Set("Retry-After", "2")
 		page(w, 429, "slow down")
 	})
+	mux.HandleFunc("/ratelimit-date", func(w http.ResponseWriter, r *http.Request) {
+		// A server whose clock is an hour behind ours: its date is 5 s after its own Date.
+		at := time.Now().Add(-time.Hour).UTC()
+		w.Header().Set("Date", at.Format(http.TimeFormat))
+		w.Header().Set("Retry-After", at.Add(5*time.Second).Format(http.TimeFormat))
+		page(w, 429, "slow down")
+	})
 	mux.HandleFunc("/unavailable", func(w http.ResponseWriter, r *http.Request) { page(w, 503, "down") })
 	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/ok", http.StatusFound) })
 	mux.HandleFunc("/reset", func(w http.ResponseWriter, r *http.Request) {
@@ -153,6 +160,7 @@ func TestNavigateStatuses(t *testing.T) {
 		{"/notfound", 404, "/notfound", 0},
 		{"/empty404", 404, "/empty404", 0},
 		{"/ratelimit", 429, "/ratelimit", 2 * time.Second},
+		{"/ratelimit-date", 429, "/ratelimit-date", 5 * time.Second}, // counted from the response's Date
 		{"/unavailable", 503, "/unavailable", 0},
 		{"/js-redirect", 404, "/notfound", 0},
 	}
