@@ -388,9 +388,26 @@ async (o) => {
           return ready(c.el, c.count, { keyboard: true, detail: h.coverDesc });
         }
       }
-      return finish({ ok: false, reason: 'covered', detail: h.coverDesc, count: c.count, final: true });
+      // A cover a person can answer (a dialog, a banner with buttons) or a band that stays (a
+      // fixed footer) is refused now: the flow closes it or names another element. A veil with
+      // no control of its own (a loading overlay, a spinner) goes away by itself: waited for
+      // until the attempt's end, as any element that is not ready yet.
+      if (band(h.cover) || answerable(h.cover, c.el)) return finish({ ok: false, reason: 'covered', detail: h.coverDesc, count: c.count, final: true });
     }
     frameQueued = true; nextFrame(onFrame);
+  };
+  // Does the cover hold a control a person could use to close or answer it? The cover is taken
+  // with its ancestors up to the last one that does not hold the target (the overlay's root).
+  const answerable = (cov, target) => {
+    if (!cov || cov.contains(target)) return true;
+    let root = cov;
+    while (root.parentElement && !root.parentElement.contains(target)) root = root.parentElement;
+    const controls = 'button, a[href], input:not([type=hidden]), select, textarea, [role=button], [role=link], [role=checkbox], [tabindex]:not([tabindex="-1"]), dialog, [role=dialog], [role=alertdialog], [aria-modal=true]';
+    if (root.matches(controls)) return true;
+    for (const el of root.querySelectorAll(controls)) {
+      if (el.getClientRects().length > 0) return true;
+    }
+    return false;
   };
   let first = true;
   const animating = () => {
