@@ -311,11 +311,16 @@ func TestRobust_BrowserGoneDuringAction(t *testing.T) {
 func TestRobust_FrozenPage(t *testing.T) {
 	noLeaks(t)
 	h := newHostile(t)
-	ctx := testCtx(t)
+	// Each subtest has a deadline of its own (every attempt on a frozen page adds the hung probe's
+	// 8 s: on a loaded machine the two took 96 s, past one test's deadline); the browser's spans both.
+	ctx := testenv.Context(t, 2*testTimeout)
 	b := ownBrowser(t, ctx) // a frozen renderer must not stall the shared browser's other tabs
 
 	t.Run("frozen right after load", func(t *testing.T) {
-		s, _ := session(t, b, time.Second)
+		// 3 s attempts: the page has to load within one to freeze in it (1 s attempts timed out on
+		// the navigation itself on a loaded machine, all 3: network_timeout, no hung page).
+		ctx := testCtx(t)
+		s, _ := session(t, b, 3*time.Second)
 		_, err := s.Navigate(ctx, h.url("/spin"))
 		require.Error(t, err, "the page cannot be checked once loaded")
 		var ae *actions.ActionError
@@ -324,10 +329,11 @@ func TestRobust_FrozenPage(t *testing.T) {
 		// (page_crash), never counted against the site as a network timeout would be.
 		assert.Equal(t, retry.PageCrash, ae.Type(), "%v", err)
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
-		assert.Contains(t, err.Error(), "timed out after 1s")
+		assert.Contains(t, err.Error(), "timed out after 3s")
 		assert.Contains(t, err.Error(), "the page stopped answering")
 	})
 	t.Run("frozen later", func(t *testing.T) {
+		ctx := testCtx(t)
 		// The page is loaded by a session with room to spare (on a loaded machine a navigation's
 		// attempt can take more than a second); the 1s session that meets the frozen page adopts it.
 		loader, _ := session(t, b, 15*time.Second)
