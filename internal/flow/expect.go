@@ -69,12 +69,22 @@ func (p *parser) popupSteps(n *yaml.Node, path string) []Step {
 		p.errAt(n, path, "popups nested more than %d deep", MaxPopupDepth)
 		return nil
 	}
+	return p.nestedSteps(n, path, "run in the new tab", "", map[string]string{
+		"enqueue":  "enqueue adds the links of the item's page: put it outside the popup",
+		"download": "a download from a popup is not supported: open the popup's URL with navigate, or download from the opener",
+	})
+}
+
+// nestedSteps reads the steps a step runs (a popup's, a paginate's): where says what they run
+// on, empty what to do instead of an empty list ("" for nothing), refused the steps not allowed
+// there and why.
+func (p *parser) nestedSteps(n *yaml.Node, path, where, empty string, refused map[string]string) []Step {
 	if n.Kind != yaml.SequenceNode {
-		p.errAt(n, path, "want a list of steps (run in the new tab), got %s", kindName(n))
+		p.errAt(n, path, "want a list of steps (%s), got %s", where, kindName(n))
 		return nil
 	}
 	if len(n.Content) == 0 {
-		p.errAt(n, path, "at least one step is required (run in the new tab)")
+		p.errAt(n, path, "at least one step is required (%s)%s", where, empty)
 		return nil
 	}
 	if len(n.Content) > MaxSteps {
@@ -87,12 +97,8 @@ func (p *parser) popupSteps(n *yaml.Node, path string) []Step {
 		if sn.Kind == yaml.MappingNode {
 			bad := false
 			for j := 0; j+1 < len(sn.Content); j += 2 {
-				switch k := sn.Content[j]; k.Value {
-				case "enqueue":
-					p.errAt(k, sp+".enqueue", "enqueue adds the links of the item's page: put it outside the popup")
-					bad = true
-				case "download":
-					p.errAt(k, sp+".download", "a download from a popup is not supported: open the popup's URL with navigate, or download from the opener")
+				if why, no := refused[sn.Content[j].Value]; no {
+					p.errAt(sn.Content[j], sp+"."+sn.Content[j].Value, "%s", why)
 					bad = true
 				}
 			}

@@ -23,39 +23,8 @@ func init() {
 
 // pageSteps reads a paginate step's steps.
 func (p *parser) pageSteps(n *yaml.Node, path string) []Step {
-	if n.Kind != yaml.SequenceNode {
-		p.errAt(n, path, "want a list of steps (run on every page), got %s", kindName(n))
-		return nil
-	}
-	if len(n.Content) == 0 {
-		p.errAt(n, path, "at least one step is required (run on every page); leave steps out to only click until the next control is done")
-		return nil
-	}
-	if len(n.Content) > MaxSteps {
-		p.errAt(n, path, "too many steps (%d, at most %d)", len(n.Content), MaxSteps)
-		return nil
-	}
-	var out []Step
-	for i, sn := range n.Content {
-		sp := fmt.Sprintf("%s[%d]", path, i)
-		if sn.Kind == yaml.MappingNode {
-			bad := false
-			for j := 0; j+1 < len(sn.Content); j += 2 {
-				switch k := sn.Content[j]; k.Value {
-				case "paginate":
-					p.errAt(k, sp+".paginate", "a paginate inside a paginate is not supported")
-					bad = true
-				}
-			}
-			if bad {
-				continue
-			}
-		}
-		if s, ok := p.step(sn, sp); ok {
-			out = append(out, s)
-		}
-	}
-	return out
+	return p.nestedSteps(n, path, "run on every page", "; leave steps out to only click until the next control is done",
+		map[string]string{"paginate": "a paginate inside a paginate is not supported"})
 }
 
 // pageEnqueues finishes the enqueue steps of a crawl stage's paginate (n is the paginate's
