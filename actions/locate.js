@@ -388,26 +388,41 @@ async (o) => {
           return ready(c.el, c.count, { keyboard: true, detail: h.coverDesc });
         }
       }
-      // A cover a person can answer (a dialog, a banner with buttons) or a band that stays (a
-      // fixed footer) is refused now: the flow closes it or names another element. A veil with
-      // no control of its own (a loading overlay, a spinner) goes away by itself: waited for
-      // until the attempt's end, as any element that is not ready yet.
-      if (band(h.cover) || answerable(h.cover, c.el)) return finish({ ok: false, reason: 'covered', detail: h.coverDesc, count: c.count, final: true });
+      // A loading veil (a spinner, "Please wait…" over the page while a fetch runs) goes away
+      // by itself: waited for until the attempt's end, as any element that is not ready yet.
+      // Any other cover (a dialog, a banner, a panel laid over the element) is refused now:
+      // the flow closes it or names another element.
+      if (!veil(h.cover, c.el)) return finish({ ok: false, reason: 'covered', detail: h.coverDesc, count: c.count, final: true });
     }
     frameQueued = true; nextFrame(onFrame);
   };
-  // Does the cover hold a control a person could use to close or answer it? The cover is taken
-  // with its ancestors up to the last one that does not hold the target (the overlay's root).
-  const answerable = (cov, target) => {
-    if (!cov || cov.contains(target)) return true;
+  // Is the cover a loading veil: no control a person could use on it (a button, a link, a close
+  // ×), and a sign of loading (a spinner's endless animation, role=progressbar, aria-busy, a
+  // loader's class, "Loading…" or "Please wait")? The cover is taken with its ancestors up to
+  // the last one that does not hold the target (the overlay's root). A fixed band at the
+  // viewport's edge is never one.
+  const loadingWords = /\b(loading|please wait|processing|one moment|saving|submitting|chargement|cargando|carregando|wird geladen|caricamento)\b/i;
+  const loaderName = /spinner|loader|loading|preloader|progress|busy|blockui|throbber/i;
+  const veil = (cov, target) => {
+    if (!cov || cov.nodeType !== 1 || cov.contains(target) || band(cov)) return false;
     let root = cov;
     while (root.parentElement && !root.parentElement.contains(target)) root = root.parentElement;
-    const controls = 'button, a[href], input:not([type=hidden]), select, textarea, [role=button], [role=link], [role=checkbox], [tabindex]:not([tabindex="-1"]), dialog, [role=dialog], [role=alertdialog], [aria-modal=true]';
-    if (root.matches(controls)) return true;
-    for (const el of root.querySelectorAll(controls)) {
-      if (el.getClientRects().length > 0) return true;
+    const els = [root, ...root.querySelectorAll('*')].slice(0, 300);
+    let loading = false;
+    for (const el of els) {
+      if (el.getClientRects().length === 0) continue;
+      if (el.matches('button, a[href], input:not([type=hidden]), select, textarea, [role=button], [role=link], [role=checkbox], [onclick], dialog, [role=dialog], [role=alertdialog], [aria-modal=true]')) return false;
+      const name = (typeof el.className === 'string' ? el.className : '') + ' ' + el.id;
+      if (/(^|[\s_-])(close|dismiss)/i.test(name) || /close|dismiss/i.test(el.getAttribute('aria-label') || '')) return false;
+      if (!el.firstElementChild && /^\s*(×|✕|✖|x|close|ok|okay|got it|dismiss|no,? thanks|accept|continue|skip|cancel)\s*$/i.test(el.textContent || '')) return false;
+      if (el.matches('[role=progressbar], [aria-busy=true], progress') || loaderName.test(name)) loading = true;
     }
-    return false;
+    if (!loading && loadingWords.test(root.innerText || '')) loading = true;
+    if (!loading && document.getAnimations) {
+      loading = document.getAnimations().some((an) => an.playState === 'running' && an.effect && an.effect.target &&
+        an.effect.target.nodeType === 1 && root.contains(an.effect.target) && an.effect.getComputedTiming().endTime === Infinity);
+    }
+    return loading;
   };
   let first = true;
   const animating = () => {

@@ -24,9 +24,8 @@ import (
 //   - Viewport: the browser's (1280×720 in a headless browser, see browser.Viewport); WithViewport
 //     sets the Session's own
 //   - Dialogs: alert/confirm/prompt accepted at once, prompt with "" (WithDialogs)
-//   - Cover refusal: an element covered for 1s by the same dialog, banner or fixed band is
-//     refused (WithCoverTimeout); a veil with no control of its own (a loading overlay) is
-//     waited for
+//   - Cover refusal: an element covered for 1s by the same other element is refused
+//     (WithCoverTimeout); a loading veil (a spinner, "Please wait…", no control) is waited for
 //   - Fill verification: the value is read back over 100ms after typing (WithFillSettle)
 //   - HTTP authentication: none; a 401 challenge is auth_required at once (WithHTTPCredentials)
 //
@@ -120,10 +119,10 @@ func WithDialogs(h DialogHandler) Option { return optionFunc(func(c *config) { c
 
 // WithCoverTimeout sets how long an element may stay covered by the same other element before
 // the action is refused (default 1s). A cover that changes or goes away restarts the count. It
-// applies to covers a person would answer or that stay: one holding a control (a dialog, a
-// consent banner: the flow closes it) and a band fixed at the viewport's edge. A veil with no
-// control of its own (a loading overlay, a spinner) goes away by itself: it is waited for until
-// the attempt ends, then reported as ReasonObscured (retried).
+// does not apply to a loading veil, which goes away by itself: an overlay with no control a
+// person could use (no button, link or close ×) and a sign of loading (a spinner's endless
+// animation, role=progressbar, aria-busy, a loader's class, "Loading…", "Please wait"). That one
+// is waited for until the attempt ends, then reported as ReasonObscured (retried).
 func WithCoverTimeout(d time.Duration) Option {
 	return optionFunc(func(c *config) {
 		if d > 0 {

@@ -12,9 +12,9 @@ import (
 )
 
 // A loading veil (a full-page overlay with a spinner and no control of its own) goes away by
-// itself: Click waits for it as for any element not ready yet, where a dialog with a button is
-// refused within the cover timeout (1 s) for the flow to close it. One that never goes is still
-// not clicked through, and the error names it.
+// itself: Click waits for it as for any element not ready yet, where any other cover (a modal
+// closed by a "Close" span, a plain panel) is refused within the cover timeout (1 s) for the
+// flow to close it. A veil that never goes is still not clicked through, and the error names it.
 func TestClickWaitsForALoadingVeil(t *testing.T) {
 	srv := servePages(t, map[string]string{"/": `<p id="r">none</p><button id="b" onclick="r.textContent='clicked'">Go</button>
 <button id="load">Load</button>
@@ -32,7 +32,10 @@ document.elementFromPoint = (x, y) => {
   }
   return el;
 };
-</script>`})
+</script>`,
+		"/modal": `<p id="r">none</p><button id="b" onclick="r.textContent='clicked'">Go</button>
+<div id="modal" style="position:fixed;inset:0;background:rgba(0,0,0,.4)"><div style="background:#fff;margin:80px auto;width:300px">
+Sign up for our newsletter! <p><span class="x" onclick="modal.remove()">Close</span></p></div></div>`})
 	s, _ := newSession(t, actions.WithTimeout(attemptUnderLoad))
 	ctx := ctxT(t)
 	_, err := s.Navigate(ctx, srv.URL+"/")
@@ -46,6 +49,14 @@ document.elementFromPoint = (x, y) => {
 	require.NoError(t, err)
 	assert.True(t, met.Value.Bool(), "the click met the veil")
 
+	_, err = s.Navigate(ctx, srv.URL+"/modal")
+	require.NoError(t, err)
+	err = s.Click(once(ctx), "#b")
+	var na *actions.NotActionableError
+	require.True(t, errors.As(err, &na), "%v", err)
+	assert.Equal(t, actions.ReasonCovered, na.Reason, "refused within the cover timeout: %v", err)
+	assert.Contains(t, err.Error(), "div#modal")
+
 	// A veil that stays: refused as the attempt ends, naming it; not clicked through.
 	short, _ := newSession(t, actions.WithTimeout(5*time.Second))
 	_, err = short.Navigate(ctx, srv.URL+"/")
@@ -54,7 +65,6 @@ document.elementFromPoint = (x, y) => {
 	require.NoError(t, err)
 	require.NoError(t, short.Click(ctx, "#load"))
 	err = short.Click(once(ctx), "#b")
-	var na *actions.NotActionableError
 	require.True(t, errors.As(err, &na), "%v", err)
 	assert.Equal(t, actions.ReasonObscured, na.Reason)
 	assert.Contains(t, err.Error(), "div#veil")
