@@ -307,7 +307,7 @@ func moveResponse(landed string, r *proto.NetworkResponse) (*browser.Response, e
 		return out, nil
 	}
 	he := &retry.HTTPError{StatusCode: r.Status, URL: out.URL}
-	if d, ok := retry.ParseRetryAfter(out.Header.Get("Retry-After"), time.Now()); ok {
+	if d, ok := retry.RetryAfterOfHeader(out.Header, time.Now()); ok { // a date from the answer's own Date
 		he.RetryAfter = d
 	}
 	return out, he

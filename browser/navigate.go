@@ -325,11 +325,7 @@ func httpResult(target string, r *proto.NetworkResponse) (*Response, error) {
 	// A Retry-After date counts from the response's own Date (the server's clock as it answered),
 	// not from now, the end of the navigation: a slow error page (a loaded machine) ate the wait
 	// as it loaded, and a server clock behind ours made any date a past one.
-	now := time.Now()
-	if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
-		now = d
-	}
-	if d, ok := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), now); ok {
+	if d, ok := retry.RetryAfterOfHeader(resp.Header, time.Now()); ok {
 		he.RetryAfter = d
 	}
 	return resp, he

@@ -33,6 +33,16 @@ func (e *HTTPError) Error() string {
 	return b.String()
 }
 
+// RetryAfterOfHeader reads the Retry-After of a response's headers: an HTTP-date counts from
+// the response's own Date (the server's clock as it answered) when it has one, else from now: a
+// slow answer, or a server clock behind ours, must not eat the wait. See ParseRetryAfter.
+func RetryAfterOfHeader(h http.Header, now time.Time) (time.Duration, bool) {
+	if d, err := http.ParseTime(h.Get("Date")); err == nil {
+		now = d
+	}
+	return ParseRetryAfter(h.Get("Retry-After"), now)
+}
+
 // ParseRetryAfter reads a Retry-After header: delta-seconds ("120") or an HTTP-date, relative to
 // now. A date in the past gives 0, true. Anything else (empty, negative, garbage) gives 0, false.
 // Absurd values are returned as they are; the Manager caps them (WithMaxRetryAfter).

@@ -574,7 +574,7 @@ func (r *SitemapReader) timeout() time.Duration {
 // drained (a little) so the connection is reused.
 func httpError(res *http.Response, raw string) error {
 	he := &retry.HTTPError{StatusCode: res.StatusCode, URL: raw}
-	if ra, ok := retry.ParseRetryAfter(res.Header.Get("Retry-After"), time.Now()); ok {
+	if ra, ok := retry.RetryAfterOfHeader(res.Header, time.Now()); ok { // a date from the answer's own Date
 		he.RetryAfter = ra
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
