@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/smartretry/smartretry/actions"
 	replica "github.com/smartretry/smartretry/internal/practice"
-	"github.com/smartretry/smartretry/retry"
 )
 
 // DemoQA's React pages (internal/practice replicas), driven as a new user would: a Session with
@@ -24,19 +22,11 @@ import (
 // demoqa opens a default Session on a fresh DemoQA replica and loads path.
 func demoqa(t *testing.T, path string, opts ...actions.Option) (context.Context, *actions.Session, string) {
 	t.Helper()
-	requireEnv(t)
-	srv := httptest.NewServer(replica.DemoQA())
-	t.Cleanup(srv.Close)
-	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
-	t.Cleanup(cancel)
-	// Isolated, as the quotes replica's: its cookies stay out of the tests beside it.
-	s, err := actions.NewSession(env.b, append([]actions.Option{actions.WithManager(retry.NewManager()), actions.Isolated()}, opts...)...)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = s.Close() })
-	res, err := s.Navigate(ctx, srv.URL+path)
+	ctx, s, base := replicaSession(t, replica.DemoQA(), opts...)
+	res, err := s.Navigate(ctx, base+path)
 	require.NoError(t, err)
 	require.Equal(t, 200, res.Status)
-	return ctx, s, srv.URL
+	return ctx, s, base
 }
 
 func text(t *testing.T, ctx context.Context, s *actions.Session, sel string) string {

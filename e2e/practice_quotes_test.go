@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -21,15 +22,22 @@ import (
 
 func quotesSite(t *testing.T) (context.Context, *actions.Session, string) {
 	t.Helper()
+	return replicaSession(t, replica.Quotes())
+}
+
+// replicaSession serves a practice replica until the test ends and opens a default Session on
+// it, with the test's deadline. Isolated: a replica's login sets a cookie for 127.0.0.1, which
+// cookies share whatever the port; in the browser's default context the test site's /account,
+// in a test running beside it, took the quotes login for its own and did not redirect to its
+// sign-in form.
+func replicaSession(t *testing.T, h http.Handler, opts ...actions.Option) (context.Context, *actions.Session, string) {
+	t.Helper()
 	requireEnv(t)
-	srv := httptest.NewServer(replica.Quotes())
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	t.Cleanup(cancel)
-	// Isolated: the replica's login sets a "session" cookie for 127.0.0.1, which cookies share
-	// whatever the port; in the browser's default context the test site's /account, in a test
-	// running beside this one, took it for a login and did not redirect to its sign-in form.
-	s, err := actions.NewSession(env.b, actions.WithManager(retry.NewManager()), actions.Isolated())
+	s, err := actions.NewSession(env.b, append([]actions.Option{actions.WithManager(retry.NewManager()), actions.Isolated()}, opts...)...)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	return ctx, s, srv.URL

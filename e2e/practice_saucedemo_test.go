@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"errors"
-	"net/http/httptest"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/smartretry/smartretry/actions"
 	replica "github.com/smartretry/smartretry/internal/practice"
-	"github.com/smartretry/smartretry/retry"
 )
 
 // Swag Labs (saucedemo.com, internal/practice's replica), driven as a new user would: a default
@@ -25,18 +23,11 @@ import (
 // sauce opens a default Session on a fresh SauceDemo replica's login page.
 func sauce(t *testing.T) (context.Context, *actions.Session, string) {
 	t.Helper()
-	requireEnv(t)
-	srv := httptest.NewServer(replica.SauceDemo())
-	t.Cleanup(srv.Close)
-	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
-	t.Cleanup(cancel)
-	s, err := actions.NewSession(env.b, actions.WithManager(retry.NewManager()), actions.Isolated())
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = s.Close() })
-	res, err := s.Navigate(ctx, srv.URL+"/")
+	ctx, s, base := replicaSession(t, replica.SauceDemo())
+	res, err := s.Navigate(ctx, base+"/")
 	require.NoError(t, err)
 	require.Equal(t, 200, res.Status)
-	return ctx, s, srv.URL
+	return ctx, s, base
 }
 
 // sauceLogin logs user in and returns how long the login's Click took.
