@@ -429,6 +429,23 @@ async (o) => {
     if (!document.getAnimations) return true;
     return document.getAnimations().some((an) => an.playState === 'running');
   };
+  // Has the parser gone past el (or finished the document)? A document still loading has el,
+  // but perhaps not yet its text: the parser yields between two tokens on a busy machine, or the
+  // server's next chunk is still on its way ('<h1 id="t">' now, 'done</h1>' later), and a read
+  // then gave "". A node after el or after one of its ancestors says el is complete. A body that
+  // stalls for parsedWaitMs is read as it is, as is one still loading when the attempt ends.
+  const parsedWaitMs = 2000;
+  const parsed = (el) => {
+    const doc = el.ownerDocument;
+    if (!doc || doc.readyState !== 'loading' || now() - t0 > parsedWaitMs) return true;
+    let n = el;
+    for (; n && n.nodeType === 1; n = n.parentNode) if (n.nextSibling) return true;
+    return !!n && n.nodeType === 11; // in a shadow root: made by script, not by the parser
+  };
+  // The last element the extract's container selector matches (the one the parser may be in).
+  const lastOf = (el) => {
+    try { const l = query(o.sel, document); return l.length ? l[l.length - 1] : el; } catch (e) { return el; }
+  };
   const tick = () => {
     if (done || frameQueued) return;
     const isFirst = first;
@@ -442,6 +459,7 @@ async (o) => {
       // Until the page has been still for a while: a field that is empty on this page (a
       // discount most products lack) must not cost every item its whole attempt.
       if (o.op === 'extract' && now() - changedAt < extractQuietMs && !extractFilled()) { last = { reason: 'empty', count: c.count }; return; }
+      if (!parsed(o.op === 'extract' ? lastOf(c.el) : c.el)) { last = { reason: 'parsing', count: c.count }; return; }
       return ready(c.el, c.count);
     }
     // Already there when we looked, and nothing animates: stable without waiting for a frame.
@@ -648,8 +666,9 @@ async (o) => {
   // Changes no mutation reports (CSS animations, :hover styles, fonts) are caught by a slow poll.
   poll = setInterval(tick, 50);
   timer = setTimeout(() => {
-    if (!done && o.op === 'extract' && last.reason === 'empty') {
-      // Every field stayed empty the whole attempt: that is what the page shows.
+    if (!done && ((o.op === 'extract' && last.reason === 'empty') || last.reason === 'parsing')) {
+      // Every field stayed empty the whole attempt, or the document is still loading at its end:
+      // that is what the page shows.
       const c = check();
       if (c.el) return ready(c.el, c.count);
     }
