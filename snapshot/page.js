@@ -79,6 +79,8 @@
       // hex hash, also the 1 in ~2,500 of 8 hex digits with no digit in it ("eaacbdde"): hardly
       // any word of 8 letters uses a-f only
       if (tok.length >= 8 && /^[0-9a-f]+$/i.test(tok)) return true;
+      // the same after a short prefix with no separator ("x" + "eccadd42": x-style names)
+      if (tok.length >= 9 && /^[a-z]{1,2}[0-9a-f]{8,}$/i.test(tok)) return true;
       if (tok.length >= 10 && digits > 0 && /[a-z]/.test(tok) && /[A-Z]/.test(tok)) return true; // base64-ish
       if (tok.length >= 6 && /^[a-z]{0,3}[A-Z][a-z]?[A-Z]/.test(tok) && digits === 0 && !/[aeiou]{1}[a-z]{2,}/.test(tok)) return true; // sc-bdVaJa
     }
