@@ -89,6 +89,9 @@ func (e *NotActionableError) Error() string {
 	case ReasonUnusable:
 		return fmt.Sprintf("%q cannot be used to %s: %s", sel, e.Action, e.Detail)
 	case ReasonHidden:
+		if e.Detail != "" { // "shown on hover of li.todo, which was hovered"
+			return fmt.Sprintf("%q matched but stayed hidden (%s)%s", sel, e.Detail, w)
+		}
 		return fmt.Sprintf("%q matched but stayed hidden%s", sel, w)
 	case ReasonDisabled:
 		return fmt.Sprintf("%q matched but stayed disabled%s", sel, w)

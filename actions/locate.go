@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
+	"go.uber.org/zap"
 )
 
 //go:embed locate.js
@@ -58,7 +59,15 @@ type locateReq struct {
 	Values  []string          `json:"values,omitempty"`
 	Name    string            `json:"name,omitempty"`
 	Fields  map[string]fieldQ `json:"fields,omitempty"`
+	// Hovered: the pointer was moved over the element a :hover rule shows the target for (the
+	// page answered reasonHover): the target is waited for as any other, not hovered again.
+	Hovered bool `json:"hovered,omitempty"`
 }
+
+// reasonHover is the page's answer for a pointer target that is hidden until an ancestor is
+// hovered ('li:hover .destroy'): X, Y are where to put the pointer, Detail names the ancestor.
+// locate moves the pointer there and asks again; it never reaches a caller.
+const reasonHover = "hover"
 
 type fieldQ struct {
 	Sel  string `json:"sel,omitempty"`
@@ -116,6 +125,21 @@ func (s *Session) locate(p *rod.Page, action string, r locateReq) (*locateRes, e
 	var res locateRes
 	if err := s.evalInto(p, locateJS, r, &res); err != nil {
 		return nil, err
+	}
+	if !res.OK && res.Reason == reasonHover && !r.Hovered {
+		// Shown only under the pointer (a row's × button, a card's menu): a person points at the
+		// row first, and so does the action. Then the wait goes on as for any element.
+		s.cfg.log.Debug(action+": shown on hover of an ancestor; hovering it first",
+			zap.String("selector", s.shown(r.Sel)), zap.String("ancestor", res.Detail))
+		if err := (proto.InputDispatchMouseEvent{Type: proto.InputDispatchMouseEventTypeMouseMoved, X: res.X, Y: res.Y}).Call(p); err != nil {
+			return nil, err
+		}
+		r.Hovered = true
+		r.Timeout = jsBudget(p).Milliseconds()
+		res = locateRes{}
+		if err := s.evalInto(p, locateJS, r, &res); err != nil {
+			return nil, err
+		}
 	}
 	res.token = r.Token
 	if res.Err != "" {

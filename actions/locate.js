@@ -232,6 +232,91 @@ async (o) => {
     if (r.left <= cx && r.right >= cx && r.top <= cy && r.bottom >= cy) return false;
     return r.top <= 0 || r.bottom >= innerHeight - 1 || r.left <= 0 || r.right >= innerWidth - 1;
   };
+  // The rendered element whose :hover shows el, by the page's style rules ('li:hover .destroy
+  // { display: block }'; sheets of another origin cannot be read): the nearest ancestor (or an
+  // earlier sibling of one, for 'a:hover + .menu') that the hovered part of such a rule matches,
+  // where the rule's subject is el or a hidden ancestor of it. null when no rule says so.
+  let hoverRules = null;
+  const hoverCache = new WeakMap();
+  const splitSelectors = (text) => {
+    const out = [];
+    let depth = 0, from = 0;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i];
+      if (ch === '(' || ch === '[') depth++;
+      else if (ch === ')' || ch === ']') depth--;
+      else if (ch === ',' && depth === 0) { out.push(text.slice(from, i).trim()); from = i + 1; }
+    }
+    out.push(text.slice(from).trim());
+    return out;
+  };
+  const collectHoverRules = () => {
+    const rules = [];
+    const walk = (list, n) => {
+      for (const r of list) {
+        if (rules.length > 500 || n > 4) return;
+        if (r.media && r.cssRules && !r.selectorText) {
+          if (window.matchMedia(r.media.mediaText).matches) { try { walk(r.cssRules, n + 1); } catch (e) { /* unreadable */ } }
+          continue;
+        }
+        if (typeof r.selectorText !== 'string' || !r.selectorText.includes(':hover') || !r.style) continue;
+        const d = r.style.display, v = r.style.visibility;
+        if (!((d && d !== 'none') || v === 'visible' || v === 'inherit' || v === 'unset')) continue;
+        for (const sel of splitSelectors(r.selectorText)) {
+          const k = sel.lastIndexOf(':hover');
+          if (k < 0) continue;
+          // The hovered compound: what comes before ':hover' and the rest of its compound.
+          let e = k + 6, depth = 0;
+          for (; e < sel.length; e++) {
+            const ch = sel[e];
+            if (ch === '(' || ch === '[') depth++;
+            else if (ch === ')' || ch === ']') depth--;
+            else if (depth === 0 && /[\s>+~]/.test(ch)) break;
+          }
+          const strip = (x) => x.replace(/:hover\b/g, '').trim();
+          const raw = sel.slice(0, k) + sel.slice(k + 6, e);
+          const host = strip(!raw || /[\s>+~]$/.test(raw) ? raw + '*' : raw);
+          const subject = strip(sel);
+          if (!subject || e >= sel.length) continue; // the hovered element is the subject itself: hidden, it cannot be hovered
+          rules.push({ host, subject });
+        }
+      }
+    };
+    for (const sh of document.styleSheets) {
+      try { walk(sh.cssRules, 0); } catch (e) { /* another origin's sheet */ }
+    }
+    return rules;
+  };
+  const hoverHost = (el) => {
+    if (hoverCache.has(el)) return hoverCache.get(el);
+    if (hoverRules === null) hoverRules = collectHoverRules();
+    let found = null;
+    const matches = (x, sel) => { try { return x.matches(sel); } catch (e) { return false; } };
+    for (const r of hoverRules) {
+      for (let e = el; e && e.nodeType === 1 && !found; e = e.parentElement) {
+        if (!matches(e, r.subject) || visible(e)) continue;
+        for (let a = e.parentElement; a && a.nodeType === 1 && !found; a = a.parentElement) {
+          if (matches(a, r.host) && visible(a)) { found = a; break; }
+          for (let b = a.previousElementSibling; b && !found; b = b.previousElementSibling) {
+            if (matches(b, r.host) && visible(b)) found = b;
+          }
+        }
+        for (let b = e.previousElementSibling; b && !found; b = b.previousElementSibling) {
+          if (matches(b, r.host) && visible(b)) found = b;
+        }
+      }
+      if (found) break;
+    }
+    hoverCache.set(el, found);
+    return found;
+  };
+  // Where the pointer hovers host: a point of it that receives the pointer (brought into view).
+  const hoverPoint = (host) => {
+    let r = rectOf(host);
+    if (!inView(r)) { host.scrollIntoView({ block: 'center', inline: 'nearest', behavior: 'instant' }); r = rectOf(host); }
+    const h = hitTest(host, r);
+    return h.x === undefined ? null : { x: h.x, y: h.y };
+  };
   const need = o.state;
   const act = need === 'actionable' || need === 'editable';
   let last = { reason: 'not_found', count: 0, detail: '' };
@@ -272,7 +357,15 @@ async (o) => {
       if (miss !== undefined) return { wait: 'no_option', detail: miss, count: p.count };
     }
     if (need === 'attached') return { el, count: p.count };
-    if (!visible(el)) return { wait: 'hidden', count: p.count };
+    if (!visible(el)) {
+      // Shown only while an ancestor is hovered (TodoMVC's × in 'li:hover .destroy'): a person
+      // moves the pointer over the row first. Go does that and asks again (o.hovered).
+      const hv = (o.op === 'click' || o.op === 'hover') && act ? hoverHost(el) : null;
+      if (!hv) return { wait: 'hidden', count: p.count };
+      const at = o.hovered ? null : hoverPoint(hv);
+      if (at) return { fatal: { ok: false, reason: 'hover', x: at.x, y: at.y, detail: desc(hv), count: p.count } };
+      return { wait: 'hidden', detail: 'shown on hover of ' + desc(hv) + (o.hovered ? ', which was hovered' : ', which the pointer cannot reach'), count: p.count };
+    }
     if (need === 'visible') return { el, count: p.count };
     if (disabled(el)) return { wait: 'disabled', count: p.count };
     if (need === 'enabled') return { el, count: p.count };
