@@ -11,7 +11,9 @@
 // sites (numbered pagination links, an AJAX pager that never changes the URL, a Load more button,
 // an infinite scroll, titles cut in the cards, a cookie bar); ScrapeThisSite is
 // scrapethissite.com's sandbox (a search form with pagination, films loaded by AJAX, an iframe,
-// pages that want a browser's headers, a login, a CSRF token).
+// pages that want a browser's headers, a login, a CSRF token); TodoMVC is Playwright's demo
+// app (a list rendered again from its state on every change, a × shown only on hover, a
+// double-click to edit, hash-routed filters, the todos in localStorage).
 //
 // They serve loopback tests only and need nothing from the network.
 //
