@@ -10,7 +10,8 @@
 // flow is loaded), and ${item.FIELD}: a field of the batch item being run. A variable marked
 // secret: true may only be used as a fill value (or http_credentials.password); the runner sends such values through
 // Session.FillSecret and nothing in this package ever prints them (Flow and Step keep the template
-// "${password}", never the value). $${ gives a literal ${.
+// "${password}", never the value). A fill_secret step's value is secret wherever it comes from
+// (a variable, the environment, a literal; an item's field is refused). $${ gives a literal ${.
 //
 // Steps are the Session's calls: navigate (with expect_status for a status page read on purpose),
 // back, forward, reload, click (a button, a click count), fill, select, press, hover, check,

@@ -44,6 +44,8 @@ type Flow struct {
 
 	env map[string]string // the environment variables the templates use, read at load
 
+	secrets []string // fill_secret values and the environment variables in them, for redaction
+
 	crawl *crawlSpec // stages: and crawl: (stages.go); nil for a single-stage flow
 }
 
@@ -208,6 +210,8 @@ func (s Step) String() string {
 		return "navigate " + s.Fields["url"]
 	case "fill", "select":
 		return fmt.Sprintf("%s %s = %s", s.Kind, s.Fields["selector"], s.Fields["value"])
+	case "fill_secret":
+		return "fill_secret " + s.Fields["selector"] // its value, even a reference, is never shown
 	case "press":
 		if sel := s.Fields["selector"]; sel != "" {
 			return fmt.Sprintf("press %s on %s", s.Fields["key"], sel)
@@ -339,6 +343,9 @@ var Kinds = map[string]KindSpec{
 	"fill": {Doc: "type a value into an input (secret variables go through FillSecret)", Fields: map[string]FieldSpec{
 		"selector": {Kind: String, Required: true},
 		"value":    {Kind: String, Required: true}}},
+	"fill_secret": {Doc: "type a secret (a password, a token) through FillSecret: never logged, written or shown, wherever its value comes from", Fields: map[string]FieldSpec{
+		"selector": {Kind: String, Required: true},
+		"value":    {Kind: String, Required: true, Doc: "a variable or ${ENV} reference (an item's field is refused: items are printed)"}}},
 	"select": {Doc: "choose an option of a <select>", Fields: map[string]FieldSpec{
 		"selector": {Kind: String, Required: true},
 		"value":    {Kind: String, Required: true}}},

@@ -397,6 +397,34 @@ func (p *parser) checkTemplate(n *yaml.Node, path, tmpl string, allowSecret bool
 	}
 }
 
+// secretValue keeps a fill_secret value out of everything printed: the variables it names become
+// secret (so no other field may print them), and its value and the environment variables in it
+// are redacted. An item's field is refused: items are data, written with the results.
+func (p *parser) secretValue(n *yaml.Node, path, tmpl string) {
+	rs, err := refs(tmpl)
+	if err != nil {
+		return // reported by checkTemplate
+	}
+	for _, r := range rs {
+		switch v, ok := p.f.Variables[r.Name]; {
+		case r.isItem():
+			p.errAt(n, path, "${%s}: a secret cannot come from an item (items are written with the results); use a variable or an environment variable", r.Name)
+			return
+		case ok:
+			v.Secret = true
+			p.f.Variables[r.Name] = v
+		default:
+			if val, ok := p.env[r.Name]; ok && val != "" {
+				p.f.secrets = append(p.f.secrets, val)
+			}
+		}
+	}
+	f := &Flow{Variables: p.f.Variables, env: p.env}
+	if val, _, err := f.Resolve(tmpl, Item{}); err == nil && val != "" {
+		p.f.secrets = append(p.f.secrets, val)
+	}
+}
+
 // checkURL checks a URL template now when it has no item references, else once per item later.
 func (p *parser) checkURL(n *yaml.Node, path, tmpl string) {
 	rs, err := refs(tmpl)
@@ -604,8 +632,11 @@ func (p *parser) step(n *yaml.Node, path string) (Step, bool) {
 			if fs.Enum != nil || name == "as" {
 				break // a keyword or a record field name, not a template: checked below
 			}
-			allowSecret := s.Kind == "fill" && name == "value"
+			allowSecret := (s.Kind == "fill" || s.Kind == "fill_secret") && name == "value"
 			p.checkTemplate(v, fp, val, allowSecret)
+			if s.Kind == "fill_secret" && name == "value" {
+				p.secretValue(v, fp, val)
+			}
 			if name == "selector" || name == "container" || name == "key" || name == "path" || name == "name" || name == "from" || name == "to" {
 				if strings.TrimSpace(val) == "" && v.Tag != "!!null" {
 					p.errAt(v, fp, "must not be empty")

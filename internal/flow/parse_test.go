@@ -307,3 +307,41 @@ func TestItemKey(t *testing.T) {
 	assert.Equal(t, "http://h/", itemKey(map[string]string{"url": "http://h/", "n": "1"}))
 	assert.Equal(t, "a=1&page=2+3", itemKey(map[string]string{"page": "2 3", "a": "1"}))
 }
+
+// fill_secret makes its value secret wherever it comes from: an environment variable is redacted
+// and never printed by the step's description, a variable it names becomes secret, an item's
+// field is refused.
+func TestFillSecretStep(t *testing.T) {
+	env := func(k string) (string, bool) {
+		if k == "TOKEN" {
+			return "env-token-1", true
+		}
+		return "", false
+	}
+	f, err := Parse([]byte("variables:\n  pin: '4321'\nstart_url: http://h/\nsteps:\n  - fill_secret: {selector: '#t', value: '${TOKEN}'}\n  - fill_secret: {selector: '#p', value: '${pin}'}\n"), Options{File: "f.yaml", Env: env})
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []string{"env-token-1", "4321"}, uniq(f.Secrets()))
+	assert.Equal(t, "fill_secret #t", f.Steps[0].String())
+	assert.True(t, f.Variables["pin"].Secret)
+
+	_, err = Parse([]byte("start_url: http://h/\nitems: [{pw: x}]\nsteps:\n  - fill_secret: {selector: '#t', value: '${item.pw}'}\n"), Options{File: "f.yaml", Env: env})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "f.yaml:4:")
+	assert.Contains(t, err.Error(), "a secret cannot come from an item")
+
+	_, err = Parse([]byte("variables:\n  pin: '4321'\nstart_url: http://h/\nsteps:\n  - fill_secret: {selector: '#p', value: '${pin}'}\n  - click: 'a[title=\"${pin}\"]'\n"), Options{File: "f.yaml", Env: env})
+	require.Error(t, err, "a variable typed as a secret may not be printed by a later step")
+	assert.Contains(t, err.Error(), `variable "pin" is secret`)
+}
+
+func uniq(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -90,9 +90,10 @@ func (f *Flow) Resolve(tmpl string, it Item) (out string, secret bool, err error
 	return b.String(), secret, err
 }
 
-// Secrets returns the values of the secret variables (for redaction of anything printed).
+// Secrets returns the values of the secret variables and of fill_secret steps (for redaction of
+// anything printed).
 func (f *Flow) Secrets() []string {
-	var out []string
+	out := append([]string(nil), f.secrets...)
 	for _, v := range f.Variables {
 		if v.Secret && v.Value != "" {
 			out = append(out, v.Value)

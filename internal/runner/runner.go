@@ -449,6 +449,12 @@ func (r *run) step(ctx context.Context, s *actions.Session, st flow.Step, it flo
 			return nil, s.FillSecret(ctx, sel, v)
 		}
 		return nil, s.Fill(ctx, sel, v)
+	case "fill_secret":
+		v, _, err := get("value")
+		if err != nil {
+			return nil, err
+		}
+		return nil, s.FillSecret(ctx, sel, v)
 	case "select":
 		v, _, err := get("value")
 		if err != nil {
