@@ -62,6 +62,37 @@ func (es Errors) sorted() Errors {
 	return es
 }
 
+// otherToolSteps are the names other tools give a step that a flow writes another way
+// (Playwright's dblclick and goto, Selenium's context_click, Cypress's type…), with how to write
+// it here: a new user's first try, answered with the step that does it.
+var otherToolSteps = map[string]string{
+	"dblclick":          `click: {selector: "…", count: 2} (a double click)`,
+	"double_click":      `click: {selector: "…", count: 2} (a double click)`,
+	"doubleclick":       `click: {selector: "…", count: 2} (a double click)`,
+	"dbl_click":         `click: {selector: "…", count: 2} (a double click)`,
+	"triple_click":      `click: {selector: "…", count: 3} (a triple click)`,
+	"right_click":       `click: {selector: "…", button: right} (a right click)`,
+	"rightclick":        `click: {selector: "…", button: right} (a right click)`,
+	"context_click":     `click: {selector: "…", button: right} (a right click)`,
+	"goto":              `navigate: "https://…"`,
+	"open":              `navigate: "https://…"`,
+	"visit":             `navigate: "https://…"`,
+	"type":              `fill: {selector: "…", value: "…"}, then press: {selector: "…", key: Enter} to submit`,
+	"select_option":     `select: {selector: "…", value: "…"}`,
+	"wait_for_selector": `wait_for: "…"`,
+	"press_key":         `press: {key: Enter, selector: "…"}`,
+}
+
+// otherToolStep says how to write the step another tool calls key ("" when none), where known
+// are the step kinds.
+func otherToolStep(key string, known []string) string {
+	h, ok := otherToolSteps[strings.ToLower(key)]
+	if !ok || !contains(known, "click") || contains(known, key) {
+		return ""
+	}
+	return h
+}
+
 // suggest returns a known name close to got ("" when none is close).
 func suggest(got string, known []string) string {
 	best, bestD := "", 3

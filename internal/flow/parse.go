@@ -218,7 +218,9 @@ func (p *parser) mapping(n *yaml.Node, path string, known []string) map[string]*
 		fp := join(path, key)
 		if known != nil && !contains(known, key) {
 			msg := fmt.Sprintf("unknown field %q", key)
-			if s := suggest(key, known); s != "" {
+			if h := otherToolStep(key, known); h != "" {
+				msg += " (write " + h + ")"
+			} else if s := suggest(key, known); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			} else {
 				msg += " (known: " + strings.Join(known, ", ") + ")"
