@@ -169,7 +169,7 @@ type (
 // register adds every tool. Names and argument names are Playwright MCP's (0.0.8x), so prompts
 // written for it work; browser_extract, retry_stats and browser_handoff are ours.
 func (s *Server) register() {
-	ro := &mcp.ToolAnnotations{ReadOnlyHint: true}
+	ro := &mcp.ToolAnnotations{ReadOnlyHint: true, DestructiveHint: new(false), OpenWorldHint: new(true)}
 	add(s, &mcp.Tool{Name: "browser_navigate", Title: "Navigate to a URL",
 		Description: "Load a URL. 429/5xx/resets are waited out and retried (Retry-After honoured); 404 fails at once; a CAPTCHA or login wall is named."}, s.navigate)
 	add(s, &mcp.Tool{Name: "browser_navigate_back", Title: "Go back", Description: "Go back to the previous page in the history."}, s.navigateBack)
@@ -186,7 +186,7 @@ func (s *Server) register() {
 	add(s, &mcp.Tool{Name: "browser_select_option", Title: "Select option", Description: "Select options in a <select> by value or label."}, s.selectOption)
 	add(s, &mcp.Tool{Name: "browser_hover", Title: "Hover mouse", Description: "Move the mouse over an element."}, s.hover)
 	add(s, &mcp.Tool{Name: "browser_press_key", Title: "Press a key", Description: "Press a key (Enter, Tab, ArrowDown, a, Control+a…) on the focused element."}, s.pressKey)
-	add(s, &mcp.Tool{Name: "browser_wait_for", Title: "Wait for",
+	add(s, &mcp.Tool{Name: "browser_wait_for", Title: "Wait for", Annotations: ro,
 		Description: "Wait for text to appear or disappear (as long as the action timeout allows), or for a time to pass."}, s.waitFor)
 	add(s, &mcp.Tool{Name: "browser_take_screenshot", Title: "Take a screenshot", Annotations: ro,
 		Description: "A PNG of the viewport. Act with browser_snapshot's refs, not on the image."}, s.screenshot)
@@ -214,9 +214,18 @@ func (s *Server) register() {
 }
 
 // add registers a typed tool and remembers its name. Its schemas are the ones the SDK would
-// infer, in the plain form strict clients accept (see plainSchema).
+// infer, in the plain form strict clients accept (see plainSchema). Every tool says all its hints
+// (as Playwright MCP's do): one without annotations acts on the page, may destroy (a click can
+// delete, buy, send) and reaches the web; a client that asks before such calls, or lets read-only
+// ones through, reads them.
 func add[In, Out any](s *Server, t *mcp.Tool, h func(context.Context, *mcp.CallToolRequest, In) (*mcp.CallToolResult, Out, error)) {
 	s.tools[t.Name] = true
+	a := mcp.ToolAnnotations{DestructiveHint: new(true), OpenWorldHint: new(true)}
+	if t.Annotations != nil {
+		a = *t.Annotations
+	}
+	a.Title = t.Title
+	t.Annotations = &a
 	t.InputSchema = plainSchema[In]()
 	t.OutputSchema = plainSchema[Out]()
 	mcp.AddTool(s.mcp, t, h)
