@@ -50,6 +50,7 @@ func (s *Server) act(ctx context.Context, req *mcp.CallToolRequest, explicit boo
 	s.begin()
 	defer s.end()
 	s.rec.take()
+	defer s.reportProgress(ctx, req)()
 	mode, why := s.escalationMode(req, explicit)
 	if mode == modeDeclined {
 		// Nothing more is done, but the agent still gets the page as it is (URL, title, the
