@@ -1,6 +1,6 @@
 // page.js runs inside the page, one Runtime.evaluate per call (pagejs.go). It is an expression that
 // evaluates to a function (mode, o):
-//   snapshot  {next, root, max}       the page as lines of an aria-like tree, refs for every element a
+//   snapshot  {next, root, max, …}    the page as lines of an aria-like tree, refs for every element a
 //                                     person can act on (kept on the node across calls), and the
 //                                     facts about each ref the Go side keeps to re-resolve it later
 //   resolve   {ref, role, name, …}    the node a ref stands for now: the same node when it is still
@@ -325,7 +325,13 @@
     const refs = [];
     const seen = new Map(); // role+name → count, for nth among equals
     let count = 0;
-    const push = (d, t) => { lines.push({ d, t: t }); };
+    // A page far longer than the text budget is read only as far as it can be shown: past
+    // o.chars characters of lines the walk stops (unread), and the refs past o.selChars (never
+    // shown but in a diff or a depth view) or past o.selMs of work get no stable selector: each
+    // costs a query of the whole document, 3000 of them took 30 s on a list of 5000 items. Such
+    // a ref is acted on live and found again by role and name.
+    let chars = 0, selMs = 0, unread = false;
+    const push = (d, t) => { lines.push({ d, t: t }); chars += t.length + 2 * d + 1; };
     const TEXTUAL = new Set(['paragraph', 'listitem', 'cell', 'columnheader', 'label', 'term', 'definition', 'caption',
       'blockquote', 'code', 'status', 'alert', 'log', 'note', 'tooltip', 'rowheader']);
     const CONTAINER = new Set(['list', 'table', 'navigation', 'main', 'banner', 'contentinfo', 'complementary', 'form', 'dialog',
@@ -351,7 +357,12 @@
       if (v && (o.secrets || []).some((x) => x && v.includes(x))) v = '••••';
       if (v) line += ': ' + q(shorten(collapse(v), 200)).slice(1, -1);
       push(d, line);
-      let sel = selectorFor(e);
+      let sel = '';
+      if ((!o.selChars || chars <= o.selChars) && (!o.selMs || selMs < o.selMs)) {
+        const t0 = performance.now();
+        sel = selectorFor(e);
+        selMs += performance.now() - t0;
+      }
       if (sel && e.ownerDocument !== document) { const fp = framePrefix(e); sel = fp === null ? '' : fp + sel; }
       refs.push({ ref, role, name: shorten(name, 200), tag: e.localName, selector: sel, nth, password: isPassword(e),
         text: shorten(textOf(e, 120), 120) });
@@ -362,6 +373,7 @@
       const flush = () => { const t = collapse(text); if (t) push(d, '- text: ' + shorten(t, 400)); text = ''; };
       const kids = n.shadowRoot ? [n.shadowRoot, ...n.childNodes] : n.childNodes;
       for (const c of kids) {
+        if (o.chars && chars >= o.chars) { unread = true; break; }
         if (c.nodeType === 3) { text += c.nodeValue; continue; }
         if (c.nodeType === 11) { flush(); walkChildren(c, d); continue; }
         if (c.nodeType !== 1) continue;
@@ -378,6 +390,7 @@
     };
     const visit = (e, d) => {
       if (count >= o.max) return;
+      if (o.chars && chars >= o.chars) { unread = true; return; }
       if (SKIP.has(e.tagName.toUpperCase())) return;
       if (!isShown(e)) return;
       if (e.localName === 'iframe' || e.localName === 'frame') {
@@ -459,7 +472,7 @@
     let passwordVisible = false;
     for (const pw of document.querySelectorAll('input[type=password]')) if (isShown(pw) && hasBox(pw)) { passwordVisible = true; break; }
     return { url: location.href, title: document.title, status, redirects, password_visible: passwordVisible,
-      lines, refs, next: ST.next, capped: count >= o.max };
+      lines, refs, next: ST.next, capped: count >= o.max, unread };
   };
 
   // ---- resolve a ref -------------------------------------------------------------------------------

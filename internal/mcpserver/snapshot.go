@@ -21,6 +21,7 @@ type pageView struct {
 	Lines           []string // "- role "name" [ref=eN] …", indented two spaces per level
 	Refs            int
 	Capped          bool
+	Unread          bool // the page goes on past what the snapshot read (see snapshotArgs)
 	Challenge       *snapshot.Challenge
 	LoginWall       bool
 }
@@ -41,17 +42,31 @@ type snapAnswer struct {
 	Refs            []refInfo  `json:"refs"`
 	Next            int        `json:"next"`
 	Capped          bool       `json:"capped"`
+	Unread          bool       `json:"unread"`
 }
 
 // maxRefs bounds how many elements one snapshot gives refs to.
 const maxRefs = 3000
+
+// selectorTime bounds the work of one snapshot on the refs' stable selectors (see snapshotArgs).
+const selectorTime = 2 * time.Second
+
+// snapshotArgs are page.js's arguments for a snapshot of t (of the element root only, when root is
+// a ref). A page is read only as far as it can be shown: twice the text budget (what a diff or a
+// depth view may show past the cut), stable selectors only for the refs within the budget and
+// within selectorTime. Each selector costs queries of the whole document: a list of 5000 items
+// took 30 s, past every deadline, and gave the agent no snapshot at all.
+func (s *Server) snapshotArgs(t *tab, root string) map[string]any {
+	return map[string]any{"next": t.next, "root": root, "max": maxRefs, "secrets": s.secretValues(),
+		"chars": 2 * s.cfg.SnapshotBudget, "selChars": s.cfg.SnapshotBudget, "selMs": selectorTime.Milliseconds()}
+}
 
 // look takes a snapshot of the tab (of the element root only, when root is a ref) and registers
 // its refs. Password values and the values of fields filled with secrets never appear.
 func (s *Server) look(ctx context.Context, t *tab, root string) (*pageView, error) {
 	within := min(s.cfg.ActionTimeout, 15*time.Second)
 	var a snapAnswer
-	err := t.pageCall(ctx, "snapshot", map[string]any{"next": t.next, "root": root, "max": maxRefs, "secrets": s.secretValues()}, within, &a)
+	err := t.pageCall(ctx, "snapshot", s.snapshotArgs(t, root), within, &a)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
@@ -66,7 +81,7 @@ func (s *Server) look(ctx context.Context, t *tab, root string) (*pageView, erro
 		t.refs[r.Ref] = r
 	}
 	v := &pageView{URL: a.URL, Title: a.Title, Status: a.Status, Redirects: a.Redirects,
-		PasswordVisible: a.PasswordVisible, Refs: len(a.Refs), Capped: a.Capped}
+		PasswordVisible: a.PasswordVisible, Refs: len(a.Refs), Capped: a.Capped, Unread: a.Unread}
 	if nav := t.sess.LastNavigation(); nav.Status > 0 && sameDoc(nav.URL, a.URL) {
 		v.Status = nav.Status
 	}
@@ -113,6 +128,9 @@ func (v *pageView) render(budget int) string {
 	writeLines(&b, v.Lines, budget-b.Len())
 	if v.Capped {
 		fmt.Fprintf(&b, "- … only the first %d elements got refs\n", maxRefs)
+	}
+	if v.Unread {
+		b.WriteString("- … the page goes on past what was read (twice the snapshot budget)\n")
 	}
 	return b.String()
 }
