@@ -13,7 +13,10 @@
 // scrapethissite.com's sandbox (a search form with pagination, films loaded by AJAX, an iframe,
 // pages that want a browser's headers, a login, a CSRF token); TodoMVC is Playwright's demo
 // app (a list rendered again from its state on every change, a × shown only on hover, a
-// double-click to edit, hash-routed filters, the todos in localStorage).
+// double-click to edit, hash-routed filters, the todos in localStorage); DemoBlaze is
+// demoblaze.com's PRODUCT STORE (a grid, categories, a product's details and a cart's rows all
+// filled by slow requests after the load, an "Add to cart" whose JS alert comes after its
+// request, Bootstrap modals that fade in, a SweetAlert box, a carousel sliding by itself).
 //
 // They serve loopback tests only and need nothing from the network.
 //
