@@ -506,16 +506,25 @@ func (s *Session) WaitFor(ctx context.Context, sel string) error {
 
 // Text returns the rendered text (innerText, trimmed) of the one element sel names, once it is
 // attached (visible or not). Non-breaking spaces (&nbsp;) come back as plain spaces, so the text
-// compares equal to what a reader sees.
+// compares equal to what a reader sees. An element still empty while the page's Fetch/XHR
+// requests are in flight (a product's name, "Welcome <user>", filled from an answer after load)
+// is read again once they are answered and acted on, for 3 s of them at most.
 func (s *Session) Text(ctx context.Context, sel string) (string, error) {
 	var text string
 	err := s.run(ctx, spec{action: "text", selector: sel}, func(p *rod.Page, a *retry.Attempt) error {
-		res, err := s.locate(p, "text", locateReq{Sel: sel, Strict: true, State: stateAttached, Op: "text"})
-		if err != nil {
+		read := func() (string, error) {
+			res, err := s.locate(p, "text", locateReq{Sel: sel, Strict: true, State: stateAttached, Op: "text"})
+			if err != nil {
+				return "", err
+			}
+			return strings.TrimSpace(strings.ReplaceAll(res.Text, "\u00a0", " ")), nil
+		}
+		var err error
+		if text, err = read(); err != nil {
 			return err
 		}
-		text = strings.TrimSpace(strings.ReplaceAll(res.Text, "\u00a0", " "))
-		return nil
+		text, err = s.emptyRead(p, text, read)
+		return err
 	})
 	return text, err
 }
@@ -537,7 +546,8 @@ func (s *Session) Attr(ctx context.Context, sel, name string) (value string, ok 
 // Extract returns one record per element container matches (in document order), once at least
 // one is attached and some field of some record has a value (skeleton cards, text fetched after
 // load), or the page has not changed for 2 s: then the fields empty on this page are "", no
-// error.
+// error. Rows that arrive one by one (a cart whose lines each come from a request) are read once
+// the page's Fetch/XHR requests in flight are answered and acted on, for 3 s of them at most.
 // fields maps a record key to a field selector, relative to the container:
 //
 //	".name"         the trimmed innerText of the first match inside the container
@@ -558,6 +568,14 @@ func (s *Session) Extract(ctx context.Context, container string, fields map[stri
 			return err
 		}
 		out = res.Records
+		// Rows that arrive one by one, each with its own answer (a cart's lines): read again
+		// once the page's requests in flight are answered (readwait.go).
+		for st := s.settler(p); st.again(); {
+			if res, err = s.locate(p, "extract", locateReq{Sel: container, State: stateAttached, Op: "extract", Fields: q}); err != nil {
+				return err
+			}
+			out = res.Records
+		}
 		return nil
 	})
 	return out, err

@@ -74,12 +74,19 @@ func (s *Session) Count(ctx context.Context, sel string) (int, error) {
 func (s *Session) TextNth(ctx context.Context, sel string, n int) (string, error) {
 	var text string
 	err := s.run(ctx, spec{action: "text", selector: sel}, func(p *rod.Page, a *retry.Attempt) error {
-		res, err := s.locate(p, "text", locateReq{Sel: sel, Nth: n, State: stateAttached, Op: "text"})
-		if err != nil {
+		read := func() (string, error) {
+			res, err := s.locate(p, "text", locateReq{Sel: sel, Nth: n, State: stateAttached, Op: "text"})
+			if err != nil {
+				return "", err
+			}
+			return strings.TrimSpace(strings.ReplaceAll(res.Text, "\u00a0", " ")), nil
+		}
+		var err error
+		if text, err = read(); err != nil {
 			return err
 		}
-		text = strings.TrimSpace(strings.ReplaceAll(res.Text, "\u00a0", " "))
-		return nil
+		text, err = s.emptyRead(p, text, read)
+		return err
 	})
 	return text, err
 }
