@@ -3,9 +3,10 @@
 //
 // o = {op, sel, sig, quiet, max}
 //   op "next":    {count, usable, idx, key, why, sig}: the first match of sel a person could use
-//                 (rendered, not disabled: no disabled property, aria-disabled="true" or a
-//                 "disabled" class on it or its two nearest ancestors — Bootstrap's
-//                 li.page-item.disabled — and not pointer-events:none), its index among the
+//                 (rendered and not for screen readers only, not disabled: no disabled
+//                 property, aria-disabled="true" or a "disabled" class on it or its two
+//                 nearest ancestors — Bootstrap's li.page-item.disabled — and not
+//                 pointer-events:none), its index among the
 //                 matches, or why none is: "gone" (no match), "hidden", "disabled", "other"
 //                 (only elements other than the one clicked before match: o.key, its tag and
 //                 classes, "disabled" ones left out); of a text= selector's matches, those that
@@ -38,6 +39,14 @@ async (o) => {
     return (h >>> 0).toString(16) + ':' + t.length;
   };
   const rendered = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+  // Text for screen readers only (Bootstrap's .sr-only: a box of at most 1px, or clipped away)
+  // is no control a person uses: a carousel's "Next" before the pager's Next button.
+  const srOnly = (el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width <= 1 && r.height <= 1) return true;
+    const st = getComputedStyle(el);
+    return st.position === 'absolute' && (/rect\(0(px)?,? 0(px)?,? 0(px)?,? 0(px)?\)/.test(st.clip) || st.clipPath === 'inset(50%)');
+  };
   const disabled = (el) => {
     for (let n = el, i = 0; n && n.nodeType === 1 && i < 3; n = n.parentElement, i++) {
       if ('disabled' in n && n.disabled === true) return true;
@@ -63,7 +72,7 @@ async (o) => {
     const cands = els.whole && els.whole.length ? els.whole : els;
     let why = 'hidden', other = false;
     for (const el of cands) {
-      if (!rendered(el)) continue;
+      if (!rendered(el) || srOnly(el)) continue;
       if (disabled(el)) { why = 'disabled'; continue; }
       const k = key(el);
       if (o.key && k !== o.key) { other = true; continue; }
