@@ -46,10 +46,11 @@ var DemoBlazeProducts = []DemoBlazeProduct{
 const DemoBlazePerPage = 9
 
 // DemoBlazeUser and DemoBlazePassword are a user the replica knows from the start (the real
-// store's tutorials sign up their own; Sign up works here too).
+// store's tutorials sign up their own; Sign up works here too). The password is not the name: a
+// flow's secret is redacted wherever it appears, "Welcome test" included.
 const (
 	DemoBlazeUser     = "test"
-	DemoBlazePassword = "test"
+	DemoBlazePassword = "test@123"
 )
 
 // DemoBlaze's answers are slow, as the real store's API (api.demoblaze.com) often is.
