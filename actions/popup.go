@@ -91,7 +91,15 @@ func (s *Session) ExpectPopup(ctx context.Context, action func(ctx context.Conte
 	ps.st.Lock()
 	ps.owned = true // the popup is the caller's through this Session: Close closes it
 	ps.st.Unlock()
-	if u := ps.waitFirstDocument(fctx, p); u != "" {
+	u := ps.waitFirstDocument(fctx, p)
+	if u == "" || u == "about:blank" {
+		// The wait ran out before the document came (a slow server, a loaded machine): the
+		// browser knows where the tab is going.
+		if t := ps.tabURL(ctx, p); t != "" {
+			u = t
+		}
+	}
+	if u != "" {
 		// The Session watches the tab from now on: what it loaded before is read once.
 		ps.st.Lock()
 		if ps.nav.url == "" {

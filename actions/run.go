@@ -87,6 +87,7 @@ func (s *Session) run(ctx context.Context, sp spec, fn func(p *rod.Page, a *retr
 		return err
 	}, opts...)
 	if err == nil {
+		s.learnURL(ctx)
 		if attempts > 1 {
 			s.cfg.log.Info("action recovered", zap.String("action", sp.action), zap.String("target", s.shown(s.target(sp))),
 				zap.Int("attempts", attempts), zap.Duration("took", time.Since(start)))
