@@ -122,7 +122,7 @@ func runMCP(ctx context.Context, sio stdio, o mcpOpts) error {
 		}
 		bopts = append(bopts, browser.UserAgent(o.userAgent))
 	}
-	srv := mcpserver.New(mcpserver.Config{
+	cfg := mcpserver.Config{
 		BrowserOptions: bopts,
 		Headful:        o.headful,
 		BrowserURL:     o.browserURL,
@@ -134,10 +134,11 @@ func runMCP(ctx context.Context, sio stdio, o mcpOpts) error {
 		Logger:         log,
 		Version:        "1",
 		IdleTimeout:    idle,
-	})
-	if o.httpAddr != "" {
-		return serveMCPHTTP(ctx, sio, o, srv, log)
 	}
+	if o.httpAddr != "" {
+		return serveMCPHTTP(ctx, sio, o, cfg, log)
+	}
+	srv := mcpserver.New(cfg)
 	in, ok := sio.in.(io.ReadCloser)
 	if !ok {
 		in = readCloser{sio.in}
@@ -164,8 +165,9 @@ func runMCP(ctx context.Context, sio stdio, o mcpOpts) error {
 	return nil
 }
 
-// serveMCPHTTP serves streamable HTTP at /mcp (and /) until ctx ends.
-func serveMCPHTTP(ctx context.Context, sio stdio, o mcpOpts, srv *mcpserver.Server, log *zap.Logger) error {
+// serveMCPHTTP serves streamable HTTP at /mcp (and /) until ctx ends; each client session has a
+// browser of its own (mcpserver.Sessions).
+func serveMCPHTTP(ctx context.Context, sio stdio, o mcpOpts, cfg mcpserver.Config, log *zap.Logger) error {
 	host, _, err := net.SplitHostPort(o.httpAddr)
 	if err != nil {
 		return exitWith(exitUsage, fmt.Errorf("--http: %w", err))
@@ -180,8 +182,7 @@ func serveMCPHTTP(ctx context.Context, sio stdio, o mcpOpts, srv *mcpserver.Serv
 	if err != nil {
 		return exitWith(exitUsage, fmt.Errorf("--http: %w", err))
 	}
-	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv.MCP() },
-		&mcp.StreamableHTTPOptions{SessionTimeout: 30 * time.Minute, DisableLocalhostProtection: o.allowRemote})
+	h := mcpserver.NewSessions(cfg, &mcp.StreamableHTTPOptions{SessionTimeout: 30 * time.Minute, DisableLocalhostProtection: o.allowRemote})
 	var handler http.Handler = h
 	if o.token != "" {
 		handler = bearer(o.token, h)
@@ -200,8 +201,8 @@ func serveMCPHTTP(ctx context.Context, sio stdio, o mcpOpts, srv *mcpserver.Serv
 	if err := hs.Shutdown(sctx); err != nil {
 		_ = hs.Close()
 	}
-	if cerr := srv.Close(); cerr != nil {
-		log.Warn("close the browser", zap.Error(cerr))
+	if cerr := h.Close(); cerr != nil {
+		log.Warn("close the browsers", zap.Error(cerr))
 	}
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return exitWith(exitFailed, serveErr)

@@ -97,6 +97,8 @@ type Server struct {
 	gen       uint64      // tool calls begun: an idle timer armed before the last one is stale
 	idle      *time.Timer // closes the browser after cfg.IdleTimeout without a call
 	idleNote  string      // for the next call: the browser was closed for idleness
+	// onStart and onEnd: a client session of this Server began, the last one ended (Sessions).
+	onStart, onEnd func(*Server)
 }
 
 // New builds the server and registers its tools. Nothing starts until a tool is called.
@@ -176,7 +178,11 @@ func (s *Server) follow(ss *mcp.ServerSession) {
 	}
 	s.st.Lock()
 	s.sessions++
+	onStart, onEnd := s.onStart, s.onEnd
 	s.st.Unlock()
+	if onStart != nil {
+		onStart(s)
+	}
 	go func() {
 		_ = ss.Wait()
 		s.st.Lock()
@@ -185,8 +191,18 @@ func (s *Server) follow(ss *mcp.ServerSession) {
 		s.st.Unlock()
 		if last {
 			s.closeBrowser()
+			if onEnd != nil {
+				onEnd(s)
+			}
 		}
 	}()
+}
+
+// sessionHooks sets what is called when a client session of s begins and when the last one ends.
+func (s *Server) sessionHooks(onStart, onEnd func(*Server)) {
+	s.st.Lock()
+	defer s.st.Unlock()
+	s.onStart, s.onEnd = onStart, onEnd
 }
 
 // Close closes every tab and the browser (a connected browser keeps running; only our tabs go).
