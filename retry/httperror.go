@@ -28,9 +28,19 @@ func (e *HTTPError) Error() string {
 		b.WriteString(e.URL)
 	}
 	if e.RetryAfter > 0 {
-		fmt.Fprintf(&b, " (Retry-After %s)", e.RetryAfter)
+		fmt.Fprintf(&b, " (Retry-After %s)", showWait(e.RetryAfter))
 	}
 	return b.String()
+}
+
+// showWait prints a wait a server asked for: to the second, and an absurd one (a
+// Retry-After of 99999999999999999999 seconds parses to the longest time.Duration, 2562047h47m…)
+// as what it means.
+func showWait(d time.Duration) string {
+	if d > 365*24*time.Hour {
+		return "over a year"
+	}
+	return d.Round(time.Second).String()
 }
 
 // RetryAfterOfHeader reads the Retry-After of a response's headers: an HTTP-date counts from

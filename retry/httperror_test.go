@@ -74,3 +74,14 @@ func FuzzParseRetryAfter(f *testing.F) {
 		}
 	})
 }
+
+// An absurd Retry-After (99999999999999999999 seconds parses to the longest time.Duration) is
+// shown as what it means, not as 2562047h47m16.854775807s; a plain one to the second.
+func TestHTTPErrorShowsTheWait(t *testing.T) {
+	ra, ok := retry.ParseRetryAfter("99999999999999999999", time.Now())
+	require.True(t, ok)
+	e := &retry.HTTPError{StatusCode: 429, URL: "https://shop.example/", RetryAfter: ra}
+	assert.Equal(t, "HTTP 429 Too Many Requests from https://shop.example/ (Retry-After over a year)", e.Error())
+	e.RetryAfter = 1500*time.Millisecond + 123*time.Microsecond
+	assert.Contains(t, e.Error(), "(Retry-After 2s)")
+}

@@ -284,7 +284,7 @@ func (m *Manager) decide(action string, err error, t ErrorType, attempt int, inf
 	}
 	ra, hasRA := RetryAfterOf(err)
 	if hasRA && ra > m.maxRetryAfter {
-		return verdict{Decision{Reason: "Retry-After " + ra.String() + " exceeds the limit of " + m.maxRetryAfter.String(), Type: t}, kindExhausted}
+		return verdict{Decision{Reason: "Retry-After " + showWait(ra) + " exceeds the limit of " + m.maxRetryAfter.String(), Type: t}, kindExhausted}
 	}
 	var cooloff time.Duration
 	if stuck < 0 {
@@ -568,7 +568,7 @@ func (m *Manager) Recommend(action string, info Info, err error) Recommendation 
 	delay, _ := m.Config(t).delayFor(t, 0)
 	if ra, ok := RetryAfterOf(err); ok {
 		if ra > m.maxRetryAfter {
-			return Recommendation{Action: "abort", Reason: "Retry-After " + ra.String() + " exceeds the limit of " + m.maxRetryAfter.String(), Type: t}
+			return Recommendation{Action: "abort", Reason: "Retry-After " + showWait(ra) + " exceeds the limit of " + m.maxRetryAfter.String(), Type: t}
 		}
 		return Recommendation{Action: "wait", Reason: "the server asked to wait " + ra.String(), Delay: max(delay, ra), Type: t, Solution: "wait"}
 	}
