@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -113,11 +112,16 @@ func (s *Server) click(ctx context.Context, req *mcp.CallToolRequest, in clickIn
 		}
 		return s.withRef(ctx, t, in.target(), func(r resolved) error {
 			if in.DoubleClick || button != proto.InputMouseButtonLeft || mods != 0 {
-				count := 1
+				// The Session's ClickWith: any selector engine (a text= target too), the
+				// element waited for until actionable, a control shown on hover reached.
+				opts := []actions.ClickOption{actions.Button(string(button))}
 				if in.DoubleClick {
-					count = 2
+					opts = append(opts, actions.ClickCount(2))
 				}
-				return s.pointerClick(ctx, t, r.Selector, button, count, mods)
+				if names := modifierNames(mods); len(names) > 0 {
+					opts = append(opts, actions.Modifiers(names...))
+				}
+				return t.sess.ClickWith(ctx, r.Selector, opts...)
 			}
 			return t.sess.Click(ctx, r.Selector)
 		})
@@ -144,33 +148,18 @@ func modifierBits(names []string) (int, error) {
 	return bits, nil
 }
 
-// pointerClick waits until the element is actionable (Hover: visible, still, uncovered, the
-// pointer on it), then presses count times at its centre with button and the modifier bits, as a
-// person's double click, right click or Shift+click.
-func (s *Server) pointerClick(ctx context.Context, t *tab, sel string, button proto.InputMouseButton, count, mods int) error {
-	if err := t.sess.Hover(ctx, sel); err != nil {
-		return err
-	}
-	if strings.HasPrefix(sel, "text=") || strings.HasPrefix(sel, "role=") || strings.HasPrefix(sel, "xpath=") || strings.HasPrefix(sel, "//") {
-		return &errTarget{"a double, right, middle or modified click needs a ref or a CSS selector"}
-	}
-	var pt *struct{ X, Y float64 }
-	if err := t.pageCall(ctx, "center", map[string]string{"selector": sel}, s.cfg.ActionTimeout, &pt); err != nil {
-		return err
-	}
-	if pt == nil {
-		return &errTarget{fmt.Sprintf("%q is not on the page any more", sel)}
-	}
-	return t.sess.Browser().Guard(ctx, t.sess.Page(), s.cfg.ActionTimeout, "click "+sel, func(p *rod.Page) error {
-		for n := 1; n <= count; n++ {
-			for _, typ := range []proto.InputDispatchMouseEventType{proto.InputDispatchMouseEventTypeMousePressed, proto.InputDispatchMouseEventTypeMouseReleased} {
-				if err := (proto.InputDispatchMouseEvent{Type: typ, X: pt.X, Y: pt.Y, Button: button, ClickCount: n, Modifiers: mods}).Call(p); err != nil {
-					return err
-				}
-			}
+// modifierNames are the Session's names of CDP's modifier bits.
+func modifierNames(bits int) []string {
+	var out []string
+	for _, m := range []struct {
+		bit  int
+		name string
+	}{{1, "Alt"}, {2, "Control"}, {4, "Meta"}, {8, "Shift"}} {
+		if bits&m.bit != 0 {
+			out = append(out, m.name)
 		}
-		return nil
-	})
+	}
+	return out
 }
 
 func (s *Server) typeText(ctx context.Context, req *mcp.CallToolRequest, in typeIn) (*mcp.CallToolResult, pageOut, error) {

@@ -259,6 +259,15 @@
       const t = textOf(e, 200);
       if (t) return t;
     }
+    // Text a style sheet writes (a close button's '×' in ::after), as Chromium names it too; an
+    // icon font's private-use character is no name.
+    if (!TEXT_ENTRY.has(role) && tag !== 'select' && tag !== 'textarea' && tag !== 'input') {
+      for (const ps of ['::before', '::after']) {
+        const m = /^"(.*)"$/.exec(getComputedStyle(e, ps).content || '');
+        const t = m ? collapse(m[1].replace(/\\"/g, '"')) : '';
+        if (t && !/[\ue000-\uf8ff]/.test(t)) return t;
+      }
+    }
     for (const a of ['placeholder', 'aria-placeholder', 'title', 'alt']) {
       const t = collapse(e.getAttribute(a));
       if (t) return t;
@@ -319,6 +328,84 @@
   };
 
   // ---- snapshot -----------------------------------------------------------------------------------
+  // ---- controls shown on hover --------------------------------------------------------------------
+  // A hidden element a style rule shows while a shown ancestor (or an earlier sibling of one) is
+  // hovered ('li:hover .destroy { display: block }': TodoMVC's ×, a row's actions): the controls
+  // in it are listed [on hover] with refs; a click on one hovers the ancestor first. Sheets of
+  // another origin cannot be read. The rules are read once per call, their subjects queried once.
+  let hoverRules = null;
+  const hoverSplit = (text) => {
+    const out = [];
+    let depth = 0, from = 0;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i];
+      if (ch === '(' || ch === '[') depth++;
+      else if (ch === ')' || ch === ']') depth--;
+      else if (ch === ',' && depth === 0) { out.push(text.slice(from, i).trim()); from = i + 1; }
+    }
+    out.push(text.slice(from).trim());
+    return out;
+  };
+  const readHoverRules = () => {
+    const rules = [];
+    const walk = (list, n) => {
+      for (const r of list) {
+        if (rules.length > 200 || n > 4) return;
+        if (r.media && r.cssRules && !r.selectorText) {
+          if (window.matchMedia(r.media.mediaText).matches) { try { walk(r.cssRules, n + 1); } catch (err) { /* unreadable */ } }
+          continue;
+        }
+        if (typeof r.selectorText !== 'string' || !r.selectorText.includes(':hover') || !r.style) continue;
+        const dv = r.style.display, vv = r.style.visibility;
+        if (!((dv && dv !== 'none') || vv === 'visible' || vv === 'inherit' || vv === 'unset')) continue;
+        for (const sel of hoverSplit(r.selectorText)) {
+          const k = sel.lastIndexOf(':hover');
+          if (k < 0) continue;
+          let end = k + 6, depth = 0;
+          for (; end < sel.length; end++) {
+            const ch = sel[end];
+            if (ch === '(' || ch === '[') depth++;
+            else if (ch === ')' || ch === ']') depth--;
+            else if (depth === 0 && /[\s>+~]/.test(ch)) break;
+          }
+          if (end >= sel.length) continue; // the hovered element is the subject: hidden, it cannot be hovered
+          const strip = (x) => x.replace(/:hover\b/g, '').trim();
+          const raw = sel.slice(0, k) + sel.slice(k + 6, end);
+          let subjects;
+          try { subjects = new Set(document.querySelectorAll(strip(sel))); } catch (err) { continue; }
+          if (subjects.size) rules.push({ host: strip(!raw || /[\s>+~]$/.test(raw) ? raw + '*' : raw), subjects });
+        }
+      }
+    };
+    for (const sh of document.styleSheets) {
+      try { walk(sh.cssRules, 0); } catch (err) { /* another origin's sheet */ }
+    }
+    return rules;
+  };
+  const hoverHostOf = (e) => {
+    if (e.ownerDocument !== document) return null;
+    if (hoverRules === null) hoverRules = readHoverRules();
+    const m = (x, sel) => { try { return x.matches(sel); } catch (err) { return false; } };
+    for (const r of hoverRules) {
+      if (!r.subjects.has(e)) continue;
+      for (let a = e.parentElement; a; a = a.parentElement) {
+        if (m(a, r.host) && isShown(a) && hasBox(a)) return a;
+        for (let b = a.previousElementSibling; b; b = b.previousElementSibling) if (m(b, r.host) && isShown(b) && hasBox(b)) return b;
+      }
+      for (let b = e.previousElementSibling; b; b = b.previousElementSibling) if (m(b, r.host) && isShown(b) && hasBox(b)) return b;
+    }
+    return null;
+  };
+  // Is e hidden only until the pointer is over an ancestor (it, or its nearest hidden ancestor, is
+  // shown by such a rule)?
+  const onHover = (e) => {
+    for (let x = e; x && x.nodeType === 1; x = x.parentElement) {
+      if (isShown(x)) return false;
+      if (hoverHostOf(x)) return true;
+    }
+    return false;
+  };
+  let hoverOnly = () => {};
   const snapshot = () => {
     ST.next = Math.max(ST.next || 1, o.next || 1);
     const lines = [];
@@ -388,11 +475,23 @@
       }
       flush();
     };
+    hoverOnly = (e, d) => {
+      if (count >= o.max || !hoverHostOf(e)) return;
+      const list = [e, ...e.querySelectorAll('a[href],button,input:not([type=hidden]),select,textarea,summary,[role],[onclick],[tabindex]')];
+      for (const c of list) {
+        const role = roleOf(c);
+        if (c.getAttribute('aria-hidden') === 'true' || !interactiveRole(c, role)) continue;
+        const r = INTERACTIVE_ROLES.has(role) ? role : (role && !TEXTUAL.has(role) && !CONTAINER.has(role) ? role : (c.localName === 'a' ? 'link' : 'button'));
+        addRef(c, r, nameOf(c, r), d);
+        lines[lines.length - 1].t += ' [on hover]';
+        if (count >= o.max) return;
+      }
+    };
     const visit = (e, d) => {
       if (count >= o.max) return;
       if (o.chars && chars >= o.chars) { unread = true; return; }
       if (SKIP.has(e.tagName.toUpperCase())) return;
-      if (!isShown(e)) return;
+      if (!isShown(e)) { hoverOnly(e, d); return; }
       if (e.localName === 'iframe' || e.localName === 'frame') {
         if (!hasBox(e)) return;
         const fd = frameDoc(e); // null across origins: the page cannot see in
@@ -480,9 +579,11 @@
     const out = [];
     const all = document.querySelectorAll('*');
     for (const e of all) {
-      if (!isShown(e)) continue;
+      const shown = isShown(e);
+      if (!shown && !e.matches('a[href],button,input,select,textarea,summary,[role],[onclick],[tabindex]')) continue;
       const role = roleOf(e);
       if (!interactiveRole(e, role)) continue;
+      if (!shown && !onHover(e)) continue;
       out.push(e);
     }
     return out;
@@ -507,7 +608,7 @@
   const resolve = () => {
     const w = ST.byRef.get(o.ref);
     const live = w && w.deref();
-    if (live && live.isConnected && isShown(live)) return { ok: true, how: 'live', selector: selectorToAct(live, o.selector), password: isPassword(live) };
+    if (live && live.isConnected && (isShown(live) || onHover(live))) return { ok: true, how: 'live', selector: selectorToAct(live, o.selector), password: isPassword(live) };
     const bind = (e, how) => {
       ST.refOf.set(e, o.ref); ST.byRef.set(o.ref, new WeakRef(e));
       return { ok: true, how, selector: selectorToAct(e, ''), password: isPassword(e) };
@@ -516,7 +617,7 @@
     if (o.selector) {
       let l = [];
       try { l = Array.from(rootOf(document.body || document.documentElement).querySelectorAll(o.selector)); } catch (err) { l = []; }
-      l = l.filter(isShown);
+      l = l.filter((e) => isShown(e) || onHover(e));
       if (l.length === 1 && effRole(l[0]) === o.role && (!o.name || collapse(nameOf(l[0], o.role)) === o.name)) return bind(l[0], 'selector');
     }
     // 2. role and accessible name, at the same position among equals
@@ -527,7 +628,7 @@
     // 3. the stable selector alone (a renamed button at the same place)
     if (o.selector) {
       let l = [];
-      try { l = Array.from(document.querySelectorAll(o.selector)).filter(isShown); } catch (err) { l = []; }
+      try { l = Array.from(document.querySelectorAll(o.selector)).filter((e) => isShown(e) || onHover(e)); } catch (err) { l = []; }
       if (l.length === 1 && effRole(l[0]) === o.role) return bind(l[0], 'selector, renamed');
     }
     // nothing: say what is closest
