@@ -25,7 +25,13 @@ const (
 	DefaultHandOffTimeout = actions.DefaultHandOffTimeout
 	// launchTimeout bounds starting (or connecting to) the browser on the first tool call.
 	launchTimeout = 60 * time.Second
+	// maxAgentRetryAfter is the longest Retry-After a call waits out (see New).
+	maxAgentRetryAfter = 30 * time.Second
 )
+
+// agentRateLimit is the backoff of a 429 within a tool call: 2 s, then 4 s (a Retry-After longer
+// than that is honoured, up to maxAgentRetryAfter). ManagerOptions can set another.
+var agentRateLimit = retry.Config{MaxAttempts: 3, Strategy: retry.ExponentialJitter, BaseDelay: 2 * time.Second, MaxDelay: 20 * time.Second}
 
 // Config says how the server drives its browser. The zero value is usable: a headless Chromium
 // launched on the first tool call, 10s per attempt of an action, hand-offs to a person when the
@@ -125,6 +131,12 @@ func New(cfg Config) *Server {
 	mopts := append([]retry.Option{
 		retry.WithLogger(cfg.Logger.Named("retry")),
 		retry.WithClassifier(browser.Classify),
+		// A client waits about a minute for a call (the TypeScript SDK's default request
+		// timeout), then cancels it and its agent learns nothing. The engine's rate-limit backoff
+		// (30 s, then 60 s) outlasted that for a 429 that said Retry-After: 1; a Retry-After the
+		// call cannot wait out is refused at once, saying how long the server asked for.
+		retry.WithConfig(retry.RateLimit, agentRateLimit),
+		retry.WithMaxRetryAfter(maxAgentRetryAfter),
 	}, cfg.ManagerOptions...)
 	s.mgr = retry.NewManager(append(mopts, retry.WithObserver(s.rec.observe))...)
 	s.esc = &escalator{s: s}
