@@ -59,7 +59,8 @@ layer: re-rendered elements are found again by ref, 429/5xx/resets are waited ou
 replaced, covered elements refused at once naming the cover, CAPTCHAs handed to a person.
 
 The transport is stdio (stdout is the protocol; logs go to stderr), or streamable HTTP with
---http. The browser starts on the first tool call and closes when the client disconnects.`,
+--http. The browser starts on the first tool call and closes when the client disconnects; over
+HTTP each client session has a browser of its own.`,
 		Example: `  smartretry mcp                                   # stdio, for an MCP client's config
   smartretry mcp --http 127.0.0.1:8931             # streamable HTTP at http://127.0.0.1:8931/mcp
   SMARTRETRY_MCP_TOKEN=s3cret smartretry mcp --http 0.0.0.0:8931 --allow-remote`,

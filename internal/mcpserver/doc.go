@@ -47,5 +47,11 @@
 // finishes. Otherwise the result says a person is needed (vendor, URL) and browser_handoff can be
 // called when one is there.
 //
+// # Clients
+//
+// A client that sends a progressToken hears every second of a long call what the engine is doing
+// (notifications/progress); a cancelled call stops its action at once. Over streamable HTTP,
+// Sessions gives each client session a Server, and so a browser, of its own.
+//
 // A Server is safe for concurrent use; tool calls run one at a time.
 package mcpserver
