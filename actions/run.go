@@ -53,6 +53,7 @@ func (s *Session) run(ctx context.Context, sp spec, fn func(p *rod.Page, a *retr
 		info["url"] = u
 	}
 	start := time.Now()
+	s.cfg.dialogs.mark(sp.action) // WaitForDialog's "since the last action" (dialogs.go)
 	attempts := 0
 	opts := append([]retry.CallOption{
 		retry.UsingManager(s.cfg.manager),

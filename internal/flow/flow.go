@@ -375,7 +375,7 @@ var Kinds = map[string]KindSpec{
 		"selector": {Kind: String, Required: true},
 		"nth":      {Kind: Integer, Min: 0, Max: MaxNth, Doc: "the n-th match (0-based) instead of the only one"},
 		"as":       {Kind: String, Doc: "record field (default: value)"}}},
-	"dialog": {Doc: "read the message of the last JS dialog (alert, confirm, prompt) into the item's record (null when none opened)", Fields: map[string]FieldSpec{
+	"dialog": {Doc: "read the message of the JS dialog (alert, confirm, prompt) the step before opened into the item's record, waiting for one it opens late (after a slow request); null when none opened within the step's timeout", Fields: map[string]FieldSpec{
 		"as": {Kind: String, Doc: "record field (default: dialog)"}}},
 	"count": {Shorthand: "selector", Doc: "read how many elements match now into the item's record", Fields: map[string]FieldSpec{
 		"selector": {Kind: String, Required: true},

@@ -608,8 +608,13 @@ func (r *run) read(ctx context.Context, s *actions.Session, st flow.Step, it flo
 	case "count":
 		return s.Count(ctx, sel)
 	case "dialog":
-		d, _, ok := s.LastDialog()
-		if !ok {
+		// The dialog the step before opened, waited for when its slow request opens it late;
+		// none within the step's timeout: null (never an older step's dialog).
+		d, _, err := s.WaitForDialog(ctx)
+		if err != nil {
+			if ctx.Err() != nil && (st.Timeout == 0 || errors.Is(ctx.Err(), context.Canceled)) {
+				return nil, ctx.Err() // the item's own end, not the step's
+			}
 			return nil, nil
 		}
 		return d.Message, nil
