@@ -109,6 +109,9 @@ func TestPractice_DemoBlaze_CartAndOrder(t *testing.T) {
 
 	navigate(t, ctx, s, base+"/prod.html?idp_=2")
 	require.NoError(t, s.Click(ctx, "text=Add to cart"))
+	d, _, err := s.WaitForDialog(ctx) // this click's, however late its request answers
+	require.NoError(t, err)
+	assert.Equal(t, "Product added.", d.Message)
 	assert.Equal(t, 2, s.Dialogs())
 
 	require.NoError(t, s.Click(ctx, "#cartur"))
