@@ -419,7 +419,7 @@ func TestServerThatNeverAnswersIsANetworkTimeoutNotAHungPage(t *testing.T) {
 		srv.CloseClientConnections()
 		srv.Close()
 	}()
-	s, _ := newSession(t)
+	s, _ := newSession(t, actions.WithNavigationTimeout(3*time.Second))
 	_, err := s.Navigate(ctxT(t), srv.URL+"/ok")
 	require.NoError(t, err)
 	_, err = s.Navigate(ctxT(t), srv.URL+"/hang")

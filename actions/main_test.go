@@ -52,17 +52,25 @@ func (c closingM) Run() int {
 func TestMain(m *testing.M) { goleak.VerifyTestMain(closingM{m}) }
 
 // newSession opens a session with its own Manager on a fake clock (no real backoff sleeps) and a
-// short per-attempt timeout; it is closed when the test ends.
+// short per-attempt timeout; it is closed when the test ends. Page loads get loadUnderLoad.
 func newSession(t *testing.T, opts ...actions.Option) (*actions.Session, *retrytest.FakeClock) {
 	t.Helper()
 	clock := retrytest.NewFakeClock(time.Now())
 	m := retry.NewManager(retry.WithClock(clock), retry.WithCircuitBreaker(false))
-	base := []actions.Option{actions.WithManager(m), actions.WithTimeout(3 * time.Second)}
+	base := []actions.Option{actions.WithManager(m), actions.WithTimeout(3 * time.Second),
+		actions.WithNavigationTimeout(loadUnderLoad)}
 	s, err := actions.NewSession(testBrowser, append(base, opts...)...)
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, s.Close()) })
 	return s, clock
 }
+
+// loadUnderLoad is the attempt deadline of newSession's page loads: no test that takes it is
+// about a load running out, and with 3 s attempts a local page's load (the round trips to
+// Chromium, the response, the load event) timed out all 3 attempts on a loaded 2-core machine
+// (load 25-45: TestDialogsNeverBlock, TestBackFromTheBackForwardCacheKeepsTheStatus, a bot wall
+// loaded 3 times for once).
+const loadUnderLoad = 30 * time.Second
 
 func ctxT(t *testing.T) context.Context { return testenv.Context(t, 60*time.Second) }
 

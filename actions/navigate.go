@@ -31,7 +31,7 @@ func (s *Session) Navigate(ctx context.Context, rawURL string) (NavResult, error
 
 // navigateOnce is one attempt of NavigateWith; no says which statuses are expected.
 func (s *Session) navigateOnce(p *rod.Page, rawURL string, no *navOpts) (NavResult, error) {
-	resp, err := s.b.Navigate(p.GetContext(), p, rawURL, s.cfg.timeout)
+	resp, err := s.b.Navigate(p.GetContext(), p, rawURL, max(s.cfg.navigation(), no.timeout))
 	return s.judgeNav(p, rawURL, no, resp, err)
 }
 

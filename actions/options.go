@@ -17,6 +17,8 @@ import (
 //   - Escalator: none; a CAPTCHA or login wall ends the action with an error that
 //     Is(retry.ErrEscalate) and names the vendor and URL (WithEscalator)
 //   - Timeout: 10s per attempt, inside the caller's ctx (WithTimeout)
+//   - Navigation timeout: a page load's attempt (Navigate, Back, Forward, Reload, the tab that
+//     replaces a crashed one) gets the Timeout unless WithNavigationTimeout gives it its own
 //   - Logger: zap.NewNop() (WithLogger)
 //   - Artifacts: none; with a folder, a final failure writes an error snapshot there (WithArtifacts)
 //   - Page: a new tab in the browser's default context, shared with every other non-isolated
@@ -40,6 +42,7 @@ type config struct {
 	manager    *retry.Manager
 	escalator  Escalator
 	timeout    time.Duration
+	navTimeout time.Duration // WithNavigationTimeout; 0: timeout
 	log        *zap.Logger
 	artifacts  string
 	page       *rod.Page
@@ -101,6 +104,32 @@ func WithTimeout(d time.Duration) Option {
 			c.timeout = d
 		}
 	})
+}
+
+// WithNavigationTimeout sets the deadline of one attempt of a page load: Navigate and
+// NavigateWith, Back, Forward and Reload, and the load that takes a new tab back to the last URL
+// after a crash. It defaults to WithTimeout's, as Playwright's navigation timeout falls back to
+// its default timeout. A page load waits for a server, a download and the load event, which a
+// slow site or a loaded machine (2 cores shared with the browser) takes seconds for, where an
+// element on a loaded page is there or not: a short WithTimeout that fails fast on a missing
+// element would also cut such loads and retry them as network_timeout. Give loads their own,
+// longer budget then (WithTimeout(3*time.Second), WithNavigationTimeout(15*time.Second)). A click
+// that starts a navigation stays an element action: its attempt is WithTimeout's. The caller's
+// ctx still bounds the whole action.
+func WithNavigationTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) {
+		if d > 0 {
+			c.navTimeout = d
+		}
+	})
+}
+
+// navigation is the deadline of one attempt of a page load (WithNavigationTimeout).
+func (c *config) navigation() time.Duration {
+	if c.navTimeout > 0 {
+		return c.navTimeout
+	}
+	return c.timeout
 }
 
 // WithLogger logs every action's outcome, recoveries and dialogs. FillSecret values never reach it.

@@ -99,10 +99,10 @@ func (s *Session) replacePage(ctx context.Context) error {
 	}
 	np := s.Page()
 	if u, no := s.getLastNav(); u != "" {
-		resp, err := s.b.Navigate(ctx, np, u, s.cfg.timeout)
+		resp, err := s.b.Navigate(ctx, np, u, s.cfg.navigation())
 		var he *retry.HTTPError
 		if err != nil && errors.As(err, &he) && resp != nil {
-			err = s.b.Guard(ctx, np, s.cfg.timeout, "navigate "+u, func(p *rod.Page) error {
+			err = s.b.Guard(ctx, np, s.cfg.navigation(), "navigate "+u, func(p *rod.Page) error {
 				_, jerr := s.judgeNav(p, u, no, resp, err)
 				return jerr
 			})

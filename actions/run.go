@@ -24,6 +24,17 @@ type spec struct {
 	selector string
 	url      string // navigate's target
 	secret   bool
+	timeout  time.Duration // the attempt's deadline when longer than the Session's (NavTimeout)
+}
+
+// limit is the deadline of one attempt of sp: a page load's (Navigate, Back, Forward, Reload)
+// is WithNavigationTimeout's, every other action's WithTimeout's.
+func (s *Session) limit(sp spec) time.Duration {
+	switch sp.action {
+	case "navigate", "back", "forward", "reload":
+		return s.cfg.navigation()
+	}
+	return s.cfg.timeout
 }
 
 // run is the loop every action goes through: one retry.Run whose attempts each resolve the page
@@ -77,7 +88,7 @@ func (s *Session) run(ctx context.Context, sp spec, fn func(p *rod.Page, a *retr
 		if sp.selector == "" {
 			guard = s.b.Guard
 		}
-		err := guard(ctx, s.Page(), s.cfg.timeout, s.op(sp), func(p *rod.Page) error {
+		err := guard(ctx, s.Page(), max(s.limit(sp), sp.timeout), s.op(sp), func(p *rod.Page) error {
 			return fn(p, a)
 		})
 		err = s.hung(ctx, err, sp.url != "")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/go-rod/rod"
 	"go.uber.org/zap"
@@ -11,7 +12,8 @@ import (
 	"github.com/smartretry/smartretry/retry"
 )
 
-// NavOption changes how NavigateWith judges the main document's HTTP status.
+// NavOption changes how NavigateWith judges the main document's HTTP status (or how long an
+// attempt may wait for it: NavTimeout).
 //
 // NavOptions are immutable values, safe to share between goroutines and Sessions.
 type NavOption interface{ applyNav(*navOpts) }
@@ -21,9 +23,10 @@ type navOptFunc func(*navOpts)
 func (f navOptFunc) applyNav(o *navOpts) { f(o) }
 
 type navOpts struct {
-	any    bool
-	expect []int
-	err    string // why the options cannot work
+	any     bool
+	expect  []int
+	err     string        // why the options cannot work
+	timeout time.Duration // NavTimeout
 }
 
 // ExpectStatus makes the listed statuses (4xx, 5xx) a success of NavigateWith: the page is
@@ -54,6 +57,14 @@ func ExpectStatus(codes ...int) NavOption {
 // lists. Bot walls (CAPTCHAs, challenge headers) are still walls, whatever the status.
 func AnyStatus() NavOption { return navOptFunc(func(o *navOpts) { o.any = true }) }
 
+// NavTimeout gives each attempt of NavigateWith d when it is longer than the Session's
+// WithTimeout: a page whose server takes longer than an action may take to answer (a slow
+// report, a cold start) is waited for, where each attempt of the shorter deadline started the
+// navigation again and never saw it load.
+func NavTimeout(d time.Duration) NavOption {
+	return navOptFunc(func(o *navOpts) { o.timeout = max(o.timeout, d) })
+}
+
 func (o *navOpts) expected(status int) bool {
 	return o != nil && status != 0 && (o.any || slices.Contains(o.expect, status))
 }
@@ -73,7 +84,7 @@ func (s *Session) NavigateWith(ctx context.Context, rawURL string, opts ...NavOp
 		}
 	}
 	s.rememberURLSecret(rawURL)
-	sp := spec{action: "navigate", url: rawURL}
+	sp := spec{action: "navigate", url: rawURL, timeout: no.timeout}
 	if no.err != "" {
 		return NavResult{}, s.refuse(sp, no.err)
 	}

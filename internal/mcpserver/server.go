@@ -27,7 +27,14 @@ const (
 	launchTimeout = 60 * time.Second
 	// maxAgentRetryAfter is the longest Retry-After a call waits out (see New).
 	maxAgentRetryAfter = 30 * time.Second
+	// navTimeout is the least an attempt of browser_navigate waits for its page (a server slow
+	// to answer); two attempts and their backoff stay within a client's 60 s request timeout.
+	navTimeout = 25 * time.Second
 )
+
+// agentNetworkTimeout: a network_timeout is tried twice within a tool call, not three times
+// (a navigation's attempt waits navTimeout).
+var agentNetworkTimeout = retry.Config{MaxAttempts: 2, Strategy: retry.Immediate, MaxDelay: time.Minute}
 
 // agentRateLimit is the backoff of a 429 within a tool call: 2 s, then 4 s (a Retry-After longer
 // than that is honoured, up to maxAgentRetryAfter). ManagerOptions can set another.
@@ -137,6 +144,7 @@ func New(cfg Config) *Server {
 		// call cannot wait out is refused at once, saying how long the server asked for.
 		retry.WithConfig(retry.RateLimit, agentRateLimit),
 		retry.WithMaxRetryAfter(maxAgentRetryAfter),
+		retry.WithConfig(retry.NetworkTimeout, agentNetworkTimeout),
 	}, cfg.ManagerOptions...)
 	s.mgr = retry.NewManager(append(mopts, retry.WithObserver(s.rec.observe))...)
 	s.esc = &escalator{s: s}
