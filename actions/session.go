@@ -117,6 +117,9 @@ type navState struct {
 	inflight map[proto.NetworkRequestID]uint64
 	// lifecycle counts Page.lifecycleEvent: syncEvents asks for them as a barrier.
 	lifecycle uint64
+	// answered is when a Fetch/XHR request of the tab was last answered: a read soon after gives
+	// the page a turn to act on it (readwait.go).
+	answered time.Time
 	// served is the status each document URL of the tab was last served with, for pages the
 	// back-forward cache restores (no response then: the same document, shown again).
 	served map[string]int
@@ -469,7 +472,7 @@ func (s *Session) endRequest(id proto.NetworkRequestID) {
 	_, ok := s.nav.inflight[id]
 	s.st.Unlock()
 	if ok {
-		s.noteNav(func(n *navState) { delete(n.inflight, id) })
+		s.noteNav(func(n *navState) { delete(n.inflight, id); n.answered = time.Now() })
 	}
 }
 
