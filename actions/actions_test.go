@@ -118,7 +118,7 @@ func TestCoveredElementIsRefusedFastNamingTheCover(t *testing.T) {
 func TestInvalidSelectorFailsAtOnce(t *testing.T) {
 	s, _ := newSession(t)
 	nav(t, s, "/late?ms=0")
-	for _, sel := range []string{"#[", "div >> nth=0", "a:has-text("} {
+	for _, sel := range []string{"#[", "div >> nth=x", "a:has-text(", "nth=0", "div:text()"} {
 		err := s.Click(ctxT(t), sel)
 		require.Error(t, err, sel)
 		typ, n := attempts(t, err)

@@ -63,6 +63,12 @@
 //	                               matched — its open shadow root, the document of a same-origin
 //	                               <iframe>, or else its subtree. Any engine on either side.
 //
+// Selectors written for Playwright work as they do there: its pseudo-classes inside CSS
+// (button:has-text("Buy"), any element whose text holds it; :text("Buy"), :text-is("Buy") and
+// :text-matches("^buy", "i"), the smallest such element; :visible; also inside :has()), its ">>"
+// chain (as ">>>") with the filters nth=0 (nth=-1 the last) and visible=true, and its id=,
+// data-testid=, data-test-id= and data-test= engines.
+//
 // Elements inside a same-origin iframe are clicked, filled and read like any other (real input
 // events at their place in the page); a cross-origin frame cannot be reached from the page and is
 // refused at once (invalid_input) with a message saying so: Navigate to the frame's URL instead.

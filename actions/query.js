@@ -17,7 +17,7 @@
   const fail = (msg) => { const e = new Error(msg); e.selector = true; throw e; };
   const norm = (s) => String(s == null ? '' : s).replace(/[\s\u00a0\u200b]+/g, ' ').trim();
 
-  // Split on top-level ">>>", outside quotes, brackets and parentheses.
+  // Split on top-level ">>>" (or Playwright's ">>"), outside quotes, brackets and parentheses.
   const splitChain = (s) => {
     const out = [];
     let depth = 0, q = '', start = 0;
@@ -28,6 +28,7 @@
       else if (c === '[' || c === '(') depth++;
       else if (c === ']' || c === ')') depth--;
       else if (depth === 0 && s.startsWith('>>>', i)) { out.push(s.slice(start, i)); start = i + 3; i += 2; }
+      else if (depth === 0 && s.startsWith('>>', i)) { out.push(s.slice(start, i)); start = i + 2; i += 1; } // Playwright's chain
     }
     out.push(s.slice(start));
     return out.map((x) => x.trim());
@@ -88,8 +89,171 @@
     return out;
   };
 
+  // Visible as Playwright means it: a non-empty box, not visibility:hidden.
+  const isVisible = (e) => {
+    const r = e.getBoundingClientRect();
+    if (r.width <= 0 || r.height <= 0) return false;
+    return !e.checkVisibility || e.checkVisibility({ visibilityProperty: true });
+  };
+  const textOf = (e) => { const bv = buttonValue(e); return bv !== null ? bv : e.textContent || ''; };
+  const docOrder = (a, b) => (a === b ? 0 : (a.compareDocumentPosition(b) & 4 ? -1 : 1));
+
+  // Playwright's pseudo-classes inside CSS: :has-text("x") (its text holds x, any case),
+  // :text("x") (the smallest element whose text holds x), :text-is("x") (whose whole text is x),
+  // :text-matches("re", "i"), :visible. They are taken out of each compound, the rest of which
+  // the browser matches, and applied as filters, compound by compound from the left.
+  const EXT = /^:(has-text|text-is|text-matches|text|visible)(?![\w-])/;
+  const hasExt = (s) => /:(has-text|text-is|text-matches|text|visible)(?![\w-])/.test(s);
+  const extFilter = (name, args) => {
+    if (name === 'visible') return isVisible;
+    const arg = (k) => { const a = (args[k] || '').trim(); const q = unquote(a); return q !== null ? q : a; };
+    const want = arg(0);
+    if (!want && name !== 'text-is') fail(':' + name + '() needs a text, as in :' + name + '("Log in")');
+    let m;
+    if (name === 'text-matches') {
+      let rx;
+      try { rx = new RegExp(want, arg(1)); } catch (e) { fail(':text-matches(): ' + e.message); }
+      m = (t) => rx.test(norm(t));
+    } else if (name === 'text-is') {
+      m = (t) => norm(t) === norm(want);
+    } else {
+      const low = norm(want).toLowerCase();
+      m = (t) => norm(t).toLowerCase().includes(low);
+    }
+    if (name === 'has-text') return (e) => m(textOf(e));
+    // the smallest: no child element's text matches too
+    return (e) => m(textOf(e)) && !Array.from(e.children).some((c) => m(textOf(c)));
+  };
+  // One complex selector ("div.card:has-text('Pro') > button:visible") as compounds, each with
+  // the combinator before it, its native part and its filters.
+  const parseExt = (s) => {
+    const parts = [];
+    let cur = '', filters = [], comb = null, pending = null, depth = 0, q = '';
+    const end = () => {
+      if (!cur.trim() && filters.length === 0) return;
+      parts.push({ comb, native: cur.trim() || '*', filters });
+      cur = ''; filters = []; comb = null;
+    };
+    for (let i = 0; i < s.length; i++) {
+      const c = s[i];
+      if (q) { cur += c; if (c === '\\') { cur += s[++i] || ''; } else if (c === q) q = ''; continue; }
+      if (c === '"' || c === "'") { q = c; cur += c; continue; }
+      if (c === '(' || c === '[') { depth++; cur += c; continue; }
+      if (c === ')' || c === ']') { depth--; cur += c; continue; }
+      if (depth === 0 && /\s/.test(c)) { if (cur.trim() || filters.length) { end(); pending = ' '; } continue; }
+      if (depth === 0 && (c === '>' || c === '+' || c === '~')) { end(); pending = c; continue; }
+      if (depth === 0 && c === ':' && /^:has\(/.test(s.slice(i))) {
+        // :has() around one of them ('.card:has(h2:text-is("Pro"))'): a filter of its own
+        let d = 0, qq = '', j = i + 4;
+        for (; j < s.length; j++) {
+          const ch = s[j];
+          if (qq) { if (ch === '\\') j++; else if (ch === qq) qq = ''; continue; }
+          if (ch === '"' || ch === "'") qq = ch;
+          else if (ch === '(') d++;
+          else if (ch === ')') { d--; if (d === 0) break; }
+        }
+        const arg = s.slice(i + 5, j);
+        if (j < s.length && hasExt(arg)) {
+          if (!cur.trim() && filters.length === 0) { comb = parts.length ? pending || ' ' : pending; pending = null; }
+          const rel = splitList(arg).map((a) => parseExt(a.trim()));
+          filters.push((e) => rel.some((parts) => evalExt(parts, e, true).length > 0));
+          i = j;
+          continue;
+        }
+      }
+      if (depth === 0 && c === ':') {
+        const m = EXT.exec(s.slice(i));
+        if (m) {
+          if (!cur.trim() && filters.length === 0) { comb = parts.length ? pending || ' ' : pending; pending = null; }
+          let j = i + m[0].length;
+          const args = [];
+          if (s[j] === '(') {
+            let d = 0, qq = '', from = j + 1;
+            for (; j < s.length; j++) {
+              const ch = s[j];
+              if (qq) { if (ch === '\\') j++; else if (ch === qq) qq = ''; continue; }
+              if (ch === '"' || ch === "'") qq = ch;
+              else if (ch === '(') d++;
+              else if (ch === ')') { d--; if (d === 0) break; }
+              else if (ch === ',' && d === 1) { args.push(s.slice(from, j)); from = j + 1; }
+            }
+            if (j >= s.length) fail('unclosed :' + m[1] + '(');
+            args.push(s.slice(from, j));
+          } else {
+            j -= 1;
+          }
+          if (m[1] !== 'visible' && args.length === 0) fail(':' + m[1] + ' needs its text in parentheses, as in :' + m[1] + '("Log in")');
+          filters.push(extFilter(m[1], args));
+          i = j;
+          continue;
+        }
+      }
+      if (!cur.trim() && filters.length === 0) { comb = parts.length ? pending || ' ' : pending; pending = null; }
+      cur += c;
+    }
+    end();
+    if (parts.length === 0) fail('empty CSS selector');
+    return parts;
+  };
+  const all = (root, native) => {
+    try { return Array.from(root.querySelectorAll(native)); } catch (e) { fail(String(e && e.message || e)); }
+  };
+  const is = (e, native) => {
+    try { return e.matches(native); } catch (x) { fail(String(x && x.message || x)); }
+  };
+  // From root's descendants; relative (inside :has()): from root itself, by each combinator.
+  const evalExt = (parts, root, relative) => {
+    let cur = relative ? [root] : null;
+    for (const p of parts) {
+      let cand;
+      if (cur === null) cand = all(root, p.native);
+      else {
+        const seen = new Set();
+        cand = [];
+        for (const c of cur) {
+          let got;
+          if (p.comb === '>') got = Array.from(c.children).filter((x) => is(x, p.native));
+          else if (p.comb === '+') got = c.nextElementSibling && is(c.nextElementSibling, p.native) ? [c.nextElementSibling] : [];
+          else if (p.comb === '~') { got = []; for (let x = c.nextElementSibling; x; x = x.nextElementSibling) if (is(x, p.native)) got.push(x); }
+          else got = all(c, p.native);
+          for (const g of got) if (!seen.has(g)) { seen.add(g); cand.push(g); }
+        }
+        cand.sort(docOrder);
+      }
+      cur = cand.filter((e) => p.filters.every((f) => f(e)));
+    }
+    return cur;
+  };
+  // Top-level commas of a selector list.
+  const splitList = (s) => {
+    const out = [];
+    let depth = 0, q = '', from = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s[i];
+      if (q) { if (c === '\\') i++; else if (c === q) q = ''; continue; }
+      if (c === '"' || c === "'") q = c;
+      else if (c === '(' || c === '[') depth++;
+      else if (c === ')' || c === ']') depth--;
+      else if (c === ',' && depth === 0) { out.push(s.slice(from, i)); from = i + 1; }
+    }
+    out.push(s.slice(from));
+    return out;
+  };
+  const cssExt = (s, root) => {
+    const lists = splitList(s).map(parseExt);
+    const run = (r) => {
+      const set = new Set();
+      for (const parts of lists) for (const e of evalExt(parts, r)) set.add(e);
+      return Array.from(set).sort(docOrder);
+    };
+    let list = run(root);
+    if (list.length === 0) for (const sr of shadowRoots(root)) list.push(...run(sr));
+    return list;
+  };
+
   const css = (s, root) => {
     if (!s) fail('empty CSS selector');
+    if (hasExt(s)) return cssExt(s, root);
     let list;
     try { list = Array.from(root.querySelectorAll(s)); } catch (e) { fail(String(e && e.message || e)); }
     if (list.length === 0) for (const sr of shadowRoots(root)) list.push(...sr.querySelectorAll(s));
@@ -322,13 +486,19 @@
     return out;
   };
 
-  const ENGINES = { css, text, role, xpath };
+  // Playwright's attribute engines: id=main, data-testid=submit (quoted or not).
+  const attrEngine = (name) => (v, root) => {
+    const q = unquote(v);
+    return css('[' + name + '=' + JSON.stringify(q !== null ? q : v) + ']', root);
+  };
+  const ENGINES = { css, text, role, xpath, id: attrEngine('id'), 'data-testid': attrEngine('data-testid'),
+    'data-test-id': attrEngine('data-test-id'), 'data-test': attrEngine('data-test') };
   const one = (step, root) => {
     if (!step) fail('empty selector step');
     const m = /^([a-zA-Z][\w-]*)=([\s\S]*)$/.exec(step);
     if (m) {
       const eng = ENGINES[m[1].toLowerCase()];
-      if (!eng) fail('unknown selector engine "' + m[1] + '=" (known: css=, text=, role=, xpath=)');
+      if (!eng) fail('unknown selector engine "' + m[1] + '=" (known: css=, text=, role=, xpath=, id=, data-testid=)');
       return eng(m[2].trim(), root);
     }
     if (/^\(*\.{0,2}\//.test(step)) return xpath(step, root);
@@ -350,6 +520,22 @@
   let roots = [scope || document];
   let found = [], whole = null, same = null;
   steps.forEach((step, i) => {
+    // Playwright's filters of the matches so far: "… >> nth=0" (from the end when negative),
+    // "… >> visible=true".
+    const nth = i > 0 && /^nth\s*=\s*(-?\d+)$/.exec(step);
+    if (nth) {
+      const n = Number(nth[1]);
+      const e = found[n < 0 ? found.length + n : n];
+      found = e ? [e] : [];
+      whole = same = null;
+      return;
+    }
+    const vis = i > 0 && /^visible\s*=\s*(true|false)$/.exec(step);
+    if (vis) {
+      found = found.filter((e) => isVisible(e) === (vis[1] === 'true'));
+      whole = same = null;
+      return;
+    }
     if (i > 0) roots = found.map(inside);
     const seen = new Set();
     found = [];

@@ -11,6 +11,7 @@ import (
 // doc.go's "Selectors" section is the reference.
 var (
 	enginePrefix = regexp.MustCompile(`^([a-zA-Z][\w-]*)=`)
+	chainFilter  = regexp.MustCompile(`^(nth\s*=\s*-?\d+|visible\s*=\s*(true|false))$`)
 	roleName     = regexp.MustCompile(`^([a-zA-Z][a-zA-Z-]*)\s*`)
 	roleAttr     = regexp.MustCompile(`^\[\s*([a-zA-Z-]+)\s*(?:=\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|/(?:[^/\\]|\\.)+/[a-z]*|[^\]\s]+))?\s*([is])?\s*\]\s*`)
 	roleAttrs    = map[string]bool{"name": true, "exact": true, "checked": true, "disabled": true, "expanded": true,
@@ -32,9 +33,12 @@ func validateSelector(sel string) error {
 	if len(sel) > MaxSelectorLen {
 		return fmt.Errorf("selector of %d bytes: the limit is %d", len(sel), MaxSelectorLen)
 	}
-	for _, step := range splitChain(sel) {
+	for i, step := range splitChain(sel) {
 		if step == "" {
-			return fmt.Errorf(`empty step around ">>>"`)
+			return fmt.Errorf(`empty step around ">>>" (or ">>")`)
+		}
+		if i > 0 && chainFilter.MatchString(step) {
+			continue // nth=N, visible=true: Playwright's filters of the matches so far
 		}
 		m := enginePrefix.FindStringSubmatch(step)
 		if m == nil {
@@ -54,8 +58,20 @@ func validateSelector(sel string) error {
 			if err := validateRole(body); err != nil {
 				return err
 			}
+		case "id", "data-testid", "data-test-id", "data-test":
+			if body == "" || body == `""` || body == `''` {
+				return fmt.Errorf("%s= needs a value, as in %s=submit", strings.ToLower(m[1]), strings.ToLower(m[1]))
+			}
+		case "nth", "visible":
+			if i == 0 {
+				return fmt.Errorf("%s= filters what the steps before it matched, as in li >> %s: it cannot come first", strings.ToLower(m[1]), step)
+			}
+			if strings.EqualFold(m[1], "nth") {
+				return fmt.Errorf("nth= wants a whole number: nth=0 the first, nth=-1 the last")
+			}
+			return fmt.Errorf("visible= wants true or false")
 		default:
-			return fmt.Errorf("unknown selector engine %q (known: css=, text=, role=, xpath=)", m[1]+"=")
+			return fmt.Errorf("unknown selector engine %q (known: css=, text=, role=, xpath=, id=, data-testid=)", m[1]+"=")
 		}
 	}
 	return nil
@@ -83,7 +99,8 @@ func validateRole(body string) error {
 	return nil
 }
 
-// splitChain splits sel on ">>>" outside quotes, brackets and parentheses (as query.js does).
+// splitChain splits sel on ">>>" (and Playwright's ">>") outside quotes, brackets and
+// parentheses (as query.js does).
 func splitChain(sel string) []string {
 	var out []string
 	depth, start := 0, 0
@@ -109,6 +126,10 @@ func splitChain(sel string) []string {
 			out = append(out, strings.TrimSpace(sel[start:i]))
 			start = i + 3
 			i += 2
+		case depth == 0 && strings.HasPrefix(sel[i:], ">>"):
+			out = append(out, strings.TrimSpace(sel[start:i]))
+			start = i + 2
+			i++
 		}
 	}
 	return append(out, strings.TrimSpace(sel[start:]))
