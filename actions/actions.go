@@ -278,6 +278,7 @@ func (s *Session) fill(ctx context.Context, sel, value string, secret bool) erro
 				Gone   bool `json:"gone"`
 				Erased bool `json:"erased"`
 			}
+			s.doing("reading the value back")
 			if err := s.evalInto(p, readBackJS, map[string]any{"sel": sel, "want": value, "settle": s.cfg.fillSettle.Milliseconds(), "fields": textFields}, &rb); err != nil {
 				return err
 			}

@@ -123,8 +123,10 @@ func (s *Session) locate(p *rod.Page, action string, r locateReq) (*locateRes, e
 	r.CoverMs = s.cfg.coverAfter.Milliseconds()
 	r.Token = strconv.FormatUint(tokens.Add(1), 10)
 	var res locateRes
+	step := s.attempt.Load()
+	step.waiting(r.Token, lateLocate(action, r.Sel))
 	if err := s.evalInto(p, locateJS, r, &res); err != nil {
-		return nil, err
+		return nil, err // a timeout: explain asks the page what it saw
 	}
 	if !res.OK && res.Reason == reasonHover && !r.Hovered {
 		// Shown only under the pointer (a row's × button, a card's menu): a person points at the
@@ -142,18 +144,29 @@ func (s *Session) locate(p *rod.Page, action string, r locateReq) (*locateRes, e
 		}
 	}
 	res.token = r.Token
+	if err := res.fault(action, r.Sel); err != nil {
+		step.ready("")
+		return &res, err
+	}
+	step.ready(stepAfter(action))
+	return &res, nil
+}
+
+// fault is the error of an answer of locate.js for action on sel, nil when it found the element
+// ready.
+func (res *locateRes) fault(action, sel string) error {
 	if res.Err != "" {
-		return &res, &NotActionableError{Action: action, Selector: r.Sel, Reason: ReasonUnusable, Detail: res.Err, Count: res.Count}
+		return &NotActionableError{Action: action, Selector: sel, Reason: ReasonUnusable, Detail: res.Err, Count: res.Count}
 	}
 	if !res.OK {
 		reason := res.Reason
 		if reason == ReasonCovered && !res.Final {
 			reason = ReasonObscured
 		}
-		return &res, &NotActionableError{Action: action, Selector: r.Sel, Reason: reason, Detail: res.Detail,
+		return &NotActionableError{Action: action, Selector: sel, Reason: reason, Detail: res.Detail,
 			Count: res.Count, Waited: time.Duration(res.Ms) * time.Millisecond}
 	}
-	return &res, nil
+	return nil
 }
 
 // jsBudget is how long the in-page wait may take: the attempt's remaining time less a margin for

@@ -321,6 +321,10 @@ async (o) => {
   const act = need === 'actionable' || need === 'editable';
   let last = { reason: 'not_found', count: 0, detail: '' };
   let done = false, resolveFn, prev = null, prevEl = null, frameQueued = false;
+  // What this wait saw last, readable by a later evaluation (late.go's lateAnswerRead): on a loaded
+  // machine the answer can miss the attempt's deadline, and the reason must not go with it.
+  const record = { token: o.token, t0, result: null, get last() { return last; } };
+  globalThis[Symbol.for('smartretry.wait.seen')] = record;
   let cover, coverSince = 0, scrolls = 0, scrolledEl = null, partial, restored = false;
   // Where scrollIntoView may put the element, in the order tried.
   const aligns = [
@@ -336,6 +340,7 @@ async (o) => {
     clearTimeout(timer);
     clearInterval(poll);
     r.ms = Math.round(now() - t0);
+    record.result = r;
     resolveFn(r);
   };
   // Everything but stability and the hit test: cheap, run on every DOM change.

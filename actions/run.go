@@ -88,10 +88,14 @@ func (s *Session) run(ctx context.Context, sp spec, fn func(p *rod.Page, a *retr
 		if sp.selector == "" {
 			guard = s.b.Guard
 		}
+		step := &attemptStep{}
+		s.attempt.Store(step)
 		err := guard(ctx, s.Page(), max(s.limit(sp), sp.timeout), s.op(sp), func(p *rod.Page) error {
 			return fn(p, a)
 		})
-		err = s.hung(ctx, err, sp.url != "")
+		s.attempt.Store(nil)
+		err, lr := s.explain(ctx, err, step)
+		err = s.hung(ctx, err, sp.url != "", lr)
 		if err != nil && a.Number == 0 {
 			s.cfg.log.Debug("attempt failed", zap.String("action", sp.action), zap.String("target", s.shown(s.target(sp))),
 				zap.String("type", classify(err).String()), zap.String("error", s.present(err.Error(), sp)))
@@ -134,13 +138,18 @@ const hungSilence = 8 * time.Second
 // A navigation still waiting for its server holds every call to the page (DevTools keeps them
 // for the document to come) without the page being stuck: before the long wait the pending load
 // is stopped (at once when the attempt was a navigation, whose next attempt stops it anyway) and
-// the page asked again.
-func (s *Session) hung(ctx context.Context, err error, navigating bool) error {
+// the page asked again. lr, when not nil, is an in-page wait whose record explain asked for in
+// vain: that was the first question, and the page's answer is that record, which says why the
+// attempt failed (the page was busy, not hung).
+func (s *Session) hung(ctx context.Context, err error, navigating bool, lr *lateRead) error {
 	var te *browser.TimeoutError
 	if err == nil || s.cfg.page != nil || !errors.As(err, &te) || ctx.Err() != nil {
 		return err
 	}
 	start := time.Now()
+	if lr != nil {
+		start = lr.asked
+	}
 	// One evaluation, waited for up to within: a busy page answers it as soon as its task ends.
 	answers := func(within time.Duration) bool {
 		perr := s.b.Guard(ctx, s.Page(), max(within, hungProbe), "probe", func(p *rod.Page) error {
@@ -156,12 +165,21 @@ func (s *Session) hung(ctx context.Context, err error, navigating bool) error {
 		}
 		return err
 	}
-	if !navigating && answers(hungProbe) {
+	if !navigating && lr == nil && answers(hungProbe) {
 		return busy()
 	}
 	_ = s.b.Guard(ctx, s.Page(), hungProbe, "stop loading", func(p *rod.Page) error {
 		return proto.PageStopLoading{}.Call(p)
 	})
+	if lr != nil {
+		if lerr, ok := s.readLate(ctx, max(hungSilence-time.Since(start), hungProbe), lr.token, lr.late); ok {
+			if lerr != nil {
+				return lerr
+			}
+			return busy()
+		}
+		return &PageHungError{Err: err, Silent: time.Since(start).Round(100 * time.Millisecond)}
+	}
 	if answers(hungSilence - time.Since(start)) {
 		return busy()
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-rod/rod"
@@ -77,6 +78,8 @@ type Session struct {
 	cfg config
 	b   *browser.Browser
 	mu  sync.Mutex // held for the whole of one action
+
+	attempt atomic.Pointer[attemptStep] // what the running attempt does (late.go), nil between
 
 	ctx    context.Context // ends with Close; its cause is ErrClosed
 	cancel context.CancelCauseFunc

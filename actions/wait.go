@@ -3,6 +3,7 @@ package actions
 import (
 	"context"
 	_ "embed"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -90,6 +91,7 @@ type waitReq struct {
 	Settle  int64  `json:"settle,omitempty"`
 	Grace   int64  `json:"grace,omitempty"`
 	Arm     bool   `json:"arm,omitempty"`
+	Token   string `json:"token,omitempty"` // the page records what it saw under it (late.go)
 }
 
 // waitRes is what it answers.
@@ -171,10 +173,21 @@ func (s *Session) WaitForText(ctx context.Context, sel, text string) error {
 
 func (s *Session) waitFor(ctx context.Context, sp spec, r waitReq, want string) error {
 	return s.run(ctx, sp, func(p *rod.Page, a *retry.Attempt) error {
+		r.Token = strconv.FormatUint(tokens.Add(1), 10)
+		step := s.attempt.Load()
+		step.waiting(r.Token, func(rec json.RawMessage) error {
+			// Its answer missed the deadline: what it saw last is the *WaitError it gives.
+			var res waitRes
+			if json.Unmarshal(rec, &res) != nil || res.OK || (res.Reason != "" && res.Reason != "timeout") {
+				return nil
+			}
+			return &WaitError{Selector: r.Sel, Want: want, Seen: res.Seen, Count: res.Count, Waited: time.Duration(res.Ms) * time.Millisecond}
+		})
 		res, err := s.inPage(p, sp.action, r)
 		if err != nil {
 			return err
 		}
+		step.ready("")
 		if !res.OK {
 			return &WaitError{Selector: r.Sel, Want: want, Seen: res.Seen, Count: res.Count, Waited: time.Duration(res.Ms) * time.Millisecond}
 		}

@@ -165,9 +165,14 @@ async (o) => {
     clearTimeout(timer);
     clearInterval(poll);
     r.ms = Math.round(now() - t0);
+    if (record) record.result = r;
     resolveFn(r);
   };
   let last = { seen: 'nothing matches', count: 0 };
+  // What this wait saw last, readable by a later evaluation when its answer missed the attempt's
+  // deadline (late.go's lateAnswerRead), for the waits that give a token.
+  const record = o.token ? { token: o.token, t0, result: null, get last() { return last; } } : null;
+  if (record) globalThis[Symbol.for('smartretry.wait.seen')] = record;
   // One element for the reads: the one sel names (strict), or the nth.
   const pick = (list) => {
     const n = list.length;
