@@ -36,6 +36,7 @@ document.querySelectorAll('.card').forEach((c) => c.querySelector('button').oncl
 		`data-testid=buy-pro`:                                      "Pro",
 		`.card >> nth=-1 >> button`:                                "Pro Plus",
 		`.card:has(:text-matches("^pro\\s+plus$", "i")) button`:    "Pro Plus",
+		`h2 >> text="Pro Plus" >> .. >> button`:                    "Pro Plus",
 	}
 	for sel, want := range clicks {
 		require.NoError(t, s.Click(ctx, sel), sel)

@@ -501,7 +501,7 @@
       if (!eng) fail('unknown selector engine "' + m[1] + '=" (known: css=, text=, role=, xpath=, id=, data-testid=)');
       return eng(m[2].trim(), root);
     }
-    if (/^\(*\.{0,2}\//.test(step)) return xpath(step, root);
+    if (step === '..' || /^\(*\.{0,2}\//.test(step)) return xpath(step, root); // '..': the parent, in a chain
     return css(step, root);
   };
   // What ">>>" steps into.
