@@ -27,7 +27,7 @@ func (s *Server) navigate(ctx context.Context, req *mcp.CallToolRequest, in navi
 			u = full
 		}
 		t.asked = u
-		_, err := t.sess.NavigateWith(ctx, u, actions.NavTimeout(navTimeout))
+		_, err := t.sess.Navigate(ctx, u)
 		return err
 	})
 }

@@ -27,8 +27,9 @@ const (
 	launchTimeout = 60 * time.Second
 	// maxAgentRetryAfter is the longest Retry-After a call waits out (see New).
 	maxAgentRetryAfter = 30 * time.Second
-	// navTimeout is the least an attempt of browser_navigate waits for its page (a server slow
-	// to answer); two attempts and their backoff stay within a client's 60 s request timeout.
+	// navTimeout is the least an attempt of a page load waits for its page (browser_navigate,
+	// back, forward, a crashed tab's reload; a server slow to answer); two attempts and their
+	// backoff stay within a client's 60 s request timeout.
 	navTimeout = 25 * time.Second
 )
 
@@ -385,6 +386,7 @@ func (s *Server) sessionOptions(t *tab) []actions.Option {
 		actions.WithManager(s.mgr),
 		actions.WithEscalator(s.esc),
 		actions.WithTimeout(s.cfg.ActionTimeout),
+		actions.WithNavigationTimeout(max(s.cfg.ActionTimeout, navTimeout)),
 		actions.WithLogger(s.log.Named("actions")),
 		actions.WithDialogs(func(d actions.Dialog) (bool, string) { return s.onDialog(t, d) }),
 	}
