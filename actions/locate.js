@@ -79,7 +79,10 @@ async (o) => {
       if (list.whole && list.whole.length === 1) return { el: list.whole[0], count: n };
       const seen = (list.whole && list.whole.length ? list.whole : list).filter((e) => !srOnly(e));
       if (seen.length === 1) return { el: seen[0], count: n };
-      return { fatal: { ok: false, reason: 'multiple', count: n, detail: several(list) } };
+      // None seen (a logged-in navbar hides its Sign up link; the modal's title and button are
+      // hidden too): say so, or "make it more specific" sends the user after the wrong thing.
+      const none = seen.length === 0 && list.every((e) => !visible(e)) ? '; none of them is visible' : '';
+      return { fatal: { ok: false, reason: 'multiple', count: n, detail: several(list) + none } };
     }
     const i = o.nth < 0 ? n + o.nth : o.nth;
     if (i < 0 || i >= n) return { wait: 'not_found', count: n };
