@@ -99,6 +99,24 @@ func validateRole(body string) error {
 	return nil
 }
 
+// PlainCSS reports whether sel is a CSS selector the browser matches by itself
+// (document.querySelector): no engine prefix (text=, role=, xpath=, css=…), no chain (">>>",
+// ">>"), no XPath, none of Playwright's pseudo-classes (:has-text(), :visible…). Code that hands
+// a selector to the browser directly checks this first. Safe for concurrent use.
+func PlainCSS(sel string) bool {
+	sel = strings.TrimSpace(sel)
+	if sel == "" || enginePrefix.MatchString(sel) || len(splitChain(sel)) > 1 {
+		return false
+	}
+	if strings.HasPrefix(sel, "/") || strings.HasPrefix(sel, "(") || strings.HasPrefix(sel, ".") && (strings.HasPrefix(sel, "./") || strings.HasPrefix(sel, "../") || sel == "..") {
+		return false
+	}
+	return !playwrightPseudo.MatchString(sel)
+}
+
+// playwrightPseudo finds Playwright's pseudo-classes, which query.js applies itself.
+var playwrightPseudo = regexp.MustCompile(`:(has-text|text-is|text-matches|text|visible)([^\w-]|$)`)
+
 // splitChain splits sel on ">>>" (and Playwright's ">>") outside quotes, brackets and
 // parentheses (as query.js does).
 func splitChain(sel string) []string {

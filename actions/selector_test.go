@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/smartretry/smartretry/actions"
 	"github.com/smartretry/smartretry/retry"
 )
 
@@ -109,4 +110,25 @@ func TestSelectorEnginesFindTheirElement(t *testing.T) {
 	}
 	require.NoError(t, s.Click(ctxT(t), "text=Deep one"))
 	assert.Equal(t, "Deep one", text("#result"))
+}
+
+func TestPlainCSS(t *testing.T) {
+	for sel, want := range map[string]bool{
+		"#buy":                  true,
+		"form > input[name=q]":  true,
+		`a[title=":visible"]`:   false, // the rare false negative: the attribute value looks like one
+		"div:has(> img)":        true,
+		"text=Buy":              false,
+		"css=#buy":              false,
+		"#f >>> #in":            false,
+		"li >> nth=0":           false,
+		"//a":                   false,
+		"(//a)[2]":              false,
+		"..":                    false,
+		`button:has-text("Go")`: false,
+		"button:visible":        false,
+		"":                      false,
+	} {
+		assert.Equal(t, want, actions.PlainCSS(sel), sel)
+	}
 }

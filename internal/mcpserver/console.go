@@ -13,6 +13,7 @@ import (
 	"github.com/go-rod/rod/lib/proto"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/smartretry/smartretry/actions"
 	"github.com/smartretry/smartretry/browser"
 )
 
@@ -270,7 +271,7 @@ func (s *Server) fileUpload(ctx context.Context, req *mcp.CallToolRequest, in fi
 			if err != nil {
 				return err
 			}
-			if strings.HasPrefix(r.Selector, "text=") || strings.HasPrefix(r.Selector, "role=") || strings.HasPrefix(r.Selector, "xpath=") || strings.HasPrefix(r.Selector, "//") || strings.Contains(r.Selector, ">>>") {
+			if !actions.PlainCSS(r.Selector) {
 				return &errTarget{"the file input must be a ref or a CSS selector in the page (not in a frame)"}
 			}
 			err = t.sess.Browser().GuardElement(ctx, t.sess.Page(), s.cfg.ActionTimeout, "file input "+r.Selector, func(p *rod.Page) error {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/go-rod/rod"
@@ -12,6 +11,7 @@ import (
 	"github.com/go-rod/rod/lib/proto"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/smartretry/smartretry/actions"
 	"github.com/smartretry/smartretry/browser"
 )
 
@@ -43,7 +43,7 @@ func (s *Server) drag(ctx context.Context, req *mcp.CallToolRequest, in dragIn) 
 			return fmt.Errorf("end: %w", err)
 		}
 		for _, sel := range []string{rf.Selector, rt.Selector} {
-			if strings.HasPrefix(sel, "text=") || strings.HasPrefix(sel, "role=") || strings.HasPrefix(sel, "xpath=") || strings.HasPrefix(sel, "//") || strings.Contains(sel, ">>>") {
+			if !actions.PlainCSS(sel) {
 				return &errTarget{"a drag needs refs or CSS selectors in the page (not in a frame)"}
 			}
 		}
