@@ -114,8 +114,8 @@ func WithTimeout(d time.Duration) Option {
 // element on a loaded page is there or not: a short WithTimeout that fails fast on a missing
 // element would also cut such loads and retry them as network_timeout. Give loads their own,
 // longer budget then (WithTimeout(3*time.Second), WithNavigationTimeout(15*time.Second)). A click
-// that starts a navigation stays an element action: its attempt is WithTimeout's. The caller's
-// ctx still bounds the whole action.
+// that starts a navigation stays an element action: its attempt is WithTimeout's. NavTimeout
+// gives one NavigateWith call a longer one. The caller's ctx still bounds the whole action.
 func WithNavigationTimeout(d time.Duration) Option {
 	return optionFunc(func(c *config) {
 		if d > 0 {

@@ -57,10 +57,10 @@ func ExpectStatus(codes ...int) NavOption {
 // lists. Bot walls (CAPTCHAs, challenge headers) are still walls, whatever the status.
 func AnyStatus() NavOption { return navOptFunc(func(o *navOpts) { o.any = true }) }
 
-// NavTimeout gives each attempt of NavigateWith d when it is longer than the Session's
-// WithTimeout: a page whose server takes longer than an action may take to answer (a slow
-// report, a cold start) is waited for, where each attempt of the shorter deadline started the
-// navigation again and never saw it load.
+// NavTimeout gives each attempt of NavigateWith d when it is longer than the Session's for a
+// page load (WithNavigationTimeout; WithTimeout unless set): a page whose server takes longer
+// than an action may take to answer (a slow report, a cold start) is waited for, where each
+// attempt of the shorter deadline started the navigation again and never saw it load.
 func NavTimeout(d time.Duration) NavOption {
 	return navOptFunc(func(o *navOpts) { o.timeout = max(o.timeout, d) })
 }
