@@ -240,7 +240,7 @@ func (s *Session) fail(ctx context.Context, sp spec, err error) error {
 	if s.closedDuring(ctx) {
 		err = closedDuring(err)
 	} else {
-		err = s.withConsentHint(ctx, err)
+		err = s.withSlowLoadHint(sp, s.withConsentHint(ctx, err))
 	}
 	ae := &ActionError{Action: sp.action, Target: s.target(sp), URL: s.URL(), Err: err}
 	t := classify(err)

@@ -30,6 +30,7 @@ type runOpts struct {
 	verbose       int
 	timeout       time.Duration
 	actionTimeout time.Duration
+	navTimeout    time.Duration
 	itemAttempts  int
 	progressEvery time.Duration
 	handoff       handoffOpts
@@ -76,6 +77,7 @@ Progress goes to stderr: a bar on a terminal, a line every few seconds otherwise
 	f.CountVarP(&o.verbose, "verbose", "v", "-v logs every recovery (info), -vv every step (debug); default: failures only")
 	f.DurationVar(&o.timeout, "timeout", 0, "limit for the whole run (0: none); unfinished items are left for --resume")
 	f.DurationVar(&o.actionTimeout, "action-timeout", 0, "deadline of one attempt of one action (default: the flow's timeout, else 10s)")
+	f.DurationVar(&o.navTimeout, "navigation-timeout", 0, "deadline of one attempt of a page load, for a site slow to answer (default: the action timeout)")
 	f.IntVar(&o.itemAttempts, "item-attempts", 2, "times an item is run when its actions give up (partial retry of the batch)")
 	f.StringVar(&o.handoff.mode, "handoff", "auto", "CAPTCHA/login hand-off to a person: auto (when stdin is a terminal), on, off")
 	f.DurationVar(&o.handoff.timeout, "handoff-timeout", 5*time.Minute, "how long a person has to solve a CAPTCHA")
@@ -98,8 +100,8 @@ func runFlow(ctx context.Context, io stdio, path string, o runOpts) error {
 	if o.itemAttempts < 1 || o.itemAttempts > flow.MaxAttemptsLimit {
 		return exitWith(exitUsage, fmt.Errorf("--item-attempts: want 1 to %d, got %d", flow.MaxAttemptsLimit, o.itemAttempts))
 	}
-	if o.timeout < 0 || o.actionTimeout < 0 {
-		return exitWith(exitUsage, errors.New("--timeout and --action-timeout must not be negative"))
+	if o.timeout < 0 || o.actionTimeout < 0 || o.navTimeout < 0 {
+		return exitWith(exitUsage, errors.New("--timeout, --action-timeout and --navigation-timeout must not be negative"))
 	}
 	stdout := o.out == "-" || o.out == ""
 	if stdout && o.resume {
@@ -199,14 +201,15 @@ func runFlow(ctx context.Context, io stdio, path string, o runOpts) error {
 	rep := progress.Start(tracker, io.err, tty, o.progressEvery)
 	rc := runner.Config{
 		Flow: fl, Browser: b, Manager: m, Results: w, Tracker: tracker, Logger: log,
-		Escalator:     esc,
-		Skip:          skip,
-		Concurrency:   o.concurrency,
-		ItemAttempts:  o.itemAttempts,
-		ActionTimeout: o.actionTimeout,
-		Artifacts:     o.artifacts,
-		Downloads:     downloadsDir(o.downloads, o.out),
-		Sitemaps:      sitemaps,
+		Escalator:         esc,
+		Skip:              skip,
+		Concurrency:       o.concurrency,
+		ItemAttempts:      o.itemAttempts,
+		ActionTimeout:     o.actionTimeout,
+		NavigationTimeout: o.navTimeout,
+		Artifacts:         o.artifacts,
+		Downloads:         downloadsDir(o.downloads, o.out),
+		Sitemaps:          sitemaps,
 		OnItem: func(l results.Line) {
 			if l.Status == results.StatusFail {
 				rep.Printf("FAILED %s: %s after %d attempt(s): %s\n", l.Item, l.ErrorType, l.Attempts, l.Error)

@@ -43,6 +43,9 @@ type Config struct {
 	ItemAttempts int
 	// ActionTimeout is the deadline of one attempt of one action (default: the flow's, else 10s).
 	ActionTimeout time.Duration
+	// NavigationTimeout is the deadline of one attempt of a page load (default: ActionTimeout's;
+	// actions.WithNavigationTimeout).
+	NavigationTimeout time.Duration
 	// Artifacts is where error snapshots and screenshots go ("" = none; screenshots then go to ".").
 	Artifacts string
 	// Downloads is where download steps save their files ("" = DefaultDownloads, "downloads"

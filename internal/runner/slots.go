@@ -95,6 +95,9 @@ func (p *slots) open(key string) (*slot, error) {
 	if c.ActionTimeout > 0 {
 		opts = append(opts, actions.WithTimeout(c.ActionTimeout))
 	}
+	if c.NavigationTimeout > 0 {
+		opts = append(opts, actions.WithNavigationTimeout(c.NavigationTimeout))
+	}
 	if c.Escalator != nil {
 		opts = append(opts, actions.WithEscalator(c.Escalator))
 	}
