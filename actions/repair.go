@@ -40,7 +40,10 @@ func (s *Session) repair(ctx context.Context, sp spec, a *retry.Attempt) error {
 			return nil
 		}
 		s.settle(ctx, min(time.Second, budget/2))
-		snap, err := s.quickSnapshot(ctx, min(2*time.Second, budget/2))
+		// The snapshot that tells a soft 404, a wall or a login page gets up to 2 s (it returns
+		// as soon as it is read): with an eighth of the attempt (1.25 s of the default 10 s) a
+		// loaded machine often read nothing, and the page went unnamed for another attempt.
+		snap, err := s.quickSnapshot(ctx, min(2*time.Second, budget))
 		if err != nil {
 			log.Debug("repair: snapshot failed", zap.Error(err))
 			return nil
