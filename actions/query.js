@@ -17,8 +17,9 @@
   const fail = (msg) => { const e = new Error(msg); e.selector = true; throw e; };
   const norm = (s) => String(s == null ? '' : s).replace(/[\s\u00a0\u200b]+/g, ' ').trim();
 
-  // Split on top-level ">>>" (or Playwright's ">>"), outside quotes, brackets and parentheses.
-  const splitChain = (s) => {
+  // Split s where sepAt(s, i) finds a separator (its length) outside quotes, brackets and
+  // parentheses.
+  const splitTop = (s, sepAt) => {
     const out = [];
     let depth = 0, q = '', start = 0;
     for (let i = 0; i < s.length; i++) {
@@ -27,12 +28,16 @@
       if (c === '"' || c === "'") q = c;
       else if (c === '[' || c === '(') depth++;
       else if (c === ']' || c === ')') depth--;
-      else if (depth === 0 && s.startsWith('>>>', i)) { out.push(s.slice(start, i)); start = i + 3; i += 2; }
-      else if (depth === 0 && s.startsWith('>>', i)) { out.push(s.slice(start, i)); start = i + 2; i += 1; } // Playwright's chain
+      else if (depth === 0) {
+        const n = sepAt(s, i);
+        if (n) { out.push(s.slice(start, i)); start = i + n; i += n - 1; }
+      }
     }
     out.push(s.slice(start));
-    return out.map((x) => x.trim());
+    return out;
   };
+  // The steps of a chain: ">>>", or Playwright's ">>".
+  const splitChain = (s) => splitTop(s, (x, i) => (x.startsWith('>>>', i) ? 3 : x.startsWith('>>', i) ? 2 : 0)).map((x) => x.trim());
 
   const unquote = (v) => {
     if (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v[v.length - 1] === v[0]) {
@@ -225,20 +230,7 @@
     return cur;
   };
   // Top-level commas of a selector list.
-  const splitList = (s) => {
-    const out = [];
-    let depth = 0, q = '', from = 0;
-    for (let i = 0; i < s.length; i++) {
-      const c = s[i];
-      if (q) { if (c === '\\') i++; else if (c === q) q = ''; continue; }
-      if (c === '"' || c === "'") q = c;
-      else if (c === '(' || c === '[') depth++;
-      else if (c === ')' || c === ']') depth--;
-      else if (c === ',' && depth === 0) { out.push(s.slice(from, i)); from = i + 1; }
-    }
-    out.push(s.slice(from));
-    return out;
-  };
+  const splitList = (s) => splitTop(s, (x, i) => (x[i] === ',' ? 1 : 0));
   const cssExt = (s, root) => {
     const lists = splitList(s).map(parseExt);
     const run = (r) => {
