@@ -14,6 +14,8 @@ import (
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
 	"go.uber.org/zap"
+
+	"github.com/smartretry/smartretry/internal/hoverjs"
 )
 
 //go:embed locate.js
@@ -25,7 +27,7 @@ var locateSrc string
 //go:embed query.js
 var queryJS string
 
-var locateJS = withQuery(locateSrc)
+var locateJS = hoverjs.Into(withQuery(locateSrc))
 
 func withQuery(src string) string {
 	if !strings.Contains(src, "/*QUERY*/null") {

@@ -241,55 +241,8 @@ async (o) => {
   // where the rule's subject is el or a hidden ancestor of it. null when no rule says so.
   let hoverRules = null;
   const hoverCache = new WeakMap();
-  const splitSelectors = (text) => {
-    const out = [];
-    let depth = 0, from = 0;
-    for (let i = 0; i < text.length; i++) {
-      const ch = text[i];
-      if (ch === '(' || ch === '[') depth++;
-      else if (ch === ')' || ch === ']') depth--;
-      else if (ch === ',' && depth === 0) { out.push(text.slice(from, i).trim()); from = i + 1; }
-    }
-    out.push(text.slice(from).trim());
-    return out;
-  };
-  const collectHoverRules = () => {
-    const rules = [];
-    const walk = (list, n) => {
-      for (const r of list) {
-        if (rules.length > 500 || n > 4) return;
-        if (r.media && r.cssRules && !r.selectorText) {
-          if (window.matchMedia(r.media.mediaText).matches) { try { walk(r.cssRules, n + 1); } catch (e) { /* unreadable */ } }
-          continue;
-        }
-        if (typeof r.selectorText !== 'string' || !r.selectorText.includes(':hover') || !r.style) continue;
-        const d = r.style.display, v = r.style.visibility;
-        if (!((d && d !== 'none') || v === 'visible' || v === 'inherit' || v === 'unset')) continue;
-        for (const sel of splitSelectors(r.selectorText)) {
-          const k = sel.lastIndexOf(':hover');
-          if (k < 0) continue;
-          // The hovered compound: what comes before ':hover' and the rest of its compound.
-          let e = k + 6, depth = 0;
-          for (; e < sel.length; e++) {
-            const ch = sel[e];
-            if (ch === '(' || ch === '[') depth++;
-            else if (ch === ')' || ch === ']') depth--;
-            else if (depth === 0 && /[\s>+~]/.test(ch)) break;
-          }
-          const strip = (x) => x.replace(/:hover\b/g, '').trim();
-          const raw = sel.slice(0, k) + sel.slice(k + 6, e);
-          const host = strip(!raw || /[\s>+~]$/.test(raw) ? raw + '*' : raw);
-          const subject = strip(sel);
-          if (!subject || e >= sel.length) continue; // the hovered element is the subject itself: hidden, it cannot be hovered
-          rules.push({ host, subject });
-        }
-      }
-    };
-    for (const sh of document.styleSheets) {
-      try { walk(sh.cssRules, 0); } catch (e) { /* another origin's sheet */ }
-    }
-    return rules;
-  };
+  const readHoverRules = /*HOVERRULES*/null;
+  const collectHoverRules = () => readHoverRules(500);
   const hoverHost = (el) => {
     if (hoverCache.has(el)) return hoverCache.get(el);
     if (hoverRules === null) hoverRules = collectHoverRules();

@@ -334,51 +334,13 @@
   // in it are listed [on hover] with refs; a click on one hovers the ancestor first. Sheets of
   // another origin cannot be read. The rules are read once per call, their subjects queried once.
   let hoverRules = null;
-  const hoverSplit = (text) => {
-    const out = [];
-    let depth = 0, from = 0;
-    for (let i = 0; i < text.length; i++) {
-      const ch = text[i];
-      if (ch === '(' || ch === '[') depth++;
-      else if (ch === ')' || ch === ']') depth--;
-      else if (ch === ',' && depth === 0) { out.push(text.slice(from, i).trim()); from = i + 1; }
-    }
-    out.push(text.slice(from).trim());
-    return out;
-  };
+  const readRules = /*HOVERRULES*/null;
   const readHoverRules = () => {
     const rules = [];
-    const walk = (list, n) => {
-      for (const r of list) {
-        if (rules.length > 200 || n > 4) return;
-        if (r.media && r.cssRules && !r.selectorText) {
-          if (window.matchMedia(r.media.mediaText).matches) { try { walk(r.cssRules, n + 1); } catch (err) { /* unreadable */ } }
-          continue;
-        }
-        if (typeof r.selectorText !== 'string' || !r.selectorText.includes(':hover') || !r.style) continue;
-        const dv = r.style.display, vv = r.style.visibility;
-        if (!((dv && dv !== 'none') || vv === 'visible' || vv === 'inherit' || vv === 'unset')) continue;
-        for (const sel of hoverSplit(r.selectorText)) {
-          const k = sel.lastIndexOf(':hover');
-          if (k < 0) continue;
-          let end = k + 6, depth = 0;
-          for (; end < sel.length; end++) {
-            const ch = sel[end];
-            if (ch === '(' || ch === '[') depth++;
-            else if (ch === ')' || ch === ']') depth--;
-            else if (depth === 0 && /[\s>+~]/.test(ch)) break;
-          }
-          if (end >= sel.length) continue; // the hovered element is the subject: hidden, it cannot be hovered
-          const strip = (x) => x.replace(/:hover\b/g, '').trim();
-          const raw = sel.slice(0, k) + sel.slice(k + 6, end);
-          let subjects;
-          try { subjects = new Set(document.querySelectorAll(strip(sel))); } catch (err) { continue; }
-          if (subjects.size) rules.push({ host: strip(!raw || /[\s>+~]$/.test(raw) ? raw + '*' : raw), subjects });
-        }
-      }
-    };
-    for (const sh of document.styleSheets) {
-      try { walk(sh.cssRules, 0); } catch (err) { /* another origin's sheet */ }
+    for (const r of readRules(200)) {
+      let subjects;
+      try { subjects = new Set(document.querySelectorAll(r.subject)); } catch (err) { continue; }
+      if (subjects.size) rules.push({ host: r.host, subjects });
     }
     return rules;
   };

@@ -8,13 +8,16 @@ import (
 
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
+
+	"github.com/smartretry/smartretry/internal/hoverjs"
 )
 
 // page.js is the snapshot, ref resolution and small in-page helpers; listeners.js runs before a
 // page's own scripts and remembers click listeners (see each file's header).
 var (
 	//go:embed page.js
-	pageJS string
+	pageSrc string
+	pageJS  = hoverjs.Into(pageSrc)
 	//go:embed listeners.js
 	listenersJS string
 )
