@@ -176,7 +176,7 @@ type PageHungError struct {
 }
 
 func (e *PageHungError) Error() string {
-	return fmt.Sprintf("%v: the page stopped answering (nothing for %s more): a script is blocking its main thread (an endless loop?)",
+	return fmt.Sprintf("%v: the page stopped answering (nothing for %s more): a script is blocking its main thread (an endless loop?), or the page is too heavy for this machine (tens of thousands of elements)",
 		e.Err, e.Silent)
 }
 
