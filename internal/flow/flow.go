@@ -13,15 +13,18 @@ import (
 // "${name}"); Resolve expands them for one item. A Flow is read-only after Load/Parse and then safe
 // for concurrent use.
 type Flow struct {
-	Name        string
-	StartURL    string // template; empty when the first step navigates
-	Timeout     time.Duration
-	Concurrency int
-	Variables   map[string]Variable
-	Engine      Engine
-	Items       []Item
-	ItemsFile   string // as written in the file
-	Steps       []Step
+	Name     string
+	StartURL string // template; empty when the first step navigates
+	Timeout  time.Duration
+	// NavigationTimeout is the deadline of one attempt of a page load (navigation_timeout; 0:
+	// Timeout's).
+	NavigationTimeout time.Duration
+	Concurrency       int
+	Variables         map[string]Variable
+	Engine            Engine
+	Items             []Item
+	ItemsFile         string // as written in the file
+	Steps             []Step
 	// Viewport is the page size of every Session the flow runs (nil: the library's 1280×720).
 	Viewport *Viewport
 	// IgnoreHTTPSErrors is `ignore_https_errors: true`: certificates the browser would refuse
@@ -405,7 +408,7 @@ var WaitStates = []string{"visible", "hidden", "attached", "detached", "gone", "
 var CommonStepFields = []string{"name", "retry", "timeout"}
 
 // TopLevelFields are the fields a flow document may have.
-var TopLevelFields = []string{"name", "start_url", "timeout", "concurrency", "viewport", "isolated", "ignore_https_errors", "user_agent", "http_credentials", "dialogs", "variables", "engine", "items", "items_file", "steps"}
+var TopLevelFields = []string{"name", "start_url", "timeout", "navigation_timeout", "concurrency", "viewport", "isolated", "ignore_https_errors", "user_agent", "http_credentials", "dialogs", "variables", "engine", "items", "items_file", "steps"}
 
 // KindNames returns the step kinds, sorted.
 func KindNames() []string {

@@ -123,6 +123,9 @@ func (p *parser) parse(data []byte) {
 	if n := fields["timeout"]; n != nil {
 		p.f.Timeout = p.duration(n, "timeout", MinTimeout, MaxTimeoutLimit)
 	}
+	if n := fields["navigation_timeout"]; n != nil {
+		p.f.NavigationTimeout = p.duration(n, "navigation_timeout", MinTimeout, MaxTimeoutLimit)
+	}
 	if n := fields["concurrency"]; n != nil {
 		p.f.Concurrency = p.intIn(n, "concurrency", 1, MaxConcurrency)
 	}

@@ -43,8 +43,8 @@ type Config struct {
 	ItemAttempts int
 	// ActionTimeout is the deadline of one attempt of one action (default: the flow's, else 10s).
 	ActionTimeout time.Duration
-	// NavigationTimeout is the deadline of one attempt of a page load (default: ActionTimeout's;
-	// actions.WithNavigationTimeout).
+	// NavigationTimeout is the deadline of one attempt of a page load (default: the flow's
+	// navigation_timeout, else ActionTimeout's; actions.WithNavigationTimeout).
 	NavigationTimeout time.Duration
 	// Artifacts is where error snapshots and screenshots go ("" = none; screenshots then go to ".").
 	Artifacts string
@@ -169,6 +169,9 @@ func Run(ctx context.Context, c Config) (Summary, error) {
 	}
 	if c.ActionTimeout <= 0 {
 		c.ActionTimeout = f.Timeout
+	}
+	if c.NavigationTimeout <= 0 {
+		c.NavigationTimeout = f.NavigationTimeout
 	}
 	if f.IgnoreHTTPSErrors && c.Browser != nil {
 		if err := c.Browser.SetIgnoreHTTPSErrors(ctx, true); err != nil {
