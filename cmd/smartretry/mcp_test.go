@@ -149,22 +149,7 @@ func TestMCPHTTPWithToken(t *testing.T) {
 	srv, _ := startSite(t)
 	ctx := testenv.Context(t, 2*time.Minute)
 	marker := mcpMarker(t)
-	c := cmd(ctx, ".", []string{marker, "SMARTRETRY_MCP_TOKEN=tok-123"}, "mcp", "--http", "127.0.0.1:0")
-	stderr, err := c.StderrPipe()
-	require.NoError(t, err)
-	require.NoError(t, c.Start())
-	exited := make(chan error, 1)
-	go func() { exited <- c.Wait() }()
-	sc := bufio.NewScanner(stderr)
-	var endpoint string
-	for sc.Scan() {
-		if m := regexp.MustCompile(`listening on (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
-			endpoint = m[1]
-			break
-		}
-	}
-	require.NotEmpty(t, endpoint)
-	go func() { _, _ = io.Copy(io.Discard, stderr) }()
+	endpoint, stop := mcpHTTPServer(ctx, t, marker, "SMARTRETRY_MCP_TOKEN=tok-123")
 
 	resp, err := http.Post(endpoint, "application/json", strings.NewReader(`{}`))
 	require.NoError(t, err)
@@ -179,14 +164,39 @@ func TestMCPHTTPWithToken(t *testing.T) {
 	require.False(t, res.IsError, out)
 	assert.Contains(t, out, "navigate: HTTP 503, waited")
 	_ = cs.Close()
+	stop()
+}
 
-	require.NoError(t, c.Process.Signal(syscall.SIGTERM))
-	select {
-	case <-exited:
-	case <-time.After(20 * time.Second):
-		t.Fatal("the server did not stop on SIGTERM")
+// mcpHTTPServer starts the binary's MCP server over streamable HTTP on a free loopback port, with
+// env, and returns its endpoint and stop: SIGTERM, which must end the server within 20 s and
+// leave no Chromium of marker's behind.
+func mcpHTTPServer(ctx context.Context, t *testing.T, marker string, env ...string) (endpoint string, stop func()) {
+	t.Helper()
+	c := cmd(ctx, ".", append([]string{marker}, env...), "mcp", "--http", "127.0.0.1:0")
+	stderr, err := c.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, c.Start())
+	exited := make(chan error, 1)
+	go func() { exited <- c.Wait() }()
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		if m := regexp.MustCompile(`listening on (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
+			endpoint = m[1]
+			break
+		}
 	}
-	requireNoneLeft(t, marker)
+	require.NotEmpty(t, endpoint)
+	go func() { _, _ = io.Copy(io.Discard, stderr) }()
+	return endpoint, func() {
+		t.Helper()
+		require.NoError(t, c.Process.Signal(syscall.SIGTERM))
+		select {
+		case <-exited:
+		case <-time.After(20 * time.Second):
+			t.Fatal("the server did not stop on SIGTERM")
+		}
+		requireNoneLeft(t, marker)
+	}
 }
 
 type tokenTransport struct{ token string }

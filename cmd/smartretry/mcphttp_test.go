@@ -1,12 +1,8 @@
 package main
 
 import (
-	"bufio"
-	"io"
 	"net/url"
-	"regexp"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -24,22 +20,7 @@ import (
 func TestMCPHTTPClientsEachHaveTheirOwnBrowser(t *testing.T) {
 	ctx := testenv.Context(t, 3*time.Minute)
 	marker := mcpMarker(t)
-	c := cmd(ctx, ".", []string{marker}, "mcp", "--http", "127.0.0.1:0")
-	stderr, err := c.StderrPipe()
-	require.NoError(t, err)
-	require.NoError(t, c.Start())
-	exited := make(chan error, 1)
-	go func() { exited <- c.Wait() }()
-	sc := bufio.NewScanner(stderr)
-	var endpoint string
-	for sc.Scan() {
-		if m := regexp.MustCompile(`listening on (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
-			endpoint = m[1]
-			break
-		}
-	}
-	require.NotEmpty(t, endpoint)
-	go func() { _, _ = io.Copy(io.Discard, stderr) }()
+	endpoint, stop := mcpHTTPServer(ctx, t, marker)
 
 	connect := func(name string) *mcp.ClientSession {
 		cs, err := mcp.NewClient(&mcp.Implementation{Name: name, Version: "1"}, nil).Connect(ctx,
@@ -77,12 +58,5 @@ func TestMCPHTTPClientsEachHaveTheirOwnBrowser(t *testing.T) {
 	require.False(t, res.IsError, snapA)
 	assert.Contains(t, snapA, "Page of A")
 	_ = a.Close()
-
-	require.NoError(t, c.Process.Signal(syscall.SIGTERM))
-	select {
-	case <-exited:
-	case <-time.After(20 * time.Second):
-		t.Fatal("the server did not stop on SIGTERM")
-	}
-	requireNoneLeft(t, marker)
+	stop()
 }
