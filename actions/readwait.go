@@ -38,8 +38,18 @@ type settle struct {
 
 // settler starts the wait of one read for the page's requests: maxRequestWait in all, so that a
 // request that never ends (a long poll, a tracker that hangs) does not hold the read.
+//
+// It ends halfway to the attempt's deadline at the latest, so the read taken again still fits
+// in the attempt: with a 3 s attempt on a page whose request never ends (a long poll), the 3 s
+// wait outlasted every attempt and the read failed as a timeout where it had worked.
 func (s *Session) settler(p *rod.Page) *settle {
-	return &settle{s: s, p: p, deadline: time.Now().Add(maxRequestWait), synced: true}
+	deadline := time.Now().Add(maxRequestWait)
+	if dl, ok := p.GetContext().Deadline(); ok {
+		if half := time.Now().Add(time.Until(dl) / 2); half.Before(deadline) {
+			deadline = half
+		}
+	}
+	return &settle{s: s, p: p, deadline: deadline, synced: true}
 }
 
 // recentAnswer is how soon after a request's answer a read gives the page a turn to act on it.
