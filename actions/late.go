@@ -127,6 +127,9 @@ func lateLocate(action, sel string) func(json.RawMessage) error {
 	}
 }
 
+// silentMemory is how long explain remembers that the page did not answer its question.
+const silentMemory = 15 * time.Second
+
 // lateRead is an in-page wait whose record explain asked for in vain within hungProbe: hung
 // reads it in place of its own probe once it has stopped the page loading.
 type lateRead struct {
@@ -155,8 +158,19 @@ func (s *Session) explain(ctx context.Context, err error, step *attemptStep) (_ 
 		}
 		return err, nil
 	}
+	// A page that left the question unanswered a moment ago (its main thread stuck, an adopted
+	// page that hung never replaces) is not asked again for every attempt: each question costs
+	// hungProbe, and every action on such a page would take its attempts three times as long.
+	if since := time.Since(time.Unix(0, s.silentAt.Load())); since < silentMemory {
+		return err, nil
+	}
 	asked := time.Now()
 	lerr, answered := s.readLate(ctx, hungProbe, token, late)
+	if !answered {
+		s.silentAt.Store(time.Now().UnixNano())
+	} else {
+		s.silentAt.Store(0)
+	}
 	switch {
 	case !answered:
 		return err, &lateRead{asked: asked, token: token, late: late}

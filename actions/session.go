@@ -79,7 +79,8 @@ type Session struct {
 	b   *browser.Browser
 	mu  sync.Mutex // held for the whole of one action
 
-	attempt atomic.Pointer[attemptStep] // what the running attempt does (late.go), nil between
+	attempt  atomic.Pointer[attemptStep] // what the running attempt does (late.go), nil between
+	silentAt atomic.Int64                // when the page last left explain's question unanswered (unix ns; late.go)
 
 	ctx    context.Context // ends with Close; its cause is ErrClosed
 	cancel context.CancelCauseFunc
