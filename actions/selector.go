@@ -108,8 +108,8 @@ func PlainCSS(sel string) bool {
 	if sel == "" || enginePrefix.MatchString(sel) || len(splitChain(sel)) > 1 {
 		return false
 	}
-	if strings.HasPrefix(sel, "/") || strings.HasPrefix(sel, "(") || strings.HasPrefix(sel, ".") && (strings.HasPrefix(sel, "./") || strings.HasPrefix(sel, "../") || sel == "..") {
-		return false
+	if strings.HasPrefix(sel, "/") || strings.HasPrefix(sel, "(") || strings.HasPrefix(sel, "./") || strings.HasPrefix(sel, "../") || sel == ".." {
+		return false // XPath
 	}
 	return !playwrightPseudo.MatchString(sel)
 }
